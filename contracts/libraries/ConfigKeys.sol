@@ -1,0 +1,68 @@
+// SPDX-License-Identifier: MIT
+pragma solidity ^0.8.24;
+
+/// @title The names of every tunable number in `ProtocolConfig`
+/// @notice Each key is `keccak256` of its name; the indexer stores parameters by these keys and names.
+/// Units: `*_BPS` are basis points of 10,000; `*_PERIOD`, `*_COOLDOWN`, `*_WINDOW` are seconds; stakes, fees and bonds
+/// are FLOCK base units (18 decimals); `*_TOLERANCE` are score units (scores live in [0, 10000]).
+library ConfigKeys {
+    // ─── staking ───────────────────────────────────────────────────────────────────────────────
+    /// seconds between an unbond request and its withdrawal
+    bytes32 internal constant UNBONDING_PERIOD = keccak256("UNBONDING_PERIOD");
+    /// minimum seconds between two commission changes of one operator
+    bytes32 internal constant COMMISSION_COOLDOWN = keccak256("COMMISSION_COOLDOWN");
+    /// highest commission an operator may set
+    bytes32 internal constant MAX_COMMISSION_BPS = keccak256("MAX_COMMISSION_BPS");
+    /// smallest amount a delegation (or self-stake top-up) may add
+    bytes32 internal constant MIN_DELEGATION = keccak256("MIN_DELEGATION");
+
+    // ─── AI Arena: stakes, fees and pool split ──────────────────────────────────────────────────
+    /// stake a training node's pool locks per task (also the minimum available stake to submit)
+    bytes32 internal constant MIN_TRAINER_STAKE = keccak256("MIN_TRAINER_STAKE");
+    /// minimum available stake a validator's pool needs to commit scores
+    bytes32 internal constant MIN_VALIDATOR_STAKE = keccak256("MIN_VALIDATOR_STAKE");
+    /// most stake a validator locks (and is weighted by) per task
+    bytes32 internal constant VALIDATOR_LOCK_CAP = keccak256("VALIDATOR_LOCK_CAP");
+    /// flat fee a task creator pays to the treasury on creation
+    bytes32 internal constant TASK_CREATION_FEE = keccak256("TASK_CREATION_FEE");
+    /// bond a creator deposits and gets back when it reveals the evaluation data
+    bytes32 internal constant CREATOR_BOND = keccak256("CREATOR_BOND");
+    /// smallest reward pool a task may have
+    bytes32 internal constant MIN_REWARD_POOL = keccak256("MIN_REWARD_POOL");
+    /// share of a settled pool that goes to the treasury
+    bytes32 internal constant PROTOCOL_FEE_BPS = keccak256("PROTOCOL_FEE_BPS");
+    /// share of a settled pool paid to the finalizers (pro-rata to the work of each finalize call)
+    bytes32 internal constant KEEPER_BOUNTY_BPS = keccak256("KEEPER_BOUNTY_BPS");
+    /// share of the pool, after fee and bounty, that goes to validators (the rest to training nodes)
+    bytes32 internal constant VALIDATOR_SHARE_BPS = keccak256("VALIDATOR_SHARE_BPS");
+    /// share of slashed funds sent to the treasury (the rest goes to the honest side of the same task)
+    bytes32 internal constant SLASH_TREASURY_BPS = keccak256("SLASH_TREASURY_BPS");
+
+    // ─── AI Arena: windows and sizes ────────────────────────────────────────────────────────────
+    /// shortest allowed length of each phase window
+    bytes32 internal constant MIN_WINDOW = keccak256("MIN_WINDOW");
+    /// longest allowed length of each phase window
+    bytes32 internal constant MAX_WINDOW = keccak256("MAX_WINDOW");
+    /// most live submissions a task accepts (the gas bound is proven at 256)
+    bytes32 internal constant MAX_SUBMISSIONS = keccak256("MAX_SUBMISSIONS");
+    /// most validators a task accepts (the gas bound is proven at 64)
+    bytes32 internal constant MAX_VALIDATORS = keccak256("MAX_VALIDATORS");
+    /// fewest published submissions for a task to proceed to scoring
+    bytes32 internal constant MIN_SUBMISSIONS = keccak256("MIN_SUBMISSIONS");
+    /// fewest validator reveals for a task to settle
+    bytes32 internal constant MIN_REVEALS = keccak256("MIN_REVEALS");
+
+    // ─── AI Arena: consensus, rewards and slashing ──────────────────────────────────────────────
+    /// a validator whose mean distance to consensus is at most this shares the validator pot
+    bytes32 internal constant VALIDATOR_TOLERANCE = keccak256("VALIDATOR_TOLERANCE");
+    /// a validator whose mean distance to consensus is above this is slashed
+    bytes32 internal constant SLASH_TOLERANCE = keccak256("SLASH_TOLERANCE");
+    /// slash of a deviating validator's locked stake
+    bytes32 internal constant DEVIATION_SLASH_BPS = keccak256("DEVIATION_SLASH_BPS");
+    /// slash of the locked stake of a validator that committed and did not reveal
+    bytes32 internal constant NON_REVEAL_SLASH_BPS = keccak256("NON_REVEAL_SLASH_BPS");
+    /// slash of the locked stake of a training node whose consensus score is below the spec's spam score
+    bytes32 internal constant SPAM_SLASH_BPS = keccak256("SPAM_SLASH_BPS");
+    /// ratio between the rewards of consecutive ranks (rank r is paid ∝ decay^r)
+    bytes32 internal constant RANK_DECAY_BPS = keccak256("RANK_DECAY_BPS");
+}
