@@ -17,6 +17,9 @@ interface IProtocolConfig {
     error InvalidParameterDefinition(bytes32 key);
     /// @notice The zero address where an address is needed.
     error ZeroAddress();
+    /// @notice The value would break a rule between keys: PROTOCOL_FEE_BPS + KEEPER_BOUNTY_BPS ≤ 10000,
+    /// VALIDATOR_TOLERANCE ≤ SLASH_TOLERANCE, MIN_WINDOW ≤ MAX_WINDOW, MIN_VALIDATOR_STAKE ≤ VALIDATOR_LOCK_CAP.
+    error InconsistentParameters(bytes32 key, uint256 value);
 
     /// @notice A parameter was registered (at deployment), with its bounds and first value.
     /// @param key keccak256 of `name`
