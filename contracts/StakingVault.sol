@@ -272,7 +272,7 @@ contract StakingVault is AccessControl, ReentrancyGuardTransient, IStakingVault 
         return address(_TOKEN);
     }
 
-    /// @notice The `ProtocolConfig` the vault reads its parameters from.
+    /// @inheritdoc IStakingVault
     function config() external view returns (address) {
         return address(_CONFIG);
     }

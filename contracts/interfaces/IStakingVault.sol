@@ -19,6 +19,7 @@ pragma solidity ^0.8.24;
 /// pool's unbonding bucket* (funds still waiting for their period are slashable until withdrawn).
 /// @dev Warning: a delegator trusts the operator: the operator's misbehaviour slashes the delegator's share, and the
 /// operator may change its commission (at most `MAX_COMMISSION_BPS`, at most once per `COMMISSION_COOLDOWN`).
+/// @dev Warning: asset amounts are stored as uint96 (FLOCK's cap 1e27 < 2^96); a pool can never hold more.
 /// @dev Share math uses a virtual offset (1e3 shares per base unit at an empty pool) so that the first depositor cannot
 /// inflate the share price; rounding always favours the pool.
 interface IStakingVault {
@@ -35,7 +36,7 @@ interface IStakingVault {
     /// @param commissionChangedAt when the commission was last changed (registration counts)
     /// @param bondedAssets assets backing the pool's shares
     /// @param totalShares shares outstanding
-    /// @param lockedAssets the sum of the pool's active locks (≤ bondedAssets at lock time)
+    /// @param lockedAssets the sum of the pool's active locks (always ≤ bondedAssets)
     /// @param unbondingAssets assets waiting in the pool's unbonding bucket (slashable)
     /// @param unbondingShares claims on the unbonding bucket
     /// @param unclaimedCommission the operator's commission, not yet claimed
@@ -116,15 +117,25 @@ interface IStakingVault {
         uint256 poolShares
     );
     /// @notice An unbonding entry paid out `assets` (less than requested if the pool was slashed meanwhile).
-    event Withdrawn(uint256 indexed entryId, address indexed operator, address indexed account, uint256 assets);
+    event Withdrawn(
+        uint256 indexed entryId, address indexed operator, address indexed account, uint256 assets
+    );
     /// @notice `module` locked `amount` of `operator`'s pool under `id` (e.g. a task id).
     /// @param poolLocked the pool's total locked assets after
     event StakeLocked(
-        address indexed module, uint256 indexed id, address indexed operator, uint256 amount, uint256 poolLocked
+        address indexed module,
+        uint256 indexed id,
+        address indexed operator,
+        uint256 amount,
+        uint256 poolLocked
     );
     /// @notice `module` released what remained of its lock `id` on `operator`'s pool.
     event StakeUnlocked(
-        address indexed module, uint256 indexed id, address indexed operator, uint256 amount, uint256 poolLocked
+        address indexed module,
+        uint256 indexed id,
+        address indexed operator,
+        uint256 amount,
+        uint256 poolLocked
     );
     /// @notice `module` slashed `amount` out of its lock `id` on `operator`'s pool; the tokens went to the module.
     /// @param fromBonded the part taken from bonded assets (lowers the share price)
@@ -166,15 +177,21 @@ interface IStakingVault {
 
     /// @notice `delegate` with an EIP-2612 permit for the vault, in one transaction.
     /// @dev A permit that fails (e.g. front-run) is ignored if the allowance is already sufficient.
-    function delegateWithPermit(address operator, uint256 assets, uint256 deadline, uint8 v, bytes32 r, bytes32 s)
-        external
-        returns (uint256 shares);
+    function delegateWithPermit(
+        address operator,
+        uint256 assets,
+        uint256 deadline,
+        uint8 v,
+        bytes32 r,
+        bytes32 s
+    ) external returns (uint256 shares);
 
     /// @notice Changes the caller's commission (at most `MAX_COMMISSION_BPS`, once per `COMMISSION_COOLDOWN`).
     function setCommission(uint16 commissionBps) external;
 
     /// @notice Burns `shares` of the caller's position in `operator`'s pool and starts their unbonding.
-    /// @dev Reverts with `InsufficientUnlockedStake` when the value exceeds the pool's unlocked stake.
+    /// @dev Reverts with `InsufficientUnlockedStake` when the value exceeds the pool's unlocked stake, `ZeroShares`
+    /// when the shares are worth nothing. The value rounds down (dust stays in the pool).
     /// @return entryId the unbonding entry to `withdraw` later
     function requestUnbond(address operator, uint256 shares) external returns (uint256 entryId);
 
@@ -187,6 +204,8 @@ interface IStakingVault {
 
     // ─── modules ───────────────────────────────────────────────────────────────────────────────
     /// @notice Locks `amount` of `operator`'s unlocked stake under (msg.sender, id, operator). `MODULE_ROLE` only.
+    /// @dev Reverts with `ZeroAmount`, `NotRegistered`, `LockExists` (one lock per key until unlocked) or
+    /// `InsufficientUnlockedStake` (amount > bonded − locked).
     function lock(uint256 id, address operator, uint256 amount) external;
 
     /// @notice Releases what remains of the caller's lock `id` on `operator`. `MODULE_ROLE` only.
@@ -196,11 +215,16 @@ interface IStakingVault {
     /// @notice Slashes up to `amount` out of the caller's lock `id` on `operator` and sends it to the caller.
     /// The lock shrinks by the slashed amount. `MODULE_ROLE` only.
     /// @dev If the pool holds less than `amount` (it was slashed elsewhere meanwhile) the slash takes what there is.
+    /// `amount == 0` is a no-op returning 0 (no event), so a module may pass `lock · bps / 10000` without a guard.
+    /// The lock stays registered even when slashed down to 0: `unlock` still succeeds (releasing 0), and the same
+    /// (module, id, operator) cannot be locked again.
     /// @return slashed the amount actually taken
     function slash(uint256 id, address operator, uint256 amount) external returns (uint256 slashed);
 
     /// @notice Pulls `amount` from the caller and pays it into `operator`'s pool (commission to the operator).
     /// `MODULE_ROLE` only.
+    /// @dev `amount == 0` is a no-op (no event). The commission rounds down; a pool with no shares takes it all as
+    /// commission. Reverts with `NotRegistered` for an unregistered operator.
     function depositReward(address operator, uint256 amount) external;
 
     // ─── views ─────────────────────────────────────────────────────────────────────────────────
@@ -208,6 +232,9 @@ interface IStakingVault {
     function MODULE_ROLE() external view returns (bytes32);
     /// @notice The staked token.
     function token() external view returns (address);
+    /// @notice The `ProtocolConfig` the vault reads UNBONDING_PERIOD, COMMISSION_COOLDOWN, MAX_COMMISSION_BPS and
+    /// MIN_DELEGATION from (at call time: a change applies to later calls, not to existing entries).
+    function config() external view returns (address);
     /// @notice A pool's accounting.
     function poolOf(address operator) external view returns (Pool memory);
     /// @notice An operator's role (None when unregistered).
@@ -218,7 +245,9 @@ interface IStakingVault {
     function assetsOf(address operator, address account) external view returns (uint256);
     /// @notice The operator's own position's worth.
     function selfStake(address operator) external view returns (uint256);
-    /// @notice The pool's bonded assets not under a lock (0 when locks exceed bonded after slashes).
+    /// @notice The pool's bonded assets not under a lock: bonded − locked.
+    /// @dev locked ≤ bonded always holds: a lock needs free stake, an unbond only frees unlocked value, and a slash
+    /// lowers the locked total by the whole amount while taking only the bonded part of it from bonded assets.
     function availableStake(address operator) external view returns (uint256);
     /// @notice The amount of lock (module, id, operator).
     function lockOf(address module, uint256 id, address operator) external view returns (uint256);
