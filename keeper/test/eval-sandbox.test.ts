@@ -59,6 +59,18 @@ describe("EvalPool", () => {
     expect(pool.backend).toBe("wasm");
   }, 30_000);
 
+  it("recycles a worker after recycleAfter jobs", async () => {
+    const p = new EvalPool({ size: 1, recycleAfter: 1 });
+    try {
+      const [a, b] = await p.evaluateAll([trained, trained].map((files) => ({ files, dataset: evalSet, spec })));
+      expect(a.reason).toBeNull();
+      expect(b.score).toBe(a.score);
+      expect(p.replacedWorkers).toBe(0); // recycling is not a crash
+    } finally {
+      await p.close();
+    }
+  }, 30_000);
+
   it("refuses work after close", async () => {
     const p = new EvalPool({ size: 1 });
     await p.close();

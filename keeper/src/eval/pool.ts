@@ -14,6 +14,8 @@ export interface EvalPoolOptions {
   size?: number;
   backend?: BackendChoice;
   resourceLimits?: ResourceLimits;
+  /** replace a worker after this many jobs (bounds memory leaked by models that failed half-way); default 100 */
+  recycleAfter?: number;
 }
 
 export type EvalJob = Omit<EvaluateOptions, "backend" | "resourceLimits">;
@@ -86,8 +88,9 @@ export class EvalPool {
   }
 
   private async ensureWorker(slot: Slot): Promise<EvalWorker> {
-    if (slot.worker?.alive) return slot.worker;
-    if (slot.worker) this.replacedWorkers++;
+    if (slot.worker?.alive && slot.worker.jobs >= (this.opts.recycleAfter ?? 100)) await slot.worker.terminate();
+    else if (slot.worker?.alive) return slot.worker;
+    else if (slot.worker) this.replacedWorkers++;
     slot.worker = null;
     const worker = await EvalWorker.start({ backend: this.opts.backend, resourceLimits: this.opts.resourceLimits });
     if (this.closed) {

@@ -27,7 +27,7 @@ export interface WorkerOptions {
 
 /** Outcome of one job in a worker; `fatal` means the worker is gone (terminated, crashed, out of memory). */
 export type JobOutcome =
-  | { ok: true; predictions: Float32Array }
+  | { ok: true; predictions: Float32Array; loadMs: number; predictMs: number }
   | { ok: false; reason: string; fatal: boolean };
 
 /** One evaluation worker thread, running one job at a time. */
@@ -35,6 +35,8 @@ export class EvalWorker {
   private pending: ((outcome: JobOutcome) => void) | null = null;
   private nextId = 1;
   private dead = false;
+  /** jobs run so far (the pool recycles a worker after many, to bound leaks from failed loads) */
+  jobs = 0;
 
   private constructor(
     private readonly worker: Worker,
@@ -44,7 +46,7 @@ export class EvalWorker {
       if (msg.type !== "result") return;
       const settle = this.pending;
       this.pending = null;
-      settle?.(msg.ok ? { ok: true, predictions: msg.predictions } : { ok: false, reason: msg.reason, fatal: false });
+      settle?.(msg.ok ? { ok: true, predictions: msg.predictions, loadMs: msg.loadMs, predictMs: msg.predictMs } : { ok: false, reason: msg.reason, fatal: false });
     });
     worker.on("error", (err: Error & { code?: string }) => this.fail(describeWorkerError(err)));
     worker.on("exit", (code) => this.fail(`evaluation worker exited (code ${code})`));
@@ -91,6 +93,7 @@ export class EvalWorker {
   run(req: Omit<EvalRequest, "type" | "id">, timeoutMs: number): Promise<JobOutcome> {
     if (this.dead) return Promise.resolve({ ok: false, reason: "evaluation worker is not running", fatal: true });
     if (this.pending) throw new Error("EvalWorker runs one job at a time");
+    this.jobs++;
     return new Promise((resolve) => {
       const timer = setTimeout(() => this.fail(`evaluation timed out after ${timeoutMs} ms`), timeoutMs);
       this.pending = (outcome) => {
