@@ -1,6 +1,6 @@
 import * as tf from "@tensorflow/tfjs";
 import { beforeAll, describe, expect, it } from "vitest";
-import { checkModelFiles, initBackend, isSafeRelativePath, loadModelFromFiles, ModelRejected, saveModelToFiles } from "../src/eval/index.js";
+import { checkModelFiles, estimateParams, initBackend, isSafeRelativePath, loadModelFromFiles, ModelRejected, saveModelToFiles } from "../src/eval/index.js";
 import { buildDense, buildSmallCnn } from "../src/train/index.js";
 import type { FileMap } from "../src/types.js";
 import { mnistSpec } from "./fixtures/mnist.js";
@@ -77,6 +77,15 @@ describe("checkModelFiles", () => {
     const regression = { ...mnistSpec, output: { type: "regression" as const }, metric: "mse" as const };
     expect(() => checkModelFiles(files, regression)).toThrow(/needs 1/);
     expect(() => checkModelFiles(files, { ...mnistSpec, input: { shape: [784] } })).toThrow(/input shape/);
+  });
+
+  it("estimates the parameters a topology allocates", async () => {
+    for (const model of [buildDense(mnistSpec, "mlp-deep", 1), buildSmallCnn(mnistSpec, 1)]) {
+      const f = await saveModelToFiles(model);
+      const json = JSON.parse(new TextDecoder().decode(f.get("model.json")));
+      expect(estimateParams(json.modelTopology.config.layers, [28, 28, 1]), model.name).toBe(model.countParams());
+      model.dispose();
+    }
   });
 
   it("accepts only plain relative paths", () => {

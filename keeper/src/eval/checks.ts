@@ -104,6 +104,76 @@ function declaredOutputUnits(topology: Json, layers: Json[]): number | undefined
   return undefined;
 }
 
+const pair = (v: unknown, fallback: number): [number, number] =>
+  Array.isArray(v) ? [Number(v[0]), Number(v[1] ?? v[0])] : typeof v === "number" ? [v, v] : [fallback, fallback];
+
+/** Output size of a 2-D window op along one axis (Keras "valid" / "same" padding). */
+function windowed(size: number, kernel: number, stride: number, padding: unknown): number {
+  return padding === "same" ? Math.ceil(size / stride) : Math.floor((size - kernel) / stride) + 1;
+}
+
+/**
+ * A lower bound of the parameters a Sequential topology allocates when TF.js builds it (before any weight
+ * is read), by shape inference through the common layers. Exact for stacks of Flatten / Dense / Conv2D /
+ * pooling / BatchNormalization / shape-preserving layers; at the first layer it does not know it stops and
+ * returns what it has counted so far. Catches a topology that declares huge layers the manifest does not.
+ */
+export function estimateParams(layers: Json[], inputShape: number[]): number {
+  let shape = [...inputShape];
+  let params = 0;
+  for (const layer of layers) {
+    const c = layerConfig(layer);
+    const last = shape[shape.length - 1];
+    switch (layer.class_name) {
+      case "InputLayer":
+      case "Activation":
+      case "Dropout":
+      case "ReLU":
+      case "Softmax":
+      case "LeakyReLU":
+        break;
+      case "Flatten":
+        shape = [product(shape)];
+        break;
+      case "Dense": {
+        const units = Number(c.units);
+        params += last * units + (c.use_bias === false ? 0 : units);
+        shape = [...shape.slice(0, -1), units];
+        break;
+      }
+      case "BatchNormalization":
+        params += 4 * last;
+        break;
+      case "Conv2D": {
+        if (shape.length !== 3 || c.data_format === "channels_first") return params;
+        const filters = Number(c.filters);
+        const [kh, kw] = pair(c.kernel_size, 1);
+        const [sh, sw] = pair(c.strides, 1);
+        params += kh * kw * last * filters + (c.use_bias === false ? 0 : filters);
+        shape = [windowed(shape[0], kh, sh, c.padding), windowed(shape[1], kw, sw, c.padding), filters];
+        break;
+      }
+      case "MaxPooling2D":
+      case "AveragePooling2D": {
+        if (shape.length !== 3 || c.data_format === "channels_first") return params;
+        const [ph, pw] = pair(c.pool_size, 2);
+        const [sh, sw] = c.strides == null ? [ph, pw] : pair(c.strides, ph);
+        shape = [windowed(shape[0], ph, sh, c.padding), windowed(shape[1], pw, sw, c.padding), last];
+        break;
+      }
+      case "GlobalAveragePooling2D":
+      case "GlobalMaxPooling2D":
+        if (shape.length !== 3 || c.data_format === "channels_first") return params;
+        shape = [last];
+        break;
+      default:
+        return params;
+    }
+    if (!shape.every((d) => Number.isSafeInteger(d) && d > 0) || !Number.isFinite(params)) return Number.POSITIVE_INFINITY;
+  }
+  return params;
+}
+
 function product(shape: number[]): number {
   return shape.reduce((a, b) => a * b, 1);
 }
@@ -181,6 +251,15 @@ export function checkModelFiles(files: FileMap, spec: TaskSpec): ModelFacts {
       if (v !== undefined && (typeof v !== "number" || !Number.isSafeInteger(v) || v < 1 || v > spec.maxParams)) {
         throw new ModelRejected("too_many_params", `layer ${String(c.name)} declares ${key} = ${String(v)} (maxParams ${spec.maxParams})`);
       }
+    }
+  }
+
+  // what building the topology would allocate (Sequential only: its layers form a chain)
+  const batchShape = declaredInputShape(topology, layers);
+  if (topology.class_name === "Sequential" && Array.isArray(batchShape) && batchShape.slice(1).every((d) => typeof d === "number")) {
+    const implied = estimateParams(layers, batchShape.slice(1) as number[]);
+    if (implied > spec.maxParams) {
+      throw new ModelRejected("too_many_params", `topology implies at least ${implied} parameters, more than maxParams ${spec.maxParams}`);
     }
   }
 
