@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { DatasetMismatchError, EvalPool, evaluateModel } from "../src/eval/index.js";
+import { DatasetMismatchError, EvalPool, evaluateModel, WorkerStartError } from "../src/eval/index.js";
 import { garbageModel, smallCnnModel, trainModel } from "../src/train/index.js";
 import type { FileMap } from "../src/types.js";
 import { mnistDataset, mnistSpec } from "./fixtures/mnist.js";
@@ -66,6 +66,15 @@ describe("EvalPool", () => {
       expect(a.reason).toBeNull();
       expect(b.score).toBe(a.score);
       expect(p.replacedWorkers).toBe(0); // recycling is not a crash
+    } finally {
+      await p.close();
+    }
+  }, 30_000);
+
+  it("rejects (does not score 0) when a worker cannot start", async () => {
+    const p = new EvalPool({ size: 1, resourceLimits: { maxOldGenerationSizeMb: 8 } });
+    try {
+      await expect(p.evaluate({ files: trained, dataset: evalSet, spec })).rejects.toBeInstanceOf(WorkerStartError);
     } finally {
       await p.close();
     }

@@ -4,4 +4,4 @@ export { checkModelFiles, estimateParams, isSafeRelativePath, ModelRejected, typ
 export { accuracy, evaluatePredictions, logLoss, meanSquaredError, MAX_SCORE, scoreFromValue, variance, type MetricOutcome } from "./metrics.js";
 export { artifactsFromFiles, fileMapSaver, loadModelFromFiles, MODEL_JSON, saveModelToFiles, WEIGHTS_BIN } from "./modelio.js";
 export { EvalPool, type EvalJob, type EvalPoolOptions } from "./pool.js";
-export { DatasetMismatchError, DEFAULT_RESOURCE_LIMITS, EvalWorker, evaluateModel, sharedInputs, type EvaluateOptions, type JobOutcome } from "./sandbox.js";
+export { DatasetMismatchError, DEFAULT_RESOURCE_LIMITS, EvalWorker, evaluateModel, sharedInputs, WorkerStartError, type EvaluateOptions, type JobOutcome } from "./sandbox.js";

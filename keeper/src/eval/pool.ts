@@ -7,7 +7,7 @@ import os from "node:os";
 import type { ResourceLimits } from "node:worker_threads";
 import type { EvalResult } from "../types.js";
 import type { BackendChoice, BackendName } from "./backend.js";
-import { DatasetMismatchError, EvalWorker, evaluateWith, zeroResult, type EvaluateOptions } from "./sandbox.js";
+import { EvalWorker, evaluateWith, type EvaluateOptions } from "./sandbox.js";
 
 export interface EvalPoolOptions {
   /** number of worker threads; default os.availableParallelism() */
@@ -52,7 +52,8 @@ export class EvalPool {
     return this.backend!;
   }
 
-  /** Evaluates one model; never rejects for a bad model (only for a closed pool or a caller error). */
+  /** Evaluates one model; never rejects for a bad model (only for a closed pool, a dataset that does not fit
+   *  the spec, or a worker thread that cannot start). */
   evaluate(job: EvalJob): Promise<EvalResult> {
     if (this.closed) return Promise.reject(new Error("EvalPool is closed"));
     return new Promise((resolve, reject) => {
@@ -102,19 +103,9 @@ export class EvalPool {
     return worker;
   }
 
+  /** A worker that cannot start is an environment failure, not the model's: it rejects the job (so a
+   *  validator retries later instead of posting 0 for a good model), as does a dataset that misfits the spec. */
   private async runOn(slot: Slot, job: EvalJob): Promise<EvalResult> {
-    return evaluateWith(job, async (req, timeoutMs) => {
-      let worker: EvalWorker;
-      try {
-        worker = await this.ensureWorker(slot);
-      } catch (err) {
-        return { ok: false, reason: `no evaluation worker: ${(err as Error).message}`, fatal: true };
-      }
-      return worker.run(req, timeoutMs);
-    }).catch((err: unknown) => {
-      // caller errors (dataset vs spec) propagate; anything else is reported as a zero score
-      if (err instanceof DatasetMismatchError) throw err;
-      return zeroResult(job.spec, `evaluation failed: ${(err as Error).message}`, 0);
-    });
+    return evaluateWith(job, async (req, timeoutMs) => (await this.ensureWorker(slot)).run(req, timeoutMs));
   }
 }

@@ -26,13 +26,23 @@ export interface WorkerOptions {
 }
 
 /** Outcome of one job in a worker; `fatal` means the worker is gone (terminated, crashed, out of memory). */
-export type JobOutcome =
-  | { ok: true; predictions: Float32Array; loadMs: number; predictMs: number }
-  | { ok: false; reason: string; fatal: boolean };
+type WorkerOutcome = { ok: true; predictions: Float32Array; loadMs: number; predictMs: number } | { ok: false; reason: string; fatal: boolean };
+export type JobOutcome = WorkerOutcome & {
+  /** wall time from sending the job to its outcome */
+  ms: number;
+};
+
+/** An evaluation worker thread could not start: an environment problem, never the model's fault. */
+export class WorkerStartError extends Error {
+  constructor(message: string) {
+    super(message);
+    this.name = "WorkerStartError";
+  }
+}
 
 /** One evaluation worker thread, running one job at a time. */
 export class EvalWorker {
-  private pending: ((outcome: JobOutcome) => void) | null = null;
+  private pending: ((outcome: WorkerOutcome) => void) | null = null;
   private nextId = 1;
   private dead = false;
   /** jobs run so far (the pool recycles a worker after many, to bound leaks from failed loads) */
@@ -61,7 +71,7 @@ export class EvalWorker {
       stderr: false,
     });
     return new Promise((resolve, reject) => {
-      const timer = setTimeout(() => fail(new Error(`evaluation worker did not start within ${WORKER_STARTUP_TIMEOUT_MS} ms`)), WORKER_STARTUP_TIMEOUT_MS);
+      const timer = setTimeout(() => fail(new WorkerStartError(`evaluation worker did not start within ${WORKER_STARTUP_TIMEOUT_MS} ms`)), WORKER_STARTUP_TIMEOUT_MS);
       const fail = (err: Error) => {
         cleanup();
         void worker.terminate();
@@ -72,11 +82,11 @@ export class EvalWorker {
           cleanup();
           resolve(new EvalWorker(worker, msg.backend));
         } else if (msg.type === "startup_failed") {
-          fail(new Error(`evaluation worker failed to start: ${msg.reason}`));
+          fail(new WorkerStartError(`evaluation worker failed to start: ${msg.reason}`));
         }
       };
-      const onError = (err: Error) => fail(new Error(`evaluation worker failed to start: ${err.message}`));
-      const onExit = (code: number) => fail(new Error(`evaluation worker exited during start-up (code ${code})`));
+      const onError = (err: Error) => fail(new WorkerStartError(`evaluation worker failed to start: ${err.message}`));
+      const onExit = (code: number) => fail(new WorkerStartError(`evaluation worker exited during start-up (code ${code})`));
       const cleanup = () => {
         clearTimeout(timer);
         worker.off("message", onMessage).off("error", onError).off("exit", onExit);
@@ -91,14 +101,15 @@ export class EvalWorker {
 
   /** Runs one job; after `timeoutMs` the worker is terminated and the outcome is a fatal timeout. */
   run(req: Omit<EvalRequest, "type" | "id">, timeoutMs: number): Promise<JobOutcome> {
-    if (this.dead) return Promise.resolve({ ok: false, reason: "evaluation worker is not running", fatal: true });
+    if (this.dead) return Promise.resolve({ ok: false, reason: "evaluation worker is not running", fatal: true, ms: 0 });
     if (this.pending) throw new Error("EvalWorker runs one job at a time");
     this.jobs++;
+    const t0 = performance.now();
     return new Promise((resolve) => {
       const timer = setTimeout(() => this.fail(`evaluation timed out after ${timeoutMs} ms`), timeoutMs);
       this.pending = (outcome) => {
         clearTimeout(timer);
-        resolve(outcome);
+        resolve({ ...outcome, ms: performance.now() - t0 });
       };
       this.worker.postMessage({ type: "eval", id: this.nextId++, ...req } satisfies EvalRequest);
     });
@@ -184,10 +195,19 @@ export async function evaluateWith(
 ): Promise<EvalResult> {
   const { files, dataset, spec } = opts;
   assertDatasetFitsSpec(dataset, spec);
-  const t0 = performance.now();
-  const ms = () => Math.round(performance.now() - t0);
+  // ms counts pre-checks + the job in the worker + the metric, not waiting for a worker to start
+  let spent = 0;
+  const timed = <T>(fn: () => T): T => {
+    const t = performance.now();
+    try {
+      return fn();
+    } finally {
+      spent += performance.now() - t;
+    }
+  };
+  const ms = () => Math.round(spent);
   try {
-    checkModelFiles(files, spec);
+    timed(() => checkModelFiles(files, spec));
   } catch (err) {
     if (err instanceof ModelRejected) return zeroResult(spec, err.reason, ms());
     return zeroResult(spec, `pre-checks failed: ${(err as Error).message}`, ms());
@@ -197,13 +217,15 @@ export async function evaluateWith(
     { files: [...files], x: sharedInputs(dataset).x, xShape: dataset.xShape, units, batchSize: opts.batchSize ?? DEFAULT_BATCH_SIZE },
     opts.timeoutMs ?? spec.evalTimeoutMs,
   );
+  spent += outcome.ms;
   if (!outcome.ok) return zeroResult(spec, outcome.reason, ms());
-  const metric = evaluatePredictions(spec.metric, outcome.predictions, dataset.y, units);
+  const metric = timed(() => evaluatePredictions(spec.metric, outcome.predictions, dataset.y, units));
   if (!metric.ok) return zeroResult(spec, metric.reason, ms());
   return { score: metric.score, metric: spec.metric, value: metric.value, reason: null, ms: ms() };
 }
 
-/** Evaluates one model in a fresh, isolated worker thread. Never throws for a bad model. */
+/** Evaluates one model in a fresh, isolated worker thread. Never throws for a bad model; throws when the
+ *  dataset does not fit the spec (DatasetMismatchError) or the worker thread cannot start (environment). */
 export async function evaluateModel(opts: EvaluateOptions): Promise<EvalResult> {
   let worker: EvalWorker | undefined;
   try {
