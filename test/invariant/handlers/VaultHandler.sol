@@ -1,0 +1,341 @@
+// SPDX-License-Identifier: MIT
+pragma solidity 0.8.30;
+
+import {CommonBase} from "forge-std/Base.sol";
+import {StdCheats} from "forge-std/StdCheats.sol";
+import {StdUtils} from "forge-std/StdUtils.sol";
+import {console} from "forge-std/console.sol";
+
+import {FlockToken} from "../../../contracts/FlockToken.sol";
+import {ProtocolConfig} from "../../../contracts/ProtocolConfig.sol";
+import {StakingVault} from "../../../contracts/StakingVault.sol";
+import {IStakingVault} from "../../../contracts/interfaces/IStakingVault.sol";
+import {ConfigKeys} from "../../../contracts/libraries/ConfigKeys.sol";
+import {StakeMath} from "../../../contracts/libraries/StakeMath.sol";
+
+/// @notice Drives the StakingVault with valid calls only (`fail_on_revert = true`): every input is bounded into its
+/// valid range, and an action that is impossible in the current state is skipped and counted as such.
+/// Operators are `actors[0..5]` (three training nodes, three validators); `actors[6..7]` are pure delegators.
+/// A single module address does lock / unlock / slash / depositReward.
+contract VaultHandler is CommonBase, StdCheats, StdUtils {
+    struct ActiveLock {
+        address operator;
+        uint256 id;
+    }
+
+    uint256 internal constant FLOCK = 1e18;
+    uint256 internal constant OPERATORS = 6;
+
+    FlockToken internal immutable _token;
+    StakingVault internal immutable _vault;
+    ProtocolConfig internal immutable _config;
+    address internal immutable _module;
+
+    address[] internal _actors;
+    ActiveLock[] internal _activeLocks;
+    uint256 internal _nextLockId;
+    uint256[] internal _entryIds;
+
+    // ─── ghosts ────────────────────────────────────────────────────────────────────────────────
+    uint256 public ghostMinted;
+    uint256 public ghostBurned;
+    uint256 public ghostSlashed;
+    /// @notice set if a lock was ever taken above the pool's bonded − locked at that time
+    bool public ghostLockAboveStake;
+    /// @notice set if a slash ever returned more than the lock it came from held
+    bool public ghostSlashAboveLock;
+    mapping(uint256 entryId => uint256) public ghostWithdrawals;
+    mapping(address operator => uint256) public ghostLocked;
+
+    // ─── call counters ─────────────────────────────────────────────────────────────────────────
+    string[] internal _names;
+    mapping(string => uint256) internal _calls;
+    mapping(string => uint256) internal _skips;
+
+    constructor(
+        FlockToken token_,
+        StakingVault vault_,
+        ProtocolConfig config_,
+        address module_,
+        address[] memory actors_
+    ) {
+        _token = token_;
+        _vault = vault_;
+        _config = config_;
+        _module = module_;
+        _actors = actors_;
+        for (uint256 i; i < actors_.length; ++i) {
+            vm.prank(actors_[i]);
+            token_.approve(address(vault_), type(uint256).max);
+        }
+        vm.prank(module_);
+        token_.approve(address(vault_), type(uint256).max);
+    }
+
+    modifier counted(string memory name) {
+        if (_calls[name] == 0 && _skips[name] == 0) _names.push(name);
+        _;
+    }
+
+    // ─── operators and delegators ──────────────────────────────────────────────────────────────
+
+    function register(uint256 opSeed, bool validator, uint256 bps) external counted("register") {
+        address op = _operator(opSeed);
+        if (_vault.roleOf(op) != IStakingVault.Role.None) return _skip("register");
+        bps = _bound(bps, 0, _config.get(ConfigKeys.MAX_COMMISSION_BPS));
+        IStakingVault.Role role = validator ? IStakingVault.Role.Validator : IStakingVault.Role.TrainingNode;
+        vm.prank(op);
+        _vault.register(role, uint16(bps));
+        _hit("register");
+    }
+
+    function stake(uint256 opSeed, uint256 assets) external counted("stake") {
+        address op = _operator(opSeed);
+        if (_vault.roleOf(op) == IStakingVault.Role.None) {
+            // an unregistered operator registers first (as a training node for even seeds, a validator for odd)
+            vm.prank(op);
+            _vault.register(
+                opSeed % 2 == 0 ? IStakingVault.Role.TrainingNode : IStakingVault.Role.Validator, 0
+            );
+        }
+        assets = _depositAmount(op, assets);
+        if (assets == 0) return _skip("stake");
+        _mint(op, assets);
+        vm.prank(op);
+        _vault.stake(assets);
+        _hit("stake");
+    }
+
+    function delegate(uint256 actorSeed, uint256 opSeed, uint256 assets) external counted("delegate") {
+        address account = _actor(actorSeed);
+        address op = _registeredOperator(opSeed);
+        assets = _depositAmount(op, assets);
+        if (assets == 0) return _skip("delegate");
+        _mint(account, assets + assets / 10); // the change stays in the wallet (for `burn`)
+        vm.prank(account);
+        _vault.delegate(op, assets);
+        _hit("delegate");
+    }
+
+    function setCommission(uint256 opSeed, uint256 bps) external counted("setCommission") {
+        address op = _registeredOperator(opSeed);
+        IStakingVault.Pool memory p = _vault.poolOf(op);
+        uint256 readyAt = uint256(p.commissionChangedAt) + _config.get(ConfigKeys.COMMISSION_COOLDOWN);
+        if (p.role == IStakingVault.Role.None || block.timestamp < readyAt) return _skip("setCommission");
+        bps = _bound(bps, 0, _config.get(ConfigKeys.MAX_COMMISSION_BPS));
+        vm.prank(op);
+        _vault.setCommission(uint16(bps));
+        _hit("setCommission");
+    }
+
+    function requestUnbond(uint256 actorSeed, uint256 opSeed, uint256 shares)
+        external
+        counted("requestUnbond")
+    {
+        address account = _actor(actorSeed);
+        address op = _operator(opSeed);
+        for (uint256 i; i < OPERATORS && _vault.sharesOf(op, account) == 0; ++i) {
+            op = _operator(opSeed % OPERATORS + i);
+        }
+        uint256 owned = _vault.sharesOf(op, account);
+        if (owned == 0) return _skip("requestUnbond");
+        IStakingVault.Pool memory p = _vault.poolOf(op);
+        // the most shares whose value fits in the unlocked stake
+        uint256 available = _vault.availableStake(op);
+        uint256 fitting = StakeMath.toShares(available, p.bondedAssets, p.totalShares);
+        uint256 maxShares = owned < fitting ? owned : fitting;
+        if (maxShares == 0) return _skip("requestUnbond");
+        shares = _bound(shares, 1, maxShares);
+        uint256 assets = StakeMath.toAssets(shares, p.bondedAssets, p.totalShares);
+        if (assets == 0 || StakeMath.toShares(assets, p.unbondingAssets, p.unbondingShares) == 0) {
+            return _skip("requestUnbond");
+        }
+        vm.prank(account);
+        uint256 entryId = _vault.requestUnbond(op, shares);
+        _entryIds.push(entryId);
+        _hit("requestUnbond");
+    }
+
+    function withdraw(uint256 entrySeed, bool waitIfNeeded) external counted("withdraw") {
+        if (_entryIds.length == 0) return _skip("withdraw");
+        uint256 n = _entryIds.length;
+        uint256 start = _bound(entrySeed, 0, n - 1);
+        uint256 entryId = _entryIds[start];
+        for (uint256 i = 1; i < n && _vault.unbondingEntry(entryId).withdrawn; ++i) {
+            entryId = _entryIds[(start + i) % n];
+        }
+        IStakingVault.UnbondingEntry memory e = _vault.unbondingEntry(entryId);
+        if (e.withdrawn) return _skip("withdraw");
+        if (block.timestamp < e.readyAt) {
+            if (!waitIfNeeded) return _skip("withdraw");
+            vm.warp(e.readyAt); // the boundary second itself must succeed
+        }
+        vm.prank(e.account);
+        _vault.withdraw(entryId);
+        ++ghostWithdrawals[entryId];
+        _hit("withdraw");
+    }
+
+    function claimCommission(uint256 opSeed) external counted("claimCommission") {
+        address op = _operator(opSeed);
+        for (uint256 i; i < OPERATORS && _vault.poolOf(op).unclaimedCommission == 0; ++i) {
+            op = _operator(opSeed % OPERATORS + i);
+        }
+        if (_vault.roleOf(op) == IStakingVault.Role.None || _vault.poolOf(op).unclaimedCommission == 0) {
+            return _skip("claimCommission");
+        }
+        vm.prank(op);
+        _vault.claimCommission(op);
+        _hit("claimCommission");
+    }
+
+    function burn(uint256 actorSeed, uint256 amount) external counted("burn") {
+        address account = _actor(actorSeed);
+        uint256 balance = _token.balanceOf(account);
+        if (balance == 0) return _skip("burn");
+        amount = _bound(amount, 1, balance);
+        vm.prank(account);
+        _token.burn(amount);
+        ghostBurned += amount;
+        _hit("burn");
+    }
+
+    function warp(uint256 seconds_) external counted("warp") {
+        vm.warp(block.timestamp + _bound(seconds_, 1, 10 days));
+        _hit("warp");
+    }
+
+    // ─── module ────────────────────────────────────────────────────────────────────────────────
+
+    function lock(uint256 opSeed, uint256 amount) external counted("lock") {
+        address op = _operator(opSeed);
+        for (uint256 i; i < OPERATORS && _vault.availableStake(op) == 0; ++i) {
+            op = _operator(opSeed % OPERATORS + i);
+        }
+        uint256 available = _vault.availableStake(op);
+        if (_vault.roleOf(op) == IStakingVault.Role.None || available == 0) return _skip("lock");
+        amount = _bound(amount, 1, available);
+        IStakingVault.Pool memory p = _vault.poolOf(op);
+        if (p.lockedAssets + amount > p.bondedAssets) ghostLockAboveStake = true;
+        uint256 id = ++_nextLockId;
+        vm.prank(_module);
+        _vault.lock(id, op, amount);
+        _activeLocks.push(ActiveLock(op, id));
+        ghostLocked[op] += amount;
+        _hit("lock");
+    }
+
+    function unlock(uint256 lockSeed) external counted("unlock") {
+        if (_activeLocks.length == 0) return _skip("unlock");
+        uint256 i = _bound(lockSeed, 0, _activeLocks.length - 1);
+        ActiveLock memory l = _activeLocks[i];
+        vm.prank(_module);
+        uint256 released = _vault.unlock(l.id, l.operator);
+        ghostLocked[l.operator] -= released;
+        _activeLocks[i] = _activeLocks[_activeLocks.length - 1];
+        _activeLocks.pop();
+        _hit("unlock");
+    }
+
+    function slash(uint256 lockSeed, uint256 amount) external counted("slash") {
+        if (_activeLocks.length == 0) return _skip("slash");
+        ActiveLock memory l = _activeLocks[_bound(lockSeed, 0, _activeLocks.length - 1)];
+        uint256 before = _vault.lockOf(_module, l.id, l.operator);
+        amount = _bound(amount, 0, before);
+        vm.prank(_module);
+        uint256 slashed = _vault.slash(l.id, l.operator, amount);
+        if (slashed > before) ghostSlashAboveLock = true;
+        ghostSlashed += slashed;
+        ghostLocked[l.operator] -= slashed;
+        _hit("slash");
+    }
+
+    function depositReward(uint256 opSeed, uint256 amount) external counted("depositReward") {
+        address op = _registeredOperator(opSeed);
+        if (_vault.roleOf(op) == IStakingVault.Role.None) return _skip("depositReward");
+        amount = _bound(amount, 1, 100_000 * FLOCK);
+        _mint(_module, amount);
+        vm.prank(_module);
+        _vault.depositReward(op, amount);
+        _hit("depositReward");
+    }
+
+    // ─── views for the invariants ──────────────────────────────────────────────────────────────
+
+    function actors() external view returns (address[] memory) {
+        return _actors;
+    }
+
+    function operators() external view returns (address[] memory ops) {
+        ops = new address[](OPERATORS);
+        for (uint256 i; i < OPERATORS; ++i) {
+            ops[i] = _actors[i];
+        }
+    }
+
+    function entryIds() external view returns (uint256[] memory) {
+        return _entryIds;
+    }
+
+    function activeLocks() external view returns (ActiveLock[] memory) {
+        return _activeLocks;
+    }
+
+    function module() external view returns (address) {
+        return _module;
+    }
+
+    function logCounts() external view {
+        console.log("VaultHandler calls (done / skipped):");
+        for (uint256 i; i < _names.length; ++i) {
+            console.log(string.concat("  ", _names[i]), _calls[_names[i]], _skips[_names[i]]);
+        }
+    }
+
+    function totalCalls() external view returns (uint256 total) {
+        for (uint256 i; i < _names.length; ++i) {
+            total += _calls[_names[i]];
+        }
+    }
+
+    // ─── internals ─────────────────────────────────────────────────────────────────────────────
+
+    function _operator(uint256 seed) internal view returns (address) {
+        return _actors[(seed % OPERATORS)];
+    }
+
+    /// @dev The first registered operator from `seed` on (wrapping), or `_operator(seed)` if none is registered.
+    function _registeredOperator(uint256 seed) internal view returns (address op) {
+        for (uint256 i; i < OPERATORS; ++i) {
+            op = _operator(seed % OPERATORS + i);
+            if (_vault.roleOf(op) != IStakingVault.Role.None) return op;
+        }
+        return _operator(seed);
+    }
+
+    function _actor(uint256 seed) internal view returns (address) {
+        return _actors[seed % _actors.length];
+    }
+
+    /// @dev A valid deposit for `op`'s pool, or 0 when none is possible (unregistered, or it would mint no shares).
+    function _depositAmount(address op, uint256 assets) internal view returns (uint256) {
+        if (_vault.roleOf(op) == IStakingVault.Role.None) return 0;
+        uint256 minimum = _config.get(ConfigKeys.MIN_DELEGATION);
+        assets = _bound(assets, minimum == 0 ? 1 : minimum, 1_000_000 * FLOCK);
+        if (_vault.previewDelegate(op, assets) == 0) return 0;
+        return assets;
+    }
+
+    function _mint(address to, uint256 amount) internal {
+        _token.mint(to, amount);
+        ghostMinted += amount;
+    }
+
+    function _hit(string memory name) internal {
+        ++_calls[name];
+    }
+
+    function _skip(string memory name) internal {
+        ++_skips[name];
+    }
+}
