@@ -1,0 +1,108 @@
+/**
+ * The indexer's one configuration reader: environment → typed settings. `ponder.config.ts` calls it; nothing else in
+ * the indexer reads `process.env`.
+ *
+ * | variable | default | meaning |
+ * |---|---|---|
+ * | `FLOCK_RPC_URL` | `http://127.0.0.1:8545` | JSON-RPC endpoint |
+ * | `FLOCK_DEPLOYMENTS` | `deployments/31337.json` (repo root) | deployments file: chain id, start block, addresses |
+ * | `FLOCK_CHAIN_ID` | the deployments file's `chainId` | chain id (must match the deployments file) |
+ * | `FLOCK_INDEXER_PGLITE_DIR` | `indexer/.ponder/pglite` | PGlite data directory (embedded database) |
+ * | `DATABASE_URL` | — | PostgreSQL connection string; when set, PostgreSQL is used instead of PGlite |
+ * | `FLOCK_POLLING_INTERVAL_MS` | 250 on chain 31337, else 1000 | how often new blocks are polled |
+ */
+import { readFileSync } from "node:fs";
+import { isAbsolute, resolve } from "node:path";
+import { fileURLToPath } from "node:url";
+import { z } from "zod";
+
+/** The repository root (two levels above this file). */
+export const repoRoot = fileURLToPath(new URL("../..", import.meta.url));
+
+const address = z
+  .string()
+  .regex(/^0x[0-9a-fA-F]{40}$/, "expected a 0x-prefixed 20-byte address")
+  .transform((s) => s.toLowerCase() as `0x${string}`);
+
+export const deploymentsSchema = z.object({
+  chainId: z.number().int().positive(),
+  startBlock: z.number().int().nonnegative(),
+  deployer: address.optional(),
+  treasury: address.optional(),
+  contracts: z.object({
+    FlockToken: address,
+    ProtocolConfig: address,
+    StakingVault: address,
+    ArenaTasks: address,
+  }),
+});
+
+export type Deployments = z.infer<typeof deploymentsSchema>;
+
+export class IndexerConfigError extends Error {
+  override name = "IndexerConfigError";
+}
+
+export interface IndexerSettings {
+  rpcUrl: string;
+  chainId: number;
+  deploymentsPath: string;
+  deployments: Deployments;
+  database: { kind: "pglite"; directory: string } | { kind: "postgres"; connectionString: string };
+  pollingIntervalMs: number;
+  /** true on a local dev chain (31337): no RPC cache */
+  localChain: boolean;
+}
+
+/** Reads and validates a deployments file. */
+export function readDeployments(path: string): Deployments {
+  let raw: string;
+  try {
+    raw = readFileSync(path, "utf8");
+  } catch (e) {
+    throw new IndexerConfigError(`cannot read the deployments file ${path}: ${(e as Error).message}`);
+  }
+  let json: unknown;
+  try {
+    json = JSON.parse(raw);
+  } catch (e) {
+    throw new IndexerConfigError(`the deployments file ${path} is not JSON: ${(e as Error).message}`);
+  }
+  const parsed = deploymentsSchema.safeParse(json);
+  if (!parsed.success) {
+    const issues = parsed.error.issues.map((i) => `${i.path.join(".") || "(root)"}: ${i.message}`).join("; ");
+    throw new IndexerConfigError(`the deployments file ${path} is invalid: ${issues}`);
+  }
+  return parsed.data;
+}
+
+function positiveInt(name: string, value: string | undefined): number | undefined {
+  if (value === undefined || value === "") return undefined;
+  const n = Number(value);
+  if (!Number.isInteger(n) || n <= 0) throw new IndexerConfigError(`${name} must be a positive integer, got "${value}"`);
+  return n;
+}
+
+/** Builds the settings from an environment (default: `process.env`). */
+export function readSettings(env: Record<string, string | undefined> = process.env): IndexerSettings {
+  const rpcUrl = env.FLOCK_RPC_URL || "http://127.0.0.1:8545";
+  if (!/^(https?|wss?):\/\//.test(rpcUrl)) throw new IndexerConfigError(`FLOCK_RPC_URL is not a URL: "${rpcUrl}"`);
+  const deploymentsPath = resolvePath(env.FLOCK_DEPLOYMENTS || "deployments/31337.json");
+  const deployments = readDeployments(deploymentsPath);
+  const chainId = positiveInt("FLOCK_CHAIN_ID", env.FLOCK_CHAIN_ID) ?? deployments.chainId;
+  if (chainId !== deployments.chainId) {
+    throw new IndexerConfigError(
+      `FLOCK_CHAIN_ID is ${chainId} but ${deploymentsPath} is for chain ${deployments.chainId}`,
+    );
+  }
+  const localChain = chainId === 31337;
+  const pollingIntervalMs = positiveInt("FLOCK_POLLING_INTERVAL_MS", env.FLOCK_POLLING_INTERVAL_MS) ?? (localChain ? 250 : 1000);
+  const database: IndexerSettings["database"] = env.DATABASE_URL
+    ? { kind: "postgres", connectionString: env.DATABASE_URL }
+    : { kind: "pglite", directory: resolvePath(env.FLOCK_INDEXER_PGLITE_DIR || "indexer/.ponder/pglite") };
+  return { rpcUrl, chainId, deploymentsPath, deployments, database, pollingIntervalMs, localChain };
+}
+
+function resolvePath(p: string): string {
+  return isAbsolute(p) ? p : resolve(repoRoot, p);
+}
