@@ -30,7 +30,8 @@ async function predictAll(model: tf.LayersModel, req: EvalRequest): Promise<Floa
     const count = Math.min(req.batchSize, n - start);
     const y = tf.tidy(() => {
       const xs = tf.tensor(req.x.subarray(start * perExample, (start + count) * perExample), [count, ...inputShape], "float32");
-      const pred = model.predict(xs);
+      // predict() splits its input into batches of 32 by default (a Slice per batch): use ours whole
+      const pred = model.predict(xs, { batchSize: count });
       if (Array.isArray(pred)) throw new Error("model returned several outputs");
       return (pred as tf.Tensor).reshape([count * req.units]);
     });
