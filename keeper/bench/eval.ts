@@ -99,7 +99,7 @@ await w.terminate();
 
 // ── 3. pool scaling ─────────────────────────────────────────────────────────────────────────────
 const MODELS = 8;
-const poolSet = prefix(all, 2500);
+const poolSet = all;
 const models = await Promise.all(Array.from({ length: MODELS }, (_, i) => (i % 2 ? mlpFiles(i) : smallCnnModel(spec, i))));
 console.log(`\n## Pool scaling: ${MODELS} models (half CNN, half MLP) × ${fmt(poolSet.y.length)} digits, full evaluateModel path`);
 const times: number[] = [];

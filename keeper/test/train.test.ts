@@ -33,6 +33,17 @@ describe("trainModel", () => {
     expect(g.score).toBeLessThan(spec.spamScore);
   }, 40_000);
 
+  it("trains and scores a regression task (mse → R²)", async () => {
+    const regSpec = { ...spec, output: { type: "regression" as const }, metric: "mse" as const };
+    const asTargets = (d: typeof train) => ({ ...d, y: Float32Array.from(d.y) }); // predict the digit's value
+    const { files } = await trainModel({ dataset: asTargets(mnistDataset(50, 0)), spec: regSpec, arch: "mlp-small", epochs: 3, seed: 4 });
+    const r = await pool.evaluate({ files, dataset: asTargets(evalSet), spec: regSpec });
+    expect(r.reason).toBeNull();
+    expect(r.metric).toBe("mse");
+    expect(r.value).toBeGreaterThan(0);
+    expect(r.score).toBeGreaterThan(3000); // R² > 0.3
+  }, 30_000);
+
   it("is deterministic for a seed", async () => {
     const a = await trainModel({ dataset: mnistDataset(20, 0), spec, arch: "mlp-small", epochs: 1, seed: 9 });
     const b = await trainModel({ dataset: mnistDataset(20, 0), spec, arch: "mlp-small", epochs: 1, seed: 9 });
