@@ -253,14 +253,14 @@ contract ArenaTasks is IArenaTasks, ReentrancyGuardTransient {
             if (tr.claimed) revert AlreadyClaimed(taskId, account);
             tr.claimed = true;
             (uint256 due, ClaimKind kind) = _trainerDue(taskId, t, tr);
-            return _pay(taskId, account, kind, due);
+            return _pay(taskId, account, kind, due, _params[taskId].trainerStake != 0);
         }
         ValidatorRecord storage vr = _validators[taskId][account];
         if (vr.commitment != 0) {
             if (vr.claimed) revert AlreadyClaimed(taskId, account);
             vr.claimed = true;
             (uint256 due, ClaimKind kind) = _validatorDue(taskId, t, vr);
-            return _pay(taskId, account, kind, due);
+            return _pay(taskId, account, kind, due, true);
         }
         revert NothingToClaim(taskId, account);
     }
@@ -1027,12 +1027,15 @@ contract ArenaTasks is IArenaTasks, ReentrancyGuardTransient {
         return (RewardMath.proRata(s.validatorPot, weight, s.validatorWeightSum), ClaimKind.ValidatorReward);
     }
 
-    /// @dev Pays `amount` into `account`'s pool and releases what remains of its lock.
-    function _pay(uint256 taskId, address account, ClaimKind kind, uint256 amount) private returns (uint256) {
-        uint256 unlocked = _vault.lockOf(address(this), taskId, account);
+    /// @dev Pays `amount` into `account`'s pool and releases what remains of its lock (`hasLock`: a lock was taken).
+    function _pay(uint256 taskId, address account, ClaimKind kind, uint256 amount, bool hasLock)
+        private
+        returns (uint256)
+    {
+        uint256 unlocked = hasLock ? _vault.lockOf(address(this), taskId, account) : 0;
         emit Claimed(taskId, account, kind, amount, unlocked);
         if (amount != 0) _vault.depositReward(account, amount);
-        if (unlocked != 0) _vault.unlock(taskId, account);
+        if (hasLock) _vault.unlock(taskId, account);
         return amount;
     }
 }

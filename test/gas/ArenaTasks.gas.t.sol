@@ -1,0 +1,54 @@
+// SPDX-License-Identifier: MIT
+pragma solidity 0.8.30;
+
+import {ArenaBaseTest} from "../utils/ArenaBaseTest.sol";
+import {console} from "forge-std/console.sol";
+
+/// @notice Hot-path gas, snapshotted into snapshots/ArenaTasks.json (`vm.snapshotGasLastCall`).
+contract ArenaTasksGasTest is ArenaBaseTest {
+    function test_gas_hotPaths() public {
+        uint256 id = _createTask();
+        address[] memory trainers = new address[](64);
+        for (uint256 i; i < 64; ++i) {
+            trainers[i] = _trainerAt(i);
+            bytes32 c = arena.submissionCommitmentOf(id, trainers[i], _cid(i), _salt(trainers[i]));
+            vm.prank(trainers[i]);
+            arena.commitSubmission(id, c);
+            if (i == 1) console.log("commitSubmission (first)", vm.snapshotGasLastCall("ArenaTasks", "commitSubmission"));
+        }
+        bytes32 c2 = arena.submissionCommitmentOf(id, trainers[0], "x", _salt(trainers[0]));
+        vm.prank(trainers[0]);
+        arena.commitSubmission(id, c2);
+        console.log("commitSubmission (replace)", vm.snapshotGasLastCall("ArenaTasks", "commitSubmission_replace"));
+        _commitSubmission(id, trainers[0], _cid(0));
+        _toPublish(id);
+        for (uint256 i; i < 64; ++i) {
+            _revealSubmission(id, trainers[i], _cid(i));
+            if (i == 1) console.log("revealSubmission", vm.snapshotGasLastCall("ArenaTasks", "revealSubmission"));
+        }
+        _revealEval(id);
+        _toCommit(id);
+        uint16[] memory s = new uint16[](64);
+        for (uint256 i; i < 64; ++i) {
+            s[i] = uint16(4000 + i * 50);
+        }
+        address[] memory vs = new address[](3);
+        for (uint256 v; v < 3; ++v) {
+            vs[v] = _validatorAt(v);
+            _commitScores(id, vs[v], s);
+            if (v == 1) console.log("commitScores (first)", vm.snapshotGasLastCall("ArenaTasks", "commitScores"));
+        }
+        _toReveal(id);
+        for (uint256 v; v < 3; ++v) {
+            _revealScores(id, vs[v], s);
+            if (v == 1) console.log("revealScores (64)", vm.snapshotGasLastCall("ArenaTasks", "revealScores_64"));
+        }
+        _toFinalizing(id);
+        _finalizeAll(id);
+        console.log("finalize (3 x 64, one call)", vm.snapshotGasLastCall("ArenaTasks", "finalize_3x64"));
+        arena.claim(id, trainers[5]);
+        console.log("claim (trainer)", vm.snapshotGasLastCall("ArenaTasks", "claim_trainer"));
+        arena.claim(id, vs[1]);
+        console.log("claim (validator)", vm.snapshotGasLastCall("ArenaTasks", "claim_validator"));
+    }
+}
