@@ -132,11 +132,7 @@ contract VaultHandler is CommonBase, StdCheats, StdUtils {
         external
         counted("requestUnbond")
     {
-        address account = _actor(actorSeed);
-        address op = _operator(opSeed);
-        for (uint256 i; i < OPERATORS && _vault.sharesOf(op, account) == 0; ++i) {
-            op = _operator(opSeed % OPERATORS + i);
-        }
+        (address account, address op) = _holder(actorSeed, opSeed);
         uint256 owned = _vault.sharesOf(op, account);
         if (owned == 0) return _skip("requestUnbond");
         IStakingVault.Pool memory p = _vault.poolOf(op);
@@ -145,7 +141,8 @@ contract VaultHandler is CommonBase, StdCheats, StdUtils {
         uint256 fitting = StakeMath.toShares(available, p.bondedAssets, p.totalShares);
         uint256 maxShares = owned < fitting ? owned : fitting;
         if (maxShares == 0) return _skip("requestUnbond");
-        shares = _bound(shares, 1, maxShares);
+        // at least ~1 FLOCK of shares (at the opening price) when possible: tiny share counts round to 0 assets
+        shares = _bound(shares, maxShares < 1e21 ? maxShares : 1e21, maxShares);
         uint256 assets = StakeMath.toAssets(shares, p.bondedAssets, p.totalShares);
         if (assets == 0 || StakeMath.toShares(assets, p.unbondingAssets, p.unbondingShares) == 0) {
             return _skip("requestUnbond");
@@ -214,7 +211,8 @@ contract VaultHandler is CommonBase, StdCheats, StdUtils {
         }
         uint256 available = _vault.availableStake(op);
         if (_vault.roleOf(op) == IStakingVault.Role.None || available == 0) return _skip("lock");
-        amount = _bound(amount, 1, available);
+        // at most half of the free stake, so that unbonding stays possible most of the time
+        amount = _bound(amount, 1, available > 1 ? available / 2 : 1);
         IStakingVault.Pool memory p = _vault.poolOf(op);
         if (p.lockedAssets + amount > p.bondedAssets) ghostLockAboveStake = true;
         uint256 id = ++_nextLockId;
@@ -302,6 +300,21 @@ contract VaultHandler is CommonBase, StdCheats, StdUtils {
 
     function _operator(uint256 seed) internal view returns (address) {
         return _actors[(seed % OPERATORS)];
+    }
+
+    /// @dev The first (account, operator) pair from the seeds on (wrapping) where the account holds unlocked shares.
+    function _holder(uint256 actorSeed, uint256 opSeed) internal view returns (address account, address op) {
+        uint256 n = _actors.length;
+        for (uint256 a; a < n; ++a) {
+            account = _actors[(actorSeed % n + a) % n];
+            for (uint256 o; o < OPERATORS; ++o) {
+                op = _operator(opSeed % OPERATORS + o);
+                if (_vault.sharesOf(op, account) != 0 && _vault.availableStake(op) != 0) {
+                    return (account, op);
+                }
+            }
+        }
+        return (_actor(actorSeed), _operator(opSeed));
     }
 
     /// @dev The first registered operator from `seed` on (wrapping), or `_operator(seed)` if none is registered.
