@@ -1,6 +1,6 @@
-import { afterAll, describe, expect, it } from "vitest";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { EvalPool } from "../src/eval/index.js";
-import { ARCHS, garbageModel, trainModel, type EpochLog } from "../src/train/index.js";
+import { ARCHS, garbageModel, trainModel, type EpochLog, type TrainResult } from "../src/train/index.js";
 import { mnistDataset, mnistSpec } from "./fixtures/mnist.js";
 
 const spec = mnistSpec;
@@ -10,9 +10,14 @@ const pool = new EvalPool({ size: 2 });
 afterAll(() => pool.close());
 
 describe("trainModel", () => {
+  let mlp: TrainResult;
+  const epochs: EpochLog[] = [];
+  beforeAll(async () => {
+    mlp = await trainModel({ dataset: train, spec, arch: "mlp", epochs: 2, batchSize: 32, seed: 1, onEpoch: (l) => epochs.push(l) });
+  }, 30_000);
+
   it("an MLP trained 2 epochs on 2,000 MNIST digits beats 80% accuracy", async () => {
-    const epochs: EpochLog[] = [];
-    const { files, history, backend, params } = await trainModel({ dataset: train, spec, arch: "mlp", epochs: 2, batchSize: 32, seed: 1, onEpoch: (l) => epochs.push(l) });
+    const { files, history, backend, params } = mlp;
     expect(backend).toBe("wasm");
     expect(params).toBe(784 * 128 + 128 + 128 * 10 + 10);
     expect(history).toEqual(epochs);
@@ -25,13 +30,12 @@ describe("trainModel", () => {
 
   it("different archs / budgets give clearly different accuracies; garbage is below spamScore", async () => {
     const weak = await trainModel({ dataset: mnistDataset(5, 0), spec, arch: "linear", epochs: 1, batchSize: 16, seed: 2 });
-    const strong = await trainModel({ dataset: train, spec, arch: "mlp", epochs: 3, batchSize: 32, seed: 2 });
-    const [w, s, g] = await pool.evaluateAll([weak.files, strong.files, await garbageModel(spec)].map((files) => ({ files, dataset: evalSet, spec })));
+    const [w, s, g] = await pool.evaluateAll([weak.files, mlp.files, await garbageModel(spec)].map((files) => ({ files, dataset: evalSet, spec })));
     expect(s.score - w.score).toBeGreaterThan(2000);
     expect(s.score).toBeGreaterThan(spec.minScore);
     expect(g.reason).toBeNull();
     expect(g.score).toBeLessThan(spec.spamScore);
-  }, 40_000);
+  }, 30_000);
 
   it("trains and scores a regression task (mse → R²)", async () => {
     const regSpec = { ...spec, output: { type: "regression" as const }, metric: "mse" as const };
