@@ -1,7 +1,8 @@
 /**
  * The evaluation sandbox: static pre-checks in the calling thread, then load + predict in a worker thread
  * with V8 heap limits and a wall-clock timeout. A bad model (unloadable, hostile, slow, memory-hungry)
- * always yields score 0 with a reason; only caller errors (a dataset that does not match the spec) throw.
+ * always yields score 0 with a reason. Only problems that are not the model's throw: a dataset that does not
+ * match the spec (DatasetMismatchError) and a worker thread that cannot start (WorkerStartError).
  */
 import { Worker, type ResourceLimits } from "node:worker_threads";
 import type { TaskSpec } from "../spec.js";
