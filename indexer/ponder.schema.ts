@@ -597,7 +597,8 @@ export const submissionCommitRelations = relations(submissionCommit, ({ one }) =
 export const taskValidatorRelations = relations(taskValidator, ({ one, many }) => ({
   task: one(task, { fields: [taskValidator.taskId], references: [task.id] }),
   operator: one(operator, { fields: [taskValidator.validator], references: [operator.address] }),
-  scores: many(score),
+  /** the score rows (the `scores` column holds the same numbers as an array) */
+  scoreRows: many(score),
 }));
 
 export const scoresCommitRelations = relations(scoresCommit, ({ one }) => ({

@@ -36,6 +36,10 @@ export interface StartIndexerOptions {
   mineForReady?: boolean;
   /** block polling interval of the indexer (default 250 ms on chain 31337) */
   pollingIntervalMs?: number;
+  /** called with the child's pid as soon as it is spawned (its process group id too) */
+  onSpawn?: (pid: number) => void;
+  /** called with every log line of the child (JSON lines) */
+  onLog?: (line: string) => void;
 }
 
 export interface RunningIndexer {
@@ -96,6 +100,7 @@ export async function startIndexer(opts: StartIndexerOptions): Promise<RunningIn
     detached: true,
     stdio: ["ignore", "pipe", "pipe"],
   });
+  if (child.pid !== undefined) opts.onSpawn?.(child.pid);
   const log = createWriteStream(logFile, { flags: "a" });
   const tail: string[] = [];
   let actualPort = port;
@@ -104,6 +109,7 @@ export async function startIndexer(opts: StartIndexerOptions): Promise<RunningIn
     for (const line of chunk.toString("utf8").split("\n")) {
       if (!line.trim()) continue;
       tail.push(line);
+      opts.onLog?.(line);
       if (tail.length > 40) tail.shift();
       if (line.includes('"Created HTTP server"')) {
         const m = /"port":(\d+)/.exec(line);

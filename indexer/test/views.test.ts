@@ -1,0 +1,70 @@
+import { describe, expect, it } from "vitest";
+import { checkpointTimestamp, poolStakes, rankSubmissions, toJson } from "../src/api/views.js";
+import { CLAIM_KIND, enumName, SLASH_REASON } from "../src/lib/enums.js";
+import { slashRowId } from "../src/lib/ids.js";
+import { phaseAt } from "../src/lib/phase.js";
+import { sharesToAssets } from "../src/lib/shares.js";
+
+const windows = { submissionStart: 100n, submissionEnd: 200n, publishEnd: 300n, commitEnd: 400n, revealEnd: 500n };
+
+describe("phaseAt", () => {
+  it("follows the [start, end) windows", () => {
+    const t = { ...windows, status: "active" };
+    expect(phaseAt(t, 99n)).toBe("Created");
+    expect(phaseAt(t, 100n)).toBe("Submission");
+    expect(phaseAt(t, 199n)).toBe("Submission");
+    expect(phaseAt(t, 200n)).toBe("Publish");
+    expect(phaseAt(t, 300n)).toBe("Commit");
+    expect(phaseAt(t, 400n)).toBe("Reveal");
+    expect(phaseAt(t, 499n)).toBe("Reveal");
+    expect(phaseAt(t, 500n)).toBe("Finalizing");
+  });
+  it("keeps settled and cancelled whatever the time", () => {
+    expect(phaseAt({ ...windows, status: "settled" }, 0n)).toBe("Settled");
+    expect(phaseAt({ ...windows, status: "cancelled" }, 250n)).toBe("Cancelled");
+  });
+});
+
+describe("rankSubmissions", () => {
+  const s = (trainer: string, rank: number | null, consensus: number | null, seq: bigint, published = true) => ({
+    trainer,
+    rank,
+    consensus,
+    commitSeq: seq,
+    published,
+    index: 0,
+  });
+  it("puts ranked first by rank, then published by consensus and earlier commit, then unpublished", () => {
+    const rows = [s("u", null, null, 1n, false), s("p2", null, 50, 9n), s("r1", 1, 10, 5n), s("p1", null, 50, 3n), s("r0", 0, 90, 7n), s("p0", null, 70, 8n)];
+    expect(rankSubmissions(rows).map((r) => r.trainer)).toEqual(["r0", "r1", "p0", "p1", "p2", "u"]);
+  });
+});
+
+describe("share math and helpers", () => {
+  it("converts shares with the vault's virtual offset, rounding down", () => {
+    expect(sharesToAssets(1000n, 0n, 0n)).toBe(1n);
+    expect(sharesToAssets(5000n * 10n ** 21n, 5000n * 10n ** 18n, 5000n * 10n ** 21n)).toBe(5000n * 10n ** 18n);
+    expect(sharesToAssets(1n, 1n, 1n)).toBe(0n);
+  });
+  it("splits a pool into self and delegated stake", () => {
+    const pool = { bondedAssets: 3000n * 10n ** 18n, totalShares: 3000n * 10n ** 21n, selfShares: 1000n * 10n ** 21n };
+    const { selfStake, delegatedStake } = poolStakes(pool);
+    expect(selfStake + delegatedStake).toBe(pool.bondedAssets);
+    expect(selfStake).toBe(sharesToAssets(pool.selfShares, pool.bondedAssets, pool.totalShares));
+  });
+  it("serialises bigints as decimal strings", () => {
+    expect(toJson({ a: 1n, b: [2n, { c: 3n }], d: null, e: "x" })).toEqual({ a: "1", b: ["2", { c: "3" }], d: null, e: "x" });
+  });
+  it("reads the timestamp out of a Ponder checkpoint", () => {
+    expect(checkpointTimestamp("1795778266" + "0".repeat(65))).toBe(1795778266n);
+    expect(checkpointTimestamp("")).toBeUndefined();
+  });
+  it("names enum values and keeps unknown ones readable", () => {
+    expect(enumName(SLASH_REASON, 2)).toBe("Deviation");
+    expect(enumName(CLAIM_KIND, 5n)).toBe("UnlockOnly");
+    expect(enumName(SLASH_REASON, 9)).toBe("Unknown(9)");
+  });
+  it("joins the vault's and the module's slash events on one key", () => {
+    expect(slashRowId("0xAB", 3n, "0xCD", "0xEF")).toBe("0xab:3:0xcd:0xef");
+  });
+});
