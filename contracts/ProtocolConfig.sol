@@ -89,6 +89,7 @@ contract ProtocolConfig is Ownable2Step, IProtocolConfig {
         _checkConsistency(key, value);
         uint256 oldValue = p.value;
         // value ≤ p.max, which is a uint128.
+        // forge-lint: disable-next-line(unsafe-typecast)
         p.value = uint128(value);
         emit ParameterSet(key, _names[key], oldValue, value);
     }
@@ -132,6 +133,7 @@ contract ProtocolConfig is Ownable2Step, IProtocolConfig {
             revert InvalidParameterDefinition(key);
         }
         // all three ≤ max ≤ type(uint128).max, checked above.
+        // forge-lint: disable-next-line(unsafe-typecast)
         _params[key] = Param({value: uint128(value), registered: true, min: uint128(min), max: uint128(max)});
         _names[key] = name;
         _keys.push(key);

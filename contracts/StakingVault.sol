@@ -128,7 +128,9 @@ contract StakingVault is AccessControl, ReentrancyGuardTransient, IStakingVault 
         // shares ≤ owned ≤ totalShares and assets ≤ available ≤ bondedAssets (checked above).
         unchecked {
             _shares[operator][msg.sender] = owned - shares;
+            // forge-lint: disable-next-line(unsafe-typecast)
             pool.totalShares -= uint128(shares);
+            // forge-lint: disable-next-line(unsafe-typecast)
             pool.bondedAssets -= uint96(assets);
         }
         pool.unbondingAssets = (pool.unbondingAssets + assets).toUint96();
@@ -138,6 +140,7 @@ contract StakingVault is AccessControl, ReentrancyGuardTransient, IStakingVault 
         _entries[entryId] = UnbondingEntry({
             operator: operator,
             account: msg.sender,
+            // forge-lint: disable-next-line(unsafe-typecast)
             shares: uint128(unbondingShares), // ≤ pool.unbondingShares, a uint128 (checked by toUint128 above)
             readyAt: readyAt.toUint40(),
             withdrawn: false
@@ -170,7 +173,9 @@ contract StakingVault is AccessControl, ReentrancyGuardTransient, IStakingVault 
         entry.withdrawn = true;
         // The entry's shares are part of unbondingShares; toAssets of a part never exceeds unbondingAssets.
         unchecked {
+            // forge-lint: disable-next-line(unsafe-typecast)
             pool.unbondingShares -= uint128(shares);
+            // forge-lint: disable-next-line(unsafe-typecast)
             pool.unbondingAssets -= uint96(assets);
         }
         emit Withdrawn(entryId, operator, msg.sender, assets);
@@ -200,6 +205,7 @@ contract StakingVault is AccessControl, ReentrancyGuardTransient, IStakingVault 
         // amount ≤ available ≤ bonded − locked, so locked + amount ≤ bonded, a uint96.
         uint96 poolLocked;
         unchecked {
+            // forge-lint: disable-next-line(unsafe-typecast)
             poolLocked = pool.lockedAssets + uint96(amount);
         }
         pool.lockedAssets = poolLocked;
@@ -217,6 +223,7 @@ contract StakingVault is AccessControl, ReentrancyGuardTransient, IStakingVault 
         delete _locks[key];
         // lockedAssets is the sum of the pool's active locks, this one included.
         unchecked {
+            // forge-lint: disable-next-line(unsafe-typecast)
             pool.lockedAssets -= uint96(amount);
         }
         emit StakeUnlocked(msg.sender, id, operator, amount, pool.lockedAssets);
@@ -243,8 +250,11 @@ contract StakingVault is AccessControl, ReentrancyGuardTransient, IStakingVault 
             StakeMath.splitSlash(amount, pool.bondedAssets, pool.unbondingAssets);
         // splitSlash caps each part at what the bucket holds; slashed ≤ amount ≤ this lock ≤ lockedAssets.
         unchecked {
+            // forge-lint: disable-next-line(unsafe-typecast)
             pool.bondedAssets -= uint96(fromBonded);
+            // forge-lint: disable-next-line(unsafe-typecast)
             pool.unbondingAssets -= uint96(fromUnbonding);
+            // forge-lint: disable-next-line(unsafe-typecast)
             pool.lockedAssets -= uint96(slashed);
             _locks[key] = _LOCK_EXISTS | (locked - slashed);
         }

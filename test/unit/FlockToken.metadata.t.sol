@@ -43,7 +43,7 @@ contract FlockTokenMetadataTest is BaseTest {
         token.delegate(trainer1);
         assertEq(token.getVotes(trainer1), 100 * FLOCK);
         vm.prank(trainer1);
-        token.transfer(trainer2, 40 * FLOCK);
+        assertTrue(token.transfer(trainer2, 40 * FLOCK));
         assertEq(token.getVotes(trainer1), 60 * FLOCK);
         vm.roll(block.number + 1);
         assertEq(token.getPastTotalSupply(block.number - 1), 100 * FLOCK);
