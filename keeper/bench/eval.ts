@@ -107,12 +107,15 @@ for (const size of [1, 2]) {
   const pool = new EvalPool({ size, backend: "wasm" });
   await pool.warmUp();
   const t = performance.now();
+  const cpuBefore = process.cpuUsage();
   const results = await pool.evaluateAll(models.map((files) => ({ files, dataset: poolSet, spec })));
   const ms = performance.now() - t;
+  const cpu = process.cpuUsage(cpuBefore);
+  const cores = (cpu.user + cpu.system) / 1000 / ms;
   await pool.close();
   if (results.some((r) => r.reason)) throw new Error(`pool run failed: ${results.map((r) => r.reason).join("; ")}`);
   times.push(ms);
-  console.log(`${size} worker${size > 1 ? "s" : " "}: ${fmt(ms / 1000, 2)} s  (${fmt((MODELS * poolSet.y.length) / ms * 1000)} samples/s)`);
+  console.log(`${size} worker${size > 1 ? "s" : " "}: ${fmt(ms / 1000, 2)} s  (${fmt((MODELS * poolSet.y.length) / ms * 1000)} samples/s, ${fmt(cores, 2)} cores busy on average)`);
 }
-console.log(`speed-up 2 vs 1 worker: ${fmt(times[0] / times[1], 2)}×`);
+console.log(`speed-up 2 vs 1 worker: ${fmt(times[0] / times[1], 2)}× (bounded by the cores this process actually got: see "cores busy")`);
 console.log(`\nload average at end: ${load()}; whole run ${fmt((performance.now() - wall0) / 1000, 1)} s wall, main thread + workers CPU ${fmt((process.cpuUsage(cpu0).user + process.cpuUsage(cpu0).system) / 1e6, 1)} s`);
