@@ -50,7 +50,9 @@ contract ArenaTasksAttacksTest is ArenaBaseTest {
             for (uint256 i; i < n; ++i) {
                 uint256 truth = 3000 + i * 800;
                 uint256 noise = uint256(keccak256(abi.encode(seed, v, i))) % 201; // ± 100
-                s[v][i] = uint16(v == 4 ? uint256(keccak256(abi.encode(seed, "rand", i))) % 10_001 : truth + noise - 100);
+                s[v][i] = uint16(
+                    v == 4 ? uint256(keccak256(abi.encode(seed, "rand", i))) % 10_001 : truth + noise - 100
+                );
             }
         }
         // make the random scorer far from the truth on average (guaranteed: mirror it)
@@ -110,9 +112,13 @@ contract ArenaTasksAttacksTest is ArenaBaseTest {
     }
 
     /// Validators with 49% of the revealed stake cannot move a consensus outside the honest validators' range.
-    function testFuzz_attack_minorityCannotMoveConsensus(uint16 a1, uint16 a2, uint16 h1, uint16 h2, uint16 h3)
-        public
-    {
+    function testFuzz_attack_minorityCannotMoveConsensus(
+        uint16 a1,
+        uint16 a2,
+        uint16 h1,
+        uint16 h2,
+        uint16 h3
+    ) public {
         (uint256 id,) = _taskInCommit(2);
         uint16[] memory hs = new uint16[](3);
         hs[0] = uint16(bound(h1, 4000, 6000));

@@ -5,12 +5,16 @@ import {Test} from "forge-std/Test.sol";
 import {RewardMath} from "../../contracts/libraries/RewardMath.sol";
 
 contract RewardMathFuzzTest is Test {
-    function testFuzz_splitPool_sumsExactly(uint256 pool, uint256 feeBps, uint256 bountyBps, uint256 vBps) public pure {
+    function testFuzz_splitPool_sumsExactly(uint256 pool, uint256 feeBps, uint256 bountyBps, uint256 vBps)
+        public
+        pure
+    {
         pool = bound(pool, 0, type(uint128).max);
         feeBps = bound(feeBps, 0, 10_000);
         bountyBps = bound(bountyBps, 0, 10_000 - feeBps);
         vBps = bound(vBps, 0, 10_000);
-        (uint256 fee, uint256 bounty, uint256 v, uint256 t) = RewardMath.splitPool(pool, feeBps, bountyBps, vBps);
+        (uint256 fee, uint256 bounty, uint256 v, uint256 t) =
+            RewardMath.splitPool(pool, feeBps, bountyBps, vBps);
         assertEq(fee + bounty + v + t, pool);
     }
 

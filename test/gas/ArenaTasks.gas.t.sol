@@ -14,17 +14,25 @@ contract ArenaTasksGasTest is ArenaBaseTest {
             bytes32 c = arena.submissionCommitmentOf(id, trainers[i], _cid(i), _salt(trainers[i]));
             vm.prank(trainers[i]);
             arena.commitSubmission(id, c);
-            if (i == 1) console.log("commitSubmission (first)", vm.snapshotGasLastCall("ArenaTasks", "commitSubmission"));
+            if (i == 1) {
+                console.log(
+                    "commitSubmission (first)", vm.snapshotGasLastCall("ArenaTasks", "commitSubmission")
+                );
+            }
         }
         bytes32 c2 = arena.submissionCommitmentOf(id, trainers[0], "x", _salt(trainers[0]));
         vm.prank(trainers[0]);
         arena.commitSubmission(id, c2);
-        console.log("commitSubmission (replace)", vm.snapshotGasLastCall("ArenaTasks", "commitSubmission_replace"));
+        console.log(
+            "commitSubmission (replace)", vm.snapshotGasLastCall("ArenaTasks", "commitSubmission_replace")
+        );
         _commitSubmission(id, trainers[0], _cid(0));
         _toPublish(id);
         for (uint256 i; i < 64; ++i) {
             _revealSubmission(id, trainers[i], _cid(i));
-            if (i == 1) console.log("revealSubmission", vm.snapshotGasLastCall("ArenaTasks", "revealSubmission"));
+            if (i == 1) {
+                console.log("revealSubmission", vm.snapshotGasLastCall("ArenaTasks", "revealSubmission"));
+            }
         }
         _revealEval(id);
         _toCommit(id);
@@ -36,12 +44,16 @@ contract ArenaTasksGasTest is ArenaBaseTest {
         for (uint256 v; v < 3; ++v) {
             vs[v] = _validatorAt(v);
             _commitScores(id, vs[v], s);
-            if (v == 1) console.log("commitScores (first)", vm.snapshotGasLastCall("ArenaTasks", "commitScores"));
+            if (v == 1) {
+                console.log("commitScores (first)", vm.snapshotGasLastCall("ArenaTasks", "commitScores"));
+            }
         }
         _toReveal(id);
         for (uint256 v; v < 3; ++v) {
             _revealScores(id, vs[v], s);
-            if (v == 1) console.log("revealScores (64)", vm.snapshotGasLastCall("ArenaTasks", "revealScores_64"));
+            if (v == 1) {
+                console.log("revealScores (64)", vm.snapshotGasLastCall("ArenaTasks", "revealScores_64"));
+            }
         }
         _toFinalizing(id);
         _finalizeAll(id);

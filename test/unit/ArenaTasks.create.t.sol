@@ -56,14 +56,19 @@ contract ArenaTasksCreateTest is ArenaBaseTest {
         p = _defaultParams();
         p.submissionStart = uint40(block.timestamp - 1);
         _expectCreateRevert(
-            p, abi.encodeWithSelector(IArenaTasks.InvalidStartTime.selector, block.timestamp - 1, block.timestamp)
+            p,
+            abi.encodeWithSelector(
+                IArenaTasks.InvalidStartTime.selector, block.timestamp - 1, block.timestamp
+            )
         );
         p = _defaultParams();
         p.revealWindow = 59;
         _expectCreateRevert(p, abi.encodeWithSelector(IArenaTasks.InvalidWindow.selector, 59, 60, 30 days));
         p = _defaultParams();
         p.commitWindow = 30 days + 1;
-        _expectCreateRevert(p, abi.encodeWithSelector(IArenaTasks.InvalidWindow.selector, 30 days + 1, 60, 30 days));
+        _expectCreateRevert(
+            p, abi.encodeWithSelector(IArenaTasks.InvalidWindow.selector, 30 days + 1, 60, 30 days)
+        );
     }
 
     function _expectCreateRevert(IArenaTasks.CreateTaskParams memory p, bytes memory err) internal {
@@ -82,7 +87,9 @@ contract ArenaTasksCreateTest is ArenaBaseTest {
                 token.DOMAIN_SEPARATOR(),
                 keccak256(
                     abi.encode(
-                        keccak256("Permit(address owner,address spender,uint256 value,uint256 nonce,uint256 deadline)"),
+                        keccak256(
+                            "Permit(address owner,address spender,uint256 value,uint256 nonce,uint256 deadline)"
+                        ),
                         signer,
                         address(arena),
                         total,
@@ -129,7 +136,10 @@ contract ArenaTasksCreateTest is ArenaBaseTest {
         vm.prank(creator);
         vm.expectRevert(
             abi.encodeWithSelector(
-                IArenaTasks.TaskNotInPhase.selector, id, IArenaTasks.Phase.Created, IArenaTasks.Phase.Submission
+                IArenaTasks.TaskNotInPhase.selector,
+                id,
+                IArenaTasks.Phase.Created,
+                IArenaTasks.Phase.Submission
             )
         );
         arena.cancelBeforeStart(id);

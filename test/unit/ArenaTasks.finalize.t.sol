@@ -37,9 +37,13 @@ contract ArenaTasksFinalizeTest is ArenaBaseTest {
         assertEq(arena.validatorRecord(taskId, validators[0]).distance, 33);
         assertEq(arena.validatorRecord(taskId, validators[3]).distance, 7133);
         assertEq(
-            uint8(arena.validatorRecord(taskId, validators[3]).outcome), uint8(IArenaTasks.ValidatorOutcome.SlashedDeviation)
+            uint8(arena.validatorRecord(taskId, validators[3]).outcome),
+            uint8(IArenaTasks.ValidatorOutcome.SlashedDeviation)
         );
-        assertEq(uint8(arena.validatorRecord(taskId, validators[1]).outcome), uint8(IArenaTasks.ValidatorOutcome.Rewarded));
+        assertEq(
+            uint8(arena.validatorRecord(taskId, validators[1]).outcome),
+            uint8(IArenaTasks.ValidatorOutcome.Rewarded)
+        );
         IArenaTasks.Settlement memory st = arena.settlementOf(taskId);
         assertEq(st.paidTrainers, 2);
         assertEq(st.rewardedValidators, 3);
@@ -108,7 +112,8 @@ contract ArenaTasksFinalizeTest is ArenaBaseTest {
         );
         _finalizeAll(taskId);
         assertEq(
-            uint8(arena.validatorRecord(taskId, validators[3]).outcome), uint8(IArenaTasks.ValidatorOutcome.SlashedNonReveal)
+            uint8(arena.validatorRecord(taskId, validators[3]).outcome),
+            uint8(IArenaTasks.ValidatorOutcome.SlashedNonReveal)
         );
     }
 
@@ -138,7 +143,10 @@ contract ArenaTasksFinalizeTest is ArenaBaseTest {
         vm.warp(t.revealEnd - 1);
         vm.expectRevert(
             abi.encodeWithSelector(
-                IArenaTasks.TaskNotInPhase.selector, taskId, IArenaTasks.Phase.Finalizing, IArenaTasks.Phase.Reveal
+                IArenaTasks.TaskNotInPhase.selector,
+                taskId,
+                IArenaTasks.Phase.Finalizing,
+                IArenaTasks.Phase.Reveal
             )
         );
         arena.finalize(taskId, 1);
@@ -157,7 +165,10 @@ contract ArenaTasksFinalizeTest is ArenaBaseTest {
         _finalizeAll(taskId);
         vm.expectRevert(
             abi.encodeWithSelector(
-                IArenaTasks.TaskNotInPhase.selector, taskId, IArenaTasks.Phase.Finalizing, IArenaTasks.Phase.Settled
+                IArenaTasks.TaskNotInPhase.selector,
+                taskId,
+                IArenaTasks.Phase.Finalizing,
+                IArenaTasks.Phase.Settled
             )
         );
         arena.finalize(taskId, 1);

@@ -106,7 +106,10 @@ contract ArenaTasksScoresTest is ArenaBaseTest {
         vm.prank(v0);
         vm.expectRevert(
             abi.encodeWithSelector(
-                IArenaTasks.TaskNotInPhase.selector, id, IArenaTasks.Phase.Reveal, IArenaTasks.Phase.Finalizing
+                IArenaTasks.TaskNotInPhase.selector,
+                id,
+                IArenaTasks.Phase.Reveal,
+                IArenaTasks.Phase.Finalizing
             )
         );
         arena.revealScores(id, s, _salt(v0));
@@ -129,7 +132,10 @@ contract ArenaTasksScoresTest is ArenaBaseTest {
         address[] memory vs = _scoreAll(id, s, _allTrue(3));
         vm.expectRevert(
             abi.encodeWithSelector(
-                IArenaTasks.TaskNotInPhase.selector, id, IArenaTasks.Phase.Settled, IArenaTasks.Phase.Finalizing
+                IArenaTasks.TaskNotInPhase.selector,
+                id,
+                IArenaTasks.Phase.Settled,
+                IArenaTasks.Phase.Finalizing
             )
         );
         arena.claim(id, trainers[0]);

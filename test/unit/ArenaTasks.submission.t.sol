@@ -33,7 +33,10 @@ contract ArenaTasksSubmissionTest is ArenaBaseTest {
         vm.warp(arena.getTask(id).submissionEnd);
         vm.expectRevert(
             abi.encodeWithSelector(
-                IArenaTasks.TaskNotInPhase.selector, id, IArenaTasks.Phase.Submission, IArenaTasks.Phase.Publish
+                IArenaTasks.TaskNotInPhase.selector,
+                id,
+                IArenaTasks.Phase.Submission,
+                IArenaTasks.Phase.Publish
             )
         );
         vm.prank(t0);
@@ -89,7 +92,10 @@ contract ArenaTasksSubmissionTest is ArenaBaseTest {
         vm.prank(t0);
         vm.expectRevert(
             abi.encodeWithSelector(
-                IArenaTasks.TaskNotInPhase.selector, id, IArenaTasks.Phase.Publish, IArenaTasks.Phase.Submission
+                IArenaTasks.TaskNotInPhase.selector,
+                id,
+                IArenaTasks.Phase.Publish,
+                IArenaTasks.Phase.Submission
             )
         );
         arena.revealSubmission(id, "a", _salt(t0));

@@ -1,0 +1,164 @@
+// SPDX-License-Identifier: MIT
+pragma solidity 0.8.30;
+
+import {ArenaBaseTest} from "../utils/ArenaBaseTest.sol";
+import {ArenaHandler} from "./handlers/ArenaHandler.sol";
+import {IArenaTasks} from "../../contracts/interfaces/IArenaTasks.sol";
+import {IStakingVault} from "../../contracts/interfaces/IStakingVault.sol";
+import {ConfigKeys} from "../../contracts/libraries/ConfigKeys.sol";
+
+/// @notice The invariants of test/invariant/README.md, section "ArenaTasks" (assertion messages = README strings).
+contract ArenaTasksInvariantTest is ArenaBaseTest {
+    ArenaHandler internal handler;
+
+    function setUp() public override {
+        super.setUp();
+        address[] memory t = new address[](4);
+        address[] memory v = new address[](4);
+        for (uint256 i; i < 4; ++i) {
+            t[i] = makeAddr(string.concat("invTrainer", vm.toString(i)));
+            _registerAndStake(t[i], IStakingVault.Role.TrainingNode, 100_000e18);
+            v[i] = makeAddr(string.concat("invValidator", vm.toString(i)));
+            _registerAndStake(v[i], IStakingVault.Role.Validator, 1_000_000e18);
+        }
+        // short lifecycles reach settlement within one run: one publication and one reveal suffice
+        _setParam(ConfigKeys.MIN_SUBMISSIONS, 1);
+        _setParam(ConfigKeys.MIN_REVEALS, 1);
+        handler = new ArenaHandler(arena, token, vault, creator, keeper, t, v);
+        vm.prank(creator);
+        token.approve(address(arena), 0);
+        token.mint(creator, 100_000_000e18);
+        vm.prank(creator);
+        token.approve(address(arena), type(uint256).max);
+        targetContract(address(handler));
+        excludeSender(address(arena));
+    }
+
+    function _forEachTask(function(uint256) internal view check) internal view {
+        for (uint256 i; i < handler.taskCount(); ++i) {
+            check(handler.taskIds(i));
+        }
+    }
+
+    /// 1
+    /// forge-config: default.invariant.depth = 256
+    /// forge-config: default.invariant.runs = 16
+    function invariant_claimOnce() public view {
+        _forEachTask(_checkClaimOnce);
+    }
+
+    function _checkClaimOnce(uint256 id) internal view {
+        address[] memory all = handler.actors();
+        for (uint256 j; j < all.length; ++j) {
+            uint256 n = handler.claimCount(id, all[j]);
+            assertLe(n, 1, "each reward or refund is claimable once");
+            if (n == 1) assertEq(arena.claimable(id, all[j]), 0, "each reward or refund is claimable once");
+        }
+    }
+
+    /// 2
+    /// forge-config: default.invariant.depth = 256
+    /// forge-config: default.invariant.runs = 16
+    function invariant_paidBounded() public view {
+        _forEachTask(_checkPaidBounded);
+    }
+
+    function _checkPaidBounded(uint256 id) internal view {
+        IArenaTasks.TaskView memory t = arena.getTask(id);
+        IArenaTasks.Settlement memory s = arena.settlementOf(id);
+        assertLe(
+            handler.paidOut(id), uint256(t.rewardPool) + t.bond + s.slashed, "paid rewards <= pool + slashed"
+        );
+    }
+
+    /// 3
+    /// forge-config: default.invariant.depth = 256
+    /// forge-config: default.invariant.runs = 16
+    function invariant_slashedBounded() public view {
+        _forEachTask(_checkSlashed);
+    }
+
+    function _checkSlashed(uint256 id) internal view {
+        assertLe(arena.settlementOf(id).slashed, handler.lockedTotal(id), "slashed <= locked");
+    }
+
+    /// 4, 5, 6
+    /// forge-config: default.invariant.depth = 256
+    /// forge-config: default.invariant.runs = 16
+    function invariant_phasesOnlyForward() public view {
+        assertFalse(
+            handler.forbiddenTransitionSeen(), "phases only move forward; Settled and Cancelled are final"
+        );
+    }
+
+    /// 7
+    /// forge-config: default.invariant.depth = 256
+    /// forge-config: default.invariant.runs = 16
+    function invariant_scoresMatchCommitments() public view {
+        _forEachTask(_checkScores);
+    }
+
+    function _checkScores(uint256 id) internal view {
+        address[] memory vs = arena.validatorsOf(id);
+        for (uint256 j; j < vs.length; ++j) {
+            IArenaTasks.ValidatorRecord memory r = arena.validatorRecord(id, vs[j]);
+            if (!r.revealed) continue;
+            uint16[] memory s = arena.scoresOf(id, vs[j]);
+            assertEq(
+                keccak256(abi.encode(block.chainid, address(arena), id, vs[j], s, handler.salt(vs[j]))),
+                r.commitment,
+                "no score counted without a matching commitment"
+            );
+        }
+    }
+
+    /// 8
+    /// forge-config: default.invariant.depth = 256
+    /// forge-config: default.invariant.runs = 16
+    function invariant_balanceCoversObligations() public view {
+        uint256 owed;
+        address[] memory all = handler.actors();
+        for (uint256 i; i < handler.taskCount(); ++i) {
+            uint256 id = handler.taskIds(i);
+            IArenaTasks.TaskView memory t = arena.getTask(id);
+            IArenaTasks.Settlement memory s = arena.settlementOf(id);
+            if (t.phase == IArenaTasks.Phase.Settled || t.phase == IArenaTasks.Phase.Cancelled) {
+                for (uint256 j; j < all.length; ++j) {
+                    owed += arena.claimable(id, all[j]);
+                }
+            } else {
+                owed += uint256(t.rewardPool) + (t.evalRevealed ? 0 : t.bond) + s.slashed - s.keeperBounty;
+            }
+        }
+        assertEq(
+            token.balanceOf(address(arena)), owed, "arena balance == unsettled pools + bonds + unclaimed"
+        );
+    }
+
+    /// 9
+    /// forge-config: default.invariant.depth = 256
+    /// forge-config: default.invariant.runs = 16
+    function invariant_exactAccounting() public view {
+        _forEachTask(_checkAccounting);
+    }
+
+    function _checkAccounting(uint256 id) internal view {
+        IArenaTasks.TaskView memory t = arena.getTask(id);
+        if (t.phase != IArenaTasks.Phase.Settled) return;
+        IArenaTasks.Settlement memory s = arena.settlementOf(id);
+        address[] memory all = handler.actors();
+        uint256 rewards = handler.paidOut(id);
+        for (uint256 j; j < all.length; ++j) {
+            rewards += arena.claimable(id, all[j]);
+        }
+        assertEq(
+            uint256(t.rewardPool) + s.slashed,
+            rewards + s.protocolFee + s.keeperBounty,
+            "pool + slashed == rewards + fee + bounty"
+        );
+    }
+
+    function afterInvariant() public view {
+        handler.printCalls();
+    }
+}
