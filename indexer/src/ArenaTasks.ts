@@ -213,6 +213,8 @@ ponder.on("ArenaTasks:FinalizeProgressed", async ({ event, context }) => {
     timestamp: event.block.timestamp,
     txHash: event.transaction.hash,
   });
+  // keeperBounty is the running sum of the bounties paid, as the contract's settlement keeps it (the last call's
+  // FinalizeProgressed comes after TaskSettled, whose figure already includes it).
   await context.db
     .update(task, { id: taskId })
     .set((row) => ({ stage: stageName, cursor, keeperBounty: row.keeperBounty + bounty }));
@@ -287,7 +289,6 @@ ponder.on("ArenaTasks:TaskSettled", async ({ event, context }) => {
     trainerPot: a.trainerPot,
     validatorPot: a.validatorPot,
     protocolFee: a.protocolFee,
-    keeperBounty: a.keeperBounty,
     slashed: a.slashed,
     paidTrainers: a.paidTrainers,
     rewardedValidators: a.rewardedValidators,

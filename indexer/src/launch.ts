@@ -104,9 +104,12 @@ export async function startIndexer(opts: StartIndexerOptions): Promise<RunningIn
   const log = createWriteStream(logFile, { flags: "a" });
   const tail: string[] = [];
   let actualPort = port;
+  let partial = "";
   const onData = (chunk: Buffer) => {
     log.write(chunk);
-    for (const line of chunk.toString("utf8").split("\n")) {
+    const lines = (partial + chunk.toString("utf8")).split("\n");
+    partial = lines.pop() ?? "";
+    for (const line of lines) {
       if (!line.trim()) continue;
       tail.push(line);
       opts.onLog?.(line);
