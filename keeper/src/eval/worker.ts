@@ -86,6 +86,8 @@ async function evaluate(req: EvalRequest): Promise<void> {
 
 async function main(): Promise<void> {
   const init = workerData as WorkerInit;
+  // production mode: no console warnings from TF.js (they would interleave with the caller's logs)
+  tf.env().set("PROD", true);
   let backend;
   try {
     backend = await initBackend(init.backend);
