@@ -10,6 +10,7 @@ import {
   BaseError,
   ContractFunctionRevertedError,
   createPublicClient,
+  encodeFunctionData,
   http,
   type Abi,
   type Account,
@@ -114,8 +115,18 @@ export class ChainClient {
       ).catch((e: unknown) => {
         throw new TxError(`${label} would revert: ${describeRevert(e)}`, label);
       });
+      const data = encodeFunctionData({ abi: req.abi as Abi, functionName: req.functionName as string, args: req.args as readonly unknown[] });
       const prepared = await withRetry(
-        () => this.public.prepareTransactionRequest({ ...request, chain, account, nonce, type: "eip1559" } as never),
+        () =>
+          this.public.prepareTransactionRequest({
+            to: req.address,
+            data,
+            value: (request as { value?: bigint }).value,
+            chain,
+            account,
+            nonce,
+            type: "eip1559",
+          } as never),
         { label: `prepare ${label}`, logger: log, retryIf: isTransient },
       );
       if (!account.signTransaction) throw new Error("the account cannot sign transactions locally");

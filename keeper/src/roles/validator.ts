@@ -7,7 +7,7 @@
  */
 import { mkdirSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
-import { randomInt } from "node:crypto";
+import { createHash } from "node:crypto";
 import { datasetFromFiles } from "../data/dataset.js";
 import { EvalPool } from "../eval/index.js";
 import { newSalt, scoresCommitment } from "../logic/commitments.js";
@@ -138,7 +138,8 @@ export class ValidatorBot extends Bot {
     const subs = await this.node.protocol.publishedSubmissions(task.id);
     if (subs.length !== task.published) throw new Error(`task ${task.id}: ${subs.length} reveal events for ${task.published} published`);
     if (this.opts.strategy === "random") {
-      return subs.map((s) => ({ ...s, result: { score: randomInt(0, 10_001), metric: "accuracy", value: null, reason: "random strategy", ms: 0 } }));
+      const me = this.node.chain.address;
+      return subs.map((s) => ({ ...s, result: { score: randomScore(task.id, me, s.index), metric: "accuracy", value: null, reason: "random strategy", ms: 0 } }));
     }
     const spec = await fetchSpec(this.node, task.specCid);
     const dataset = await this.fetchEvalData(task, spec);
@@ -179,6 +180,15 @@ export class ValidatorBot extends Bot {
     mkdirSync(dir, { recursive: true });
     writeFileSync(join(dir, `task-${taskId}.json`), JSON.stringify({ taskId: taskId.toString(), scored }, null, 2));
   }
+}
+
+/**
+ * The "random" strategy's score: uniform in [0, 10000], seeded by (task, validator, index) so that a run is reproducible.
+ * It stands for a validator that does not evaluate; it is how the demo shows deviation slashing.
+ */
+export function randomScore(taskId: bigint, validator: string, index: number): number {
+  const h = createHash("sha256").update(`${taskId}:${validator.toLowerCase()}:${index}`).digest();
+  return h.readUInt32BE(0) % 10_001;
 }
 
 /** Task ids are 1..count. */

@@ -1,0 +1,155 @@
+/**
+ * `flock devnet` / `npm run demo`: the whole system on one machine — anvil, the deployed protocol, the indexer
+ * (embedded PGlite), an embedded IPFS hub serving a verified loopback gateway, validator and keeper bots as separate
+ * processes — and a scripted AI Arena task on the real MNIST digits (see ./scenario.ts).
+ */
+import { mkdirSync, writeFileSync } from "node:fs";
+import { join } from "node:path";
+import { formatUnits } from "viem";
+import { startIndexer, type RunningIndexer } from "../../../indexer/src/launch.js";
+import { createLogger, type Logger } from "../log.js";
+import { EmbeddedStore } from "../storage/embedded.js";
+import { mine, startAnvil, type Anvil } from "./anvil.js";
+import { actors } from "./actors.js";
+import { deployProtocol, REPO_ROOT } from "./deploy.js";
+import { stopAll, type Managed } from "./procs.js";
+import { playArena, type ArenaSummary, type ScenarioSize } from "./scenario.js";
+
+export interface DevnetOptions {
+  /** where everything is kept (default .flock/devnet-<time>) */
+  dataDir?: string;
+  quick?: boolean;
+  size?: Partial<ScenarioSize>;
+  log?: Logger;
+  /** print the human-readable report to stdout (default true) */
+  print?: boolean;
+}
+
+export interface Devnet {
+  rpcUrl: string;
+  graphqlUrl: string;
+  indexerUrl: string;
+  gatewayUrl: string;
+  dataDir: string;
+  deploymentsPath: string;
+  summary: ArenaSummary;
+  stop(): Promise<void>;
+}
+
+export const FULL_SIZE: ScenarioSize = { evalSize: 2000, trainPerShard: 2400, epochs: { strong: 4, medium: 1, weak: 1 }, weakSamples: 600 };
+export const QUICK_SIZE: ScenarioSize = { evalSize: 600, trainPerShard: 1200, epochs: { strong: 2, medium: 1, weak: 1 }, weakSamples: 400 };
+
+/** Stop functions of devnets being started or running in this process (for Ctrl-C at any moment). */
+const running = new Set<() => Promise<void>>();
+
+export async function startDevnet(o: DevnetOptions = {}): Promise<Devnet> {
+  const t0 = performance.now();
+  const dataDir = o.dataDir ?? join(REPO_ROOT, ".flock", `devnet-${new Date().toISOString().replace(/[:.]/g, "-")}`);
+  mkdirSync(dataDir, { recursive: true });
+  const log = o.log ?? createLogger(process.env.FLOCK_LOG_LEVEL ?? "warn", "devnet");
+  const say = o.print === false ? () => undefined : (m: string) => process.stdout.write(`${m}\n`);
+  const cast = actors();
+  let anvil: Anvil | undefined;
+  let indexer: RunningIndexer | undefined;
+  let hub: EmbeddedStore | undefined;
+  const bots: Managed[] = [];
+  const stop = async () => {
+    await Promise.all(bots.map((b) => b.stop()));
+    await indexer?.stop();
+    await hub?.close();
+    await anvil?.stop();
+    await stopAll();
+  };
+  running.add(stop);
+  try {
+    say(`▸ data dir ${dataDir}`);
+    anvil = await startAnvil({ logFile: join(dataDir, "logs", "anvil.log") });
+    say(`▸ anvil listening at ${anvil.url}`);
+    const deploymentsPath = join(dataDir, "deployments.json");
+    const deployments = await deployProtocol({
+      rpcUrl: anvil.url,
+      privateKey: cast.deployer.privateKey,
+      treasury: cast.treasury.address,
+      out: deploymentsPath,
+      devnetMinter: true,
+      logFile: join(dataDir, "logs", "deploy.log"),
+    });
+    say(`▸ protocol deployed (ArenaTasks ${deployments.contracts.ArenaTasks})`);
+    hub = await EmbeddedStore.open({ dataDir: join(dataDir, "hub") });
+    const gatewayUrl = await hub.serveGateway();
+    say(`▸ embedded IPFS hub, trustless gateway at ${gatewayUrl}`);
+    // Ponder treats the newest 30 blocks as unfinalized and is ready once it has backfilled to the finalized block:
+    // mine past that window once, instead of mining while waiting (every empty block costs realtime indexing time)
+    await mine(anvil.url, 40);
+    indexer = await startIndexer({ rpcUrl: anvil.url, deploymentsPath, dataDir: join(dataDir, "indexer"), port: 0 });
+    say(`▸ indexer ready at ${indexer.url}`);
+    const size = { ...(o.quick ? QUICK_SIZE : FULL_SIZE), ...o.size };
+    const summary = await playArena({ rpcUrl: anvil.url, deploymentsPath, deployments, dataDir, hub, gatewayUrl, graphqlUrl: indexer.graphqlUrl, cast, size, log, say, bots });
+    summary.seconds = Math.round((performance.now() - t0) / 100) / 10;
+    return { rpcUrl: anvil.url, graphqlUrl: indexer.graphqlUrl, indexerUrl: indexer.url, gatewayUrl, dataDir, deploymentsPath, summary, stop };
+  } catch (e) {
+    await stop();
+    throw e;
+  }
+}
+
+/** The CLI entry: run the demo, print the summary, then serve until Ctrl-C (or exit with --exit). */
+export async function runDevnet(o: { exit: boolean; jsonPath?: string; quick: boolean }): Promise<void> {
+  // Ctrl-C (or a SIGTERM) at any moment stops every process the devnet started
+  const abort = () => {
+    process.stdout.write("\nstopping every process the devnet started…\n");
+    void Promise.all([...running].map((s) => s()))
+      .then(stopAll)
+      .finally(() => process.exit(130));
+  };
+  process.once("SIGINT", abort);
+  process.once("SIGTERM", abort);
+  const devnet = await startDevnet({ quick: o.quick });
+  process.removeListener("SIGINT", abort);
+  process.removeListener("SIGTERM", abort);
+  printSummary(devnet.summary);
+  if (o.jsonPath) writeFileSync(o.jsonPath, JSON.stringify(devnet.summary, null, 2));
+  process.stdout.write(`\nGraphQL: ${devnet.graphqlUrl}\nRPC: ${devnet.rpcUrl}\n`);
+  if (o.exit) {
+    await devnet.stop();
+    return;
+  }
+  await new Promise<void>((resolve) => {
+    process.once("SIGINT", resolve);
+    process.once("SIGTERM", resolve);
+  });
+  process.stdout.write("stopping…\n");
+  await devnet.stop();
+}
+
+const fmt = (wei: string | null | undefined) => (wei == null ? "-" : Number(formatUnits(BigInt(wei), 18)).toFixed(4));
+
+export function printSummary(s: ArenaSummary): void {
+  const out: string[] = [];
+  const name = (a: string) => s.names[a.toLowerCase()] ?? a;
+  out.push("", `══ AI Arena task ${s.taskId} — leaderboard (read through GraphQL) ══`);
+  out.push(pad(["rank", "training node", "consensus", "reward FLOCK", "note"], [5, 18, 10, 14, 40]));
+  for (const r of s.report.leaderboard) {
+    const note = r.spam ? `spam: slashed ${fmt(r.slashed)}` : r.rank === null ? "not published" : "";
+    out.push(pad([r.rank ?? "-", name(r.trainer), r.consensus ?? "-", fmt(r.reward), note], [5, 18, 10, 14, 40]));
+  }
+  for (const c of s.rejected) out.push(`  ✗ ${name(c.account)}: ${c.what} → rejected: ${c.error}`);
+  out.push("", "══ validators ══");
+  out.push(pad(["validator", "stake", "revealed", "distance", "outcome", "reward FLOCK", "slashed"], [18, 10, 9, 9, 18, 14, 10]));
+  for (const v of s.report.validators) {
+    out.push(pad([name(v.validator), fmt(v.lockedStake), v.revealed ? "yes" : "no", v.distance ?? "-", v.outcome ?? "-", fmt(v.reward), fmt(v.slashed)], [18, 10, 9, 9, 18, 14, 10]));
+  }
+  out.push("", "══ slashes ══");
+  if (s.report.slashes.length === 0) out.push("  none");
+  for (const sl of s.report.slashes) out.push(`  ${name(sl.operator)}: ${sl.reason ?? "?"} — ${fmt(sl.amount)} FLOCK (${fmt(sl.toTreasury)} to the treasury)`);
+  out.push("", "══ money ══");
+  const t = s.report.task;
+  out.push(`  pool ${fmt(t.rewardPool)} · trainer pot ${fmt(t.trainerPot)} · validator pot ${fmt(t.validatorPot)} · protocol fee ${fmt(t.protocolFee)} · keeper bounty ${fmt(t.keeperBounty)} · slashed ${fmt(t.slashed)}`);
+  out.push(`  delegator's position in validator-1's pool: ${fmt(s.delegator.before)} → ${fmt(s.delegator.after)} FLOCK`);
+  out.push(`  demo took ${s.seconds} s`);
+  process.stdout.write(`${out.join("\n")}\n`);
+}
+
+function pad(cells: unknown[], widths: number[]): string {
+  return cells.map((c, i) => String(c).padEnd(widths[i] ?? 10)).join(" ");
+}
