@@ -1,0 +1,112 @@
+// SPDX-License-Identifier: MIT
+pragma solidity ^0.8.24;
+
+import {IArenaTasks} from "../interfaces/IArenaTasks.sol";
+import {RewardMath} from "./RewardMath.sol";
+
+/// @title The storage of `ArenaTasks`, shared with its external finalization library (`ArenaFinalize`)
+/// @notice `ArenaTasks` holds one `Layout`; `ArenaFinalize` runs by DELEGATECALL on a storage pointer to it, so both see
+/// the same slots. The helpers here are `internal`: each contract that uses them gets its own copy.
+/// @dev Storage per task: one `Task` (5 slots), its `TaskParams` (3 slots), its `Settlement`, one 2-slot record per
+/// participant, one slot per published submission (+ its CID hash), and the revealed scores packed 16 per slot under
+/// the key `validatorIndex << 16 | word`.
+library ArenaStorage {
+    uint8 internal constant ACTIVE = 0;
+    uint8 internal constant SETTLED = 1;
+    uint8 internal constant CANCELLED = 2;
+
+    /// @dev A task's state. Slot 0: creator + start/end of the submission window + status + stage. Slot 1: the other
+    /// window ends and the counters the hot paths touch.
+    struct Task {
+        address creator;
+        uint40 submissionStart;
+        uint40 submissionEnd;
+        uint8 status;
+        uint8 stage;
+        uint40 publishEnd;
+        uint40 commitEnd;
+        uint40 revealEnd;
+        uint16 liveCommitments;
+        uint16 published;
+        uint16 validators;
+        uint16 revealed;
+        uint16 cursor;
+        uint32 seq;
+        bool evalRevealed;
+        uint128 rewardPool;
+        uint128 bond;
+        bytes32 evalCommitment;
+        uint128 trainerPaid;
+        uint16 eligible;
+        uint8 cancelReason;
+        bool creatorClaimed;
+    }
+
+    /// @dev Everything `ArenaTasks` stores, by task id.
+    struct Layout {
+        uint256 taskCount;
+        mapping(uint256 taskId => Task) tasks;
+        mapping(uint256 taskId => IArenaTasks.TaskParams) params;
+        mapping(uint256 taskId => IArenaTasks.Settlement) settlements;
+        mapping(uint256 taskId => string) specCids;
+        mapping(uint256 taskId => string) evalCids;
+        mapping(uint256 taskId => mapping(address trainer => IArenaTasks.TrainerRecord)) trainers;
+        mapping(uint256 taskId => mapping(address validator => IArenaTasks.ValidatorRecord)) validators;
+        mapping(uint256 taskId => mapping(uint256 index => address)) validatorAt;
+        mapping(uint256 taskId => mapping(uint256 index => IArenaTasks.Submission)) submissions;
+        mapping(uint256 taskId => mapping(bytes32 cidHash => bool)) modelCids;
+        mapping(uint256 taskId => mapping(uint256 key => uint256)) scoreWords;
+    }
+
+    /// @dev A task's phase from its stored status and its windows.
+    function phase(Task storage t) internal view returns (IArenaTasks.Phase) {
+        uint8 status = t.status;
+        if (status == SETTLED) return IArenaTasks.Phase.Settled;
+        if (status == CANCELLED) return IArenaTasks.Phase.Cancelled;
+        uint256 ts = block.timestamp;
+        if (ts < t.submissionStart) return IArenaTasks.Phase.Created;
+        if (ts < t.submissionEnd) return IArenaTasks.Phase.Submission;
+        if (ts < t.publishEnd) return IArenaTasks.Phase.Publish;
+        if (ts < t.commitEnd) return IArenaTasks.Phase.Commit;
+        if (ts < t.revealEnd) return IArenaTasks.Phase.Reveal;
+        return IArenaTasks.Phase.Finalizing;
+    }
+
+    /// @dev The cancellation that is due now (None when none is, or once finalization has started).
+    function dueCancelReason(Layout storage s, uint256 taskId, Task storage t)
+        internal
+        view
+        returns (IArenaTasks.CancelReason)
+    {
+        if (t.status != ACTIVE || t.stage != uint8(IArenaTasks.Stage.None) || block.timestamp < t.publishEnd)
+        {
+            return IArenaTasks.CancelReason.None;
+        }
+        if (!t.evalRevealed) return IArenaTasks.CancelReason.EvalDataNotRevealed;
+        IArenaTasks.TaskParams storage p = s.params[taskId];
+        if (t.published < p.minSubmissions) return IArenaTasks.CancelReason.TooFewSubmissions;
+        if (block.timestamp >= t.revealEnd && t.revealed < p.minReveals) {
+            return IArenaTasks.CancelReason.TooFewReveals;
+        }
+        return IArenaTasks.CancelReason.None;
+    }
+
+    /// @dev The reward of rank `rank` (0 beyond the paid ranks).
+    function trainerReward(IArenaTasks.Settlement storage st, uint256 decay, uint256 rank)
+        internal
+        view
+        returns (uint256)
+    {
+        if (rank >= st.paidTrainers) return 0;
+        return RewardMath.proRata(st.trainerPot, RewardMath.rankWeight(decay, rank), st.trainerWeightSum);
+    }
+
+    /// @dev A rewarded validator's share weight: lock × (tolerance − distance + 1).
+    function validatorWeight(IArenaTasks.ValidatorRecord storage r, uint256 tolerance)
+        internal
+        view
+        returns (uint256)
+    {
+        return uint256(r.lock) * (tolerance - r.distance + 1);
+    }
+}
