@@ -37,7 +37,7 @@ export interface Devnet {
 }
 
 export const FULL_SIZE: ScenarioSize = { evalSize: 2000, trainPerShard: 2400, epochs: { strong: 4, medium: 1, weak: 1 }, weakSamples: 600 };
-export const QUICK_SIZE: ScenarioSize = { evalSize: 600, trainPerShard: 1200, epochs: { strong: 2, medium: 1, weak: 1 }, weakSamples: 400 };
+export const QUICK_SIZE: ScenarioSize = { evalSize: 600, trainPerShard: 1200, epochs: { strong: 2, medium: 1, weak: 1 }, weakSamples: 150 };
 
 /** Stop functions of devnets being started or running in this process (for Ctrl-C at any moment). */
 const running = new Set<() => Promise<void>>();

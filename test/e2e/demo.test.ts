@@ -1,0 +1,153 @@
+/**
+ * End to end: a reduced `npm run demo` (fewer digits and epochs, the same actors) through the real stack — anvil, the
+ * deployed contracts, the Ponder indexer on PGlite, the embedded IPFS hub and gateway, validator and keeper bots as
+ * separate processes — asserting what the demo promises from GraphQL AND from the chain.
+ */
+process.env.FLOCK_ANVIL_NO_SIZE_LIMIT = "1"; // TEMP: until ArenaTasks fits EIP-170
+
+import { mkdtempSync, readFileSync, rmSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { createPublicClient, http, parseEventLogs, type Address } from "viem";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { arenaTasksAbi, flockTokenAbi, stakingVaultAbi } from "../../generated/abis.js";
+import { startDevnet, type Devnet } from "../../keeper/src/devnet/index.js";
+import { graphql } from "../../keeper/src/devnet/graphql.js";
+
+const ValidatorOutcome = { Rewarded: 1, Neutral: 2, SlashedDeviation: 3, SlashedNonReveal: 4 } as const;
+
+let devnet: Devnet | undefined;
+let dataDir: string;
+
+beforeAll(async () => {
+  dataDir = mkdtempSync(join(tmpdir(), "flock-e2e-"));
+  devnet = await startDevnet({ quick: true, print: false, dataDir });
+}, 600_000);
+
+afterAll(async () => {
+  await devnet?.stop();
+  rmSync(dataDir, { recursive: true, force: true });
+});
+
+function chain() {
+  return createPublicClient({ transport: http(devnet!.rpcUrl) });
+}
+
+function contracts() {
+  const d = JSON.parse(readFileSync(devnet!.deploymentsPath, "utf8")) as { contracts: Record<string, Address>; treasury: Address };
+  return d;
+}
+
+describe("the demo's AI Arena task", () => {
+  it("settles, and the indexer serves it through GraphQL", async () => {
+    const s = devnet!.summary;
+    expect(s.report.task.status).toBe("settled");
+    expect(s.report.task.published).toBe(4);
+    expect(s.report.task.validators).toBe(6);
+    expect(s.report.task.revealed).toBe(5);
+    const g = await graphql<{ task: { status: string } }>(devnet!.graphqlUrl, `{ task(id: "${s.taskId}") { status } }`);
+    expect(g.task.status).toBe("settled");
+  });
+
+  it("slashes the random and the non-revealing validators, on chain and in GraphQL", async () => {
+    const s = devnet!.summary;
+    const { contracts: c } = contracts();
+    const byName = (n: string) => s.addresses[n] as Address;
+    for (const [name, outcome, reason] of [
+      ["validator-random", ValidatorOutcome.SlashedDeviation, "Deviation"],
+      ["validator-lazy", ValidatorOutcome.SlashedNonReveal, "NonReveal"],
+    ] as const) {
+      const rec = await chain().readContract({ address: c.ArenaTasks, abi: arenaTasksAbi, functionName: "validatorRecord", args: [BigInt(s.taskId), byName(name)] });
+      expect(rec.outcome, name).toBe(outcome);
+      const slash = s.report.slashes.find((x) => x.operator.toLowerCase() === byName(name).toLowerCase());
+      expect(slash?.reason, name).toBe(reason);
+      expect(BigInt(slash!.amount)).toBeGreaterThan(0n);
+      const v = s.report.validators.find((x) => x.validator.toLowerCase() === byName(name).toLowerCase())!;
+      expect(BigInt(v.reward ?? "0")).toBe(0n);
+    }
+    for (const name of ["validator-1", "validator-2", "validator-3", "validator-4"]) {
+      const rec = await chain().readContract({ address: c.ArenaTasks, abi: arenaTasksAbi, functionName: "validatorRecord", args: [BigInt(s.taskId), byName(name)] });
+      expect(rec.outcome, name).toBe(ValidatorOutcome.Rewarded);
+    }
+  });
+
+  it("rejected the copier's reveal", async () => {
+    const s = devnet!.summary;
+    const { contracts: c } = contracts();
+    expect(s.rejected.map((r) => r.error).join()).toMatch(/DuplicateModel/);
+    const rec = await chain().readContract({ address: c.ArenaTasks, abi: arenaTasksAbi, functionName: "trainerRecord", args: [BigInt(s.taskId), s.addresses["trainer-copier"] as Address] });
+    expect(rec.published).toBe(false);
+    const row = s.report.leaderboard.find((r) => r.trainer.toLowerCase() === s.addresses["trainer-copier"].toLowerCase());
+    expect(row?.modelCid ?? null).toBeNull();
+  });
+
+  it("scores the garbage model below the spam score and slashes its node", async () => {
+    const s = devnet!.summary;
+    const { contracts: c } = contracts();
+    const params = await chain().readContract({ address: c.ArenaTasks, abi: arenaTasksAbi, functionName: "paramsOf", args: [BigInt(s.taskId)] });
+    const g = s.report.leaderboard.find((r) => r.trainer.toLowerCase() === s.addresses["trainer-garbage"].toLowerCase())!;
+    expect(g.consensus!).toBeLessThan(params.spamScore);
+    expect(g.spam).toBe(true);
+    const onChain = await chain().readContract({ address: c.ArenaTasks, abi: arenaTasksAbi, functionName: "submissionAt", args: [BigInt(s.taskId), BigInt(g.index!)] });
+    expect(onChain.spam).toBe(true);
+    expect(onChain.consensus).toBe(g.consensus);
+  });
+
+  it("ranks follow consensus scores (GraphQL and chain agree)", async () => {
+    const s = devnet!.summary;
+    const { contracts: c } = contracts();
+    const ranked = s.report.leaderboard.filter((r) => r.rank !== null);
+    expect(ranked).toHaveLength(4);
+    for (let i = 1; i < ranked.length; i++) expect(ranked[i - 1].consensus!).toBeGreaterThanOrEqual(ranked[i].consensus!);
+    expect(ranked.map((r) => r.trainer.toLowerCase())).toEqual(
+      ["trainer-strong", "trainer-medium", "trainer-weak", "trainer-garbage"].map((n) => s.addresses[n].toLowerCase()),
+    );
+    for (const r of ranked) {
+      const sub = await chain().readContract({ address: c.ArenaTasks, abi: arenaTasksAbi, functionName: "submissionAt", args: [BigInt(s.taskId), BigInt(r.index!)] });
+      expect(sub.rank).toBe(r.rank);
+      expect(sub.consensus).toBe(r.consensus);
+    }
+  });
+
+  it("accounts for every wei: rewards + fee + bounty = pool + slashed", async () => {
+    const s = devnet!.summary;
+    const { contracts: c } = contracts();
+    const taskId = BigInt(s.taskId);
+    const client = chain();
+    const [task, settlement] = await Promise.all([
+      client.readContract({ address: c.ArenaTasks, abi: arenaTasksAbi, functionName: "getTask", args: [taskId] }),
+      client.readContract({ address: c.ArenaTasks, abi: arenaTasksAbi, functionName: "settlementOf", args: [taskId] }),
+    ]);
+    const logs = await client.getLogs({ address: c.ArenaTasks, fromBlock: 0n, toBlock: "latest" });
+    const events = parseEventLogs({ abi: arenaTasksAbi, logs });
+    const trainerRewards = events.filter((e) => e.eventName === "SubmissionRanked").reduce((a, e) => a + (e.args as { reward: bigint }).reward, 0n);
+    const validatorRewards = events.filter((e) => e.eventName === "ValidatorJudged").reduce((a, e) => a + (e.args as { reward: bigint }).reward, 0n);
+    const bounty = events.filter((e) => e.eventName === "FinalizeProgressed").reduce((a, e) => a + (e.args as { bounty: bigint }).bounty, 0n);
+    const slashed = events.filter((e) => e.eventName === "ParticipantSlashed").reduce((a, e) => a + (e.args as { amount: bigint }).amount, 0n);
+    expect(bounty).toBe(settlement.keeperBounty);
+    expect(slashed).toBe(settlement.slashed);
+    expect(trainerRewards + validatorRewards + settlement.protocolFee + settlement.keeperBounty).toBe(task.rewardPool + settlement.slashed);
+    // the same figures through GraphQL
+    const t = s.report.task;
+    const gRewards = s.report.leaderboard.reduce((a, r) => a + BigInt(r.reward ?? "0"), 0n) + s.report.validators.reduce((a, v) => a + BigInt(v.reward ?? "0"), 0n);
+    expect(gRewards + BigInt(t.protocolFee!) + BigInt(t.keeperBounty)).toBe(BigInt(t.rewardPool) + BigInt(t.slashed));
+    // and the claims paid exactly the rewards
+    const claimed = s.report.claims.reduce((a, x) => a + BigInt(x.amount), 0n);
+    expect(claimed).toBe(trainerRewards + validatorRewards);
+  });
+
+  it("grew the delegator's position through validator-1's rewards", async () => {
+    const s = devnet!.summary;
+    const { contracts: c } = contracts();
+    expect(BigInt(s.delegator.after)).toBeGreaterThan(BigInt(s.delegator.before));
+    const now = await chain().readContract({
+      address: c.StakingVault,
+      abi: stakingVaultAbi,
+      functionName: "assetsOf",
+      args: [s.addresses["validator-1"] as Address, s.addresses.delegator as Address],
+    });
+    expect(now).toBe(BigInt(s.delegator.after));
+    const treasury = await chain().readContract({ address: c.FlockToken, abi: flockTokenAbi, functionName: "balanceOf", args: [contracts().treasury] });
+    expect(treasury).toBeGreaterThan(0n);
+  });
+});
