@@ -144,14 +144,13 @@ export class ValidatorBot extends Bot {
     const spec = await fetchSpec(this.node, task.specCid);
     const dataset = await this.fetchEvalData(task, spec);
     const bar = this.opts.progress?.start(`task ${task.id}: scoring ${subs.length} models`, subs.length);
-    const scored = await Promise.all(
-      subs.map(async (s) => {
-        const result = await this.scoreOne(s.modelCid, spec, dataset);
-        bar?.increment();
-        if (result.reason) this.log.warn({ taskId: task.id.toString(), index: s.index, modelCid: s.modelCid, reason: result.reason }, "model scored 0");
-        return { ...s, result };
-      }),
-    );
+    // at most two models per worker in flight: fetched model bytes wait in memory only briefly
+    const scored = await mapLimit(subs, this.opts.pool.size * 2, async (s) => {
+      const result = await this.scoreOne(s.modelCid, spec, dataset);
+      bar?.increment();
+      if (result.reason) this.log.warn({ taskId: task.id.toString(), index: s.index, modelCid: s.modelCid, reason: result.reason }, "model scored 0");
+      return { ...s, result };
+    });
     bar?.stop();
     return scored;
   }
@@ -189,6 +188,20 @@ export class ValidatorBot extends Bot {
 export function randomScore(taskId: bigint, validator: string, index: number): number {
   const h = createHash("sha256").update(`${taskId}:${validator.toLowerCase()}:${index}`).digest();
   return h.readUInt32BE(0) % 10_001;
+}
+
+/** Maps with at most `limit` calls in flight; results in input order. */
+export async function mapLimit<T, R>(items: readonly T[], limit: number, fn: (item: T) => Promise<R>): Promise<R[]> {
+  const out = new Array<R>(items.length);
+  let next = 0;
+  const worker = async () => {
+    while (next < items.length) {
+      const i = next++;
+      out[i] = await fn(items[i]);
+    }
+  };
+  await Promise.all(Array.from({ length: Math.max(1, Math.min(limit, items.length)) }, worker));
+  return out;
 }
 
 /** Task ids are 1..count. */
