@@ -3,7 +3,6 @@
  * deployed contracts, the Ponder indexer on PGlite, the embedded IPFS hub and gateway, validator and keeper bots as
  * separate processes — asserting what the demo promises from GraphQL AND from the chain.
  */
-process.env.FLOCK_ANVIL_NO_SIZE_LIMIT = "1"; // TEMP: until ArenaTasks fits EIP-170
 
 import { mkdtempSync, readFileSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";

@@ -39,7 +39,6 @@ export interface AnvilOptions {
 export async function startAnvil(o: AnvilOptions = {}): Promise<Anvil> {
   const args = ["--host", "127.0.0.1", "--port", String(o.port ?? 0), "--accounts", String(o.accounts ?? 20), "--balance", "10000", "--chain-id", "31337"];
   if (o.stateFile) args.push("--state", o.stateFile);
-  if (process.env.FLOCK_ANVIL_NO_SIZE_LIMIT === "1") args.push("--disable-code-size-limit"); // TEMP until ArenaTasks < 24 KiB
   let resolvePort: (p: number) => void;
   const portSeen = new Promise<number>((r) => (resolvePort = r));
   const proc = startProcess("anvil", foundryBinary("anvil"), args, {
