@@ -9,7 +9,10 @@ import {FlockToken} from "../../../contracts/FlockToken.sol";
 import {IStakingVault} from "../../../contracts/interfaces/IStakingVault.sol";
 
 /// @notice Drives tasks through their lifecycle with only valid calls (fail_on_revert = true). One task runs at a
-/// time; when it ends (settled or cancelled), the next `create` starts another.
+/// time; when it ends (settled or cancelled), `create` or `advance` starts another. Every action acts only in its live
+/// phase and picks an actor for which the call is valid; `advance` is phase-aware progress (pending work of the live
+/// phase, else a warp to the next window boundary, finalization, the next task), so runs walk several tasks through
+/// the whole lifecycle. Each task follows a `plan`: settle, eval data never revealed, or no score reveal.
 contract ArenaHandler is Test {
     ArenaTasks public arena;
     FlockToken public token;
@@ -26,6 +29,8 @@ contract ArenaHandler is Test {
     mapping(uint256 => uint8) public lastPhase;
     mapping(uint256 => mapping(address => uint16[])) internal _scores;
     bool public forbiddenTransitionSeen;
+    uint256 public settledTasks;
+    uint256 public cancelledTasks;
     mapping(bytes32 => uint256) public calls;
 
     constructor(
@@ -79,13 +84,22 @@ contract ArenaHandler is Test {
             bool terminal =
                 before == uint8(IArenaTasks.Phase.Settled) || before == uint8(IArenaTasks.Phase.Cancelled);
             if ((terminal && now_ != before) || (!terminal && now_ < before)) forbiddenTransitionSeen = true;
+            if (!terminal && now_ == uint8(IArenaTasks.Phase.Settled)) ++settledTasks;
+            if (!terminal && now_ == uint8(IArenaTasks.Phase.Cancelled)) ++cancelledTasks;
             lastPhase[id] = now_;
         }
     }
 
-    /// @dev Every action lets 20 seconds pass, so a run of 256 calls crosses whole lifecycles.
+    /// @dev Every action lets 20 seconds pass; `advance` jumps to the next window boundary.
     function _tick() internal {
         vm.warp(block.timestamp + 20);
+    }
+
+    /// @dev The planned ending of task `id`: 0 = settles; 1 = the creator never reveals the eval data
+    /// (EvalDataNotRevealed); 2 = no validator reveals (TooFewReveals, non-revealers slashed).
+    function plan(uint256 id) public pure returns (uint256) {
+        uint256 r = id % 6;
+        return r == 2 ? 1 : r == 4 ? 2 : 0;
     }
 
     // ─── actions ───────────────────────────────────────────────────────────────────────────────
@@ -94,10 +108,16 @@ contract ArenaHandler is Test {
         _tick();
         (, IArenaTasks.Phase ph) = _current();
         if (ph != IArenaTasks.Phase.Settled && ph != IArenaTasks.Phase.Cancelled) return;
+        _create(poolSeed);
+    }
+
+    /// @dev Starts the next task; one in 8 opens its submission window 5 minutes later (cancellable by the creator).
+    function _create(uint256 poolSeed) internal {
         IArenaTasks.CreateTaskParams memory p;
         p.specCid = "bafyspec";
         p.evalCommitment = arena.evalCommitmentOf(creator, "bafyeval", salt(creator));
         p.rewardPool = uint128(bound(poolSeed, 100e18, 50_000e18));
+        if (poolSeed % 8 == 1) p.submissionStart = uint40(block.timestamp + 5 minutes);
         p.submissionWindow = 10 minutes;
         p.publishWindow = 10 minutes;
         p.commitWindow = 10 minutes;
@@ -110,21 +130,78 @@ contract ArenaHandler is Test {
         _after();
     }
 
+    /// @notice Phase-aware progress on the current task, `1 + seed % 8` units: each unit does one piece of the live
+    /// phase's pending work (commit, reveal, eval reveal, score commit/reveal — as the task's `plan` allows), else warps
+    /// to the task's next window boundary; in Finalizing it cancels (when due) or finalizes 8 steps; once the task has
+    /// ended it claims for its participants, then starts the next task.
+    function advance(uint256 seed) external {
+        uint256 units = 1 + seed % 8;
+        for (uint256 u; u < units; ++u) {
+            _progress(uint256(keccak256(abi.encode(seed, u))));
+        }
+    }
+
+    function _progress(uint256 seed) internal {
+        (uint256 id, IArenaTasks.Phase ph) = _current();
+        if (taskIds.length == 0 || ph == IArenaTasks.Phase.Settled || ph == IArenaTasks.Phase.Cancelled) {
+            if (taskIds.length == 0 || !_claimIn(id, seed)) _create(seed);
+        } else if (ph == IArenaTasks.Phase.Created) {
+            if (seed % 2 == 0) {
+                vm.prank(creator);
+                arena.cancelBeforeStart(id);
+                ++calls["cancelBeforeStart"];
+                _after();
+            } else {
+                _warpTo(arena.getTask(id).submissionStart);
+            }
+        } else if (ph == IArenaTasks.Phase.Submission) {
+            if (arena.getTask(id).liveCommitments >= 3 || !_commitSubmission(id, seed, seed)) {
+                _warpTo(arena.getTask(id).submissionEnd);
+            }
+        } else if (ph == IArenaTasks.Phase.Publish) {
+            if (!_revealSubmission(id, seed) && !_revealEval(id)) _warpTo(arena.getTask(id).publishEnd);
+        } else if (ph == IArenaTasks.Phase.Commit) {
+            if (arena.getTask(id).validators >= 3 || !_commitScores(id, seed, seed)) {
+                _warpTo(arena.getTask(id).commitEnd);
+            }
+        } else if (ph == IArenaTasks.Phase.Reveal) {
+            if (!_revealScores(id, seed)) _warpTo(arena.getTask(id).revealEnd);
+        } else if (!_cancel(id)) {
+            _finalize(id, 8);
+        }
+    }
+
+    function _warpTo(uint256 ts) internal {
+        vm.warp(ts);
+        ++calls["advance"];
+        _after();
+    }
+
     function commitSubmission(uint256 who, uint256 cidSeed) external {
         _tick();
         (uint256 id, IArenaTasks.Phase ph) = _current();
-        if (ph != IArenaTasks.Phase.Submission) return;
-        address t = trainers[bound(who, 0, trainers.length - 1)];
-        string memory cid = string.concat("bafy", vm.toString(id), "-", vm.toString(bound(cidSeed, 0, 1e9)));
-        bool first = arena.trainerRecord(id, t).commitment == 0;
-        if (first && vault.availableStake(t) < arena.paramsOf(id).trainerStake) return;
-        bytes32 c = arena.submissionCommitmentOf(id, t, cid, salt(t));
-        vm.prank(t);
-        arena.commitSubmission(id, c);
-        if (first) lockedTotal[id] += arena.paramsOf(id).trainerStake;
-        _lastCid[id][t] = cid;
-        ++calls["commitSubmission"];
-        _after();
+        if (ph == IArenaTasks.Phase.Submission) _commitSubmission(id, who, cidSeed);
+    }
+
+    /// @dev Commits for the first trainer from `who` on with the stake (a later commit replaces the first).
+    function _commitSubmission(uint256 id, uint256 who, uint256 cidSeed) internal returns (bool) {
+        uint256 stake = arena.paramsOf(id).trainerStake;
+        for (uint256 j; j < trainers.length; ++j) {
+            address t = trainers[(who % trainers.length + j) % trainers.length];
+            bool first = arena.trainerRecord(id, t).commitment == 0;
+            if (first && vault.availableStake(t) < stake) continue;
+            string memory cid =
+                string.concat("bafy", vm.toString(id), "-", vm.toString(bound(cidSeed, 0, 1e9)));
+            bytes32 c = arena.submissionCommitmentOf(id, t, cid, salt(t));
+            vm.prank(t);
+            arena.commitSubmission(id, c);
+            if (first) lockedTotal[id] += stake;
+            _lastCid[id][t] = cid;
+            ++calls["commitSubmission"];
+            _after();
+            return true;
+        }
+        return false;
     }
 
     mapping(uint256 => mapping(address => string)) internal _lastCid;
@@ -132,64 +209,103 @@ contract ArenaHandler is Test {
     function revealSubmission(uint256 who) external {
         _tick();
         (uint256 id, IArenaTasks.Phase ph) = _current();
-        if (ph != IArenaTasks.Phase.Publish) return;
-        address t = trainers[bound(who, 0, trainers.length - 1)];
-        IArenaTasks.TrainerRecord memory r = arena.trainerRecord(id, t);
-        if (r.commitment == 0 || r.published) return;
-        vm.prank(t);
-        arena.revealSubmission(id, _lastCid[id][t], salt(t));
-        ++calls["revealSubmission"];
-        _after();
+        if (ph == IArenaTasks.Phase.Publish) _revealSubmission(id, who);
     }
 
-    function revealEval(uint256 skip) external {
+    /// @dev Reveals for the first committed, unpublished trainer from `who` on (whose CID no one published yet).
+    function _revealSubmission(uint256 id, uint256 who) internal returns (bool) {
+        for (uint256 j; j < trainers.length; ++j) {
+            address t = trainers[(who % trainers.length + j) % trainers.length];
+            IArenaTasks.TrainerRecord memory r = arena.trainerRecord(id, t);
+            if (r.commitment == 0 || r.published || _published[id][keccak256(bytes(_lastCid[id][t]))]) {
+                continue;
+            }
+            _published[id][keccak256(bytes(_lastCid[id][t]))] = true;
+            vm.prank(t);
+            arena.revealSubmission(id, _lastCid[id][t], salt(t));
+            ++calls["revealSubmission"];
+            _after();
+            return true;
+        }
+        return false;
+    }
+
+    mapping(uint256 => mapping(bytes32 => bool)) internal _published;
+
+    function revealEval() external {
         _tick();
         (uint256 id, IArenaTasks.Phase ph) = _current();
-        if (ph != IArenaTasks.Phase.Publish || arena.getTask(id).evalRevealed || skip % 5 == 0) return;
+        if (ph == IArenaTasks.Phase.Publish) _revealEval(id);
+    }
+
+    function _revealEval(uint256 id) internal returns (bool) {
+        if (arena.getTask(id).evalRevealed || plan(id) == 1) return false;
         vm.prank(creator);
         arena.revealEvalData(id, "bafyeval", salt(creator));
         ++calls["revealEval"];
         _after();
+        return true;
     }
 
     function commitScores(uint256 who, uint256 noise) external {
         _tick();
         (uint256 id, IArenaTasks.Phase ph) = _current();
-        if (ph != IArenaTasks.Phase.Commit) return;
+        if (ph == IArenaTasks.Phase.Commit) _commitScores(id, who, noise);
+    }
+
+    /// @dev Commits scores for the first validator from `who` on with the stake (validator 0 is a liar: it scores the
+    /// mirror of the truth; the others truth ± 50).
+    function _commitScores(uint256 id, uint256 who, uint256 noise) internal returns (bool) {
         IArenaTasks.TaskView memory tv = arena.getTask(id);
-        if (!tv.evalRevealed || tv.published < arena.paramsOf(id).minSubmissions) return;
-        uint256 vi = bound(who, 0, validators.length - 1);
-        address v = validators[vi];
-        bool first = arena.validatorRecord(id, v).commitment == 0;
-        if (first && vault.availableStake(v) < arena.paramsOf(id).minValidatorStake) return;
-        uint16[] memory s = new uint16[](tv.published);
-        for (uint256 i; i < s.length; ++i) {
-            // validator 0 is a liar; the others score truth ± 50
-            uint256 truth = (i * 3331) % 9000 + 500;
-            s[i] = vi == 0
-                ? uint16(10_000 - truth)
-                : uint16(truth + uint256(keccak256(abi.encode(noise, i))) % 101 - 50);
+        IArenaTasks.TaskParams memory p = arena.paramsOf(id);
+        if (!tv.evalRevealed || tv.published < p.minSubmissions) return false;
+        for (uint256 j; j < validators.length; ++j) {
+            uint256 vi = (who % validators.length + j) % validators.length;
+            address v = validators[vi];
+            bool first = arena.validatorRecord(id, v).commitment == 0;
+            if (first && (vault.availableStake(v) < p.minValidatorStake || tv.validators >= p.maxValidators))
+            {
+                continue;
+            }
+            uint16[] memory s = new uint16[](tv.published);
+            for (uint256 i; i < s.length; ++i) {
+                uint256 truth = (i * 3331) % 9000 + 500;
+                s[i] = vi == 0
+                    ? uint16(10_000 - truth)
+                    : uint16(truth + uint256(keccak256(abi.encode(noise, i))) % 101 - 50);
+            }
+            _scores[id][v] = s;
+            bytes32 c = arena.scoresCommitmentOf(id, v, s, salt(v));
+            vm.prank(v);
+            arena.commitScores(id, c);
+            if (first) lockedTotal[id] += arena.validatorRecord(id, v).lock;
+            ++calls["commitScores"];
+            _after();
+            return true;
         }
-        _scores[id][v] = s;
-        bytes32 c = arena.scoresCommitmentOf(id, v, s, salt(v));
-        vm.prank(v);
-        arena.commitScores(id, c);
-        if (first) lockedTotal[id] += arena.validatorRecord(id, v).lock;
-        ++calls["commitScores"];
-        _after();
+        return false;
     }
 
     function revealScores(uint256 who) external {
         _tick();
         (uint256 id, IArenaTasks.Phase ph) = _current();
-        if (ph != IArenaTasks.Phase.Reveal) return;
-        address v = validators[bound(who, 0, validators.length - 1)];
-        IArenaTasks.ValidatorRecord memory r = arena.validatorRecord(id, v);
-        if (r.commitment == 0 || r.revealed) return;
-        vm.prank(v);
-        arena.revealScores(id, _scores[id][v], salt(v));
-        ++calls["revealScores"];
-        _after();
+        if (ph == IArenaTasks.Phase.Reveal) _revealScores(id, who);
+    }
+
+    /// @dev Reveals for the first committed, unrevealed validator from `who` on (none when the plan is TooFewReveals).
+    function _revealScores(uint256 id, uint256 who) internal returns (bool) {
+        if (plan(id) == 2) return false;
+        for (uint256 j; j < validators.length; ++j) {
+            address v = validators[(who % validators.length + j) % validators.length];
+            IArenaTasks.ValidatorRecord memory r = arena.validatorRecord(id, v);
+            if (r.commitment == 0 || r.revealed) continue;
+            vm.prank(v);
+            arena.revealScores(id, _scores[id][v], salt(v));
+            ++calls["revealScores"];
+            _after();
+            return true;
+        }
+        return false;
     }
 
     function warp(uint256 secs) external {
@@ -201,9 +317,12 @@ contract ArenaHandler is Test {
     function finalize(uint256 steps) external {
         _tick();
         (uint256 id, IArenaTasks.Phase ph) = _current();
-        if (ph != IArenaTasks.Phase.Finalizing) return;
+        if (ph == IArenaTasks.Phase.Finalizing) _finalize(id, bound(steps, 1, 8));
+    }
+
+    function _finalize(uint256 id, uint256 steps) internal {
         vm.prank(keeper);
-        arena.finalize(id, bound(steps, 1, 8));
+        arena.finalize(id, steps);
         ++calls["finalize"];
         _after();
     }
@@ -211,34 +330,49 @@ contract ArenaHandler is Test {
     function cancel() external {
         _tick();
         (uint256 id, IArenaTasks.Phase ph) = _current();
-        if (ph == IArenaTasks.Phase.Settled || ph == IArenaTasks.Phase.Cancelled || taskIds.length == 0) {
+        if (taskIds.length == 0 || ph == IArenaTasks.Phase.Settled || ph == IArenaTasks.Phase.Cancelled) {
             return;
         }
+        _cancel(id);
+    }
+
+    /// @dev Cancels the task when a cancellation is due (mirrors the contract's conditions).
+    function _cancel(uint256 id) internal returns (bool) {
         IArenaTasks.TaskView memory tv = arena.getTask(id);
         IArenaTasks.TaskParams memory p = arena.paramsOf(id);
-        if (tv.stage != IArenaTasks.Stage.None || block.timestamp < tv.publishEnd) return;
+        if (tv.stage != IArenaTasks.Stage.None || block.timestamp < tv.publishEnd) return false;
         bool due = !tv.evalRevealed || tv.published < p.minSubmissions
             || (block.timestamp >= tv.revealEnd && tv.revealed < p.minReveals);
-        if (!due) return;
+        if (!due) return false;
         arena.cancel(id);
         ++calls["cancel"];
         _after();
+        return true;
     }
 
+    /// @dev Claims in a random ended task, for the first account from `who` on with an unclaimed claim.
     function claim(uint256 taskSeed, uint256 who) external {
         _tick();
         if (taskIds.length == 0) return;
         uint256 id = taskIds[bound(taskSeed, 0, taskIds.length - 1)];
         IArenaTasks.Phase ph = arena.phaseOf(id);
-        if (ph != IArenaTasks.Phase.Settled && ph != IArenaTasks.Phase.Cancelled) return;
+        if (ph == IArenaTasks.Phase.Settled || ph == IArenaTasks.Phase.Cancelled) _claimIn(id, who);
+    }
+
+    /// @dev Claims in ended task `id` for the first account from `who` on with an unclaimed claim; false when none.
+    function _claimIn(uint256 id, uint256 who) internal returns (bool) {
         address[] memory all = this.actors();
-        address a = all[bound(who, 0, all.length - 1)];
-        if (claimCount[id][a] != 0 || !_hasClaim(id, a)) return;
-        uint256 amount = arena.claim(id, a);
-        claimCount[id][a] += 1;
-        paidOut[id] += amount;
-        ++calls["claim"];
-        _after();
+        for (uint256 j; j < all.length; ++j) {
+            address a = all[(who % all.length + j) % all.length];
+            if (claimCount[id][a] != 0 || !_hasClaim(id, a)) continue;
+            uint256 amount = arena.claim(id, a);
+            claimCount[id][a] += 1;
+            paidOut[id] += amount;
+            ++calls["claim"];
+            _after();
+            return true;
+        }
+        return false;
     }
 
     function _hasClaim(uint256 id, address a) internal view returns (bool) {
@@ -251,13 +385,15 @@ contract ArenaHandler is Test {
     }
 
     function printCalls() external view {
-        string[10] memory names = [
+        string[12] memory names = [
             "create",
+            "cancelBeforeStart",
             "commitSubmission",
             "revealSubmission",
             "revealEval",
             "commitScores",
             "revealScores",
+            "advance",
             "warp",
             "finalize",
             "cancel",
@@ -266,5 +402,7 @@ contract ArenaHandler is Test {
         for (uint256 i; i < names.length; ++i) {
             console.log(names[i], calls[bytes32(bytes(names[i]))]);
         }
+        console.log("tasks settled", settledTasks);
+        console.log("tasks cancelled", cancelledTasks);
     }
 }
