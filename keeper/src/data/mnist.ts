@@ -24,6 +24,7 @@ import { createRequire } from "node:module";
 import { dirname, join, relative, resolve } from "node:path";
 import type { Dataset } from "../types.js";
 import { classHistogram, saveDataset } from "./dataset.js";
+import { mulberry32 } from "../logic/random.js";
 
 export const MNIST_CLASSES = 10;
 export const MNIST_SIDE = 28;
@@ -249,17 +250,7 @@ function normal(rand: () => number): number {
   return Math.sqrt(-2 * Math.log(u1)) * Math.cos(2 * Math.PI * u2);
 }
 
-/** mulberry32: a small, fast 32-bit seeded PRNG; returns floats in [0, 1). */
-export function mulberry32(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
+export { mulberry32 };
 
 /** Fisher–Yates shuffle in place; returns `a`. */
 export function shuffle<T>(a: T[], rand: () => number): T[] {

@@ -9,7 +9,7 @@ export async function statusReport(node: Node, q: { taskId?: bigint; address?: A
     const path = q.taskId !== undefined ? `/leaderboard/${q.taskId}` : `/accounts/${q.address}`;
     const res = await fetch(new URL(path, base), { signal: AbortSignal.timeout(10_000) });
     if (!res.ok) throw new Error(`indexer ${base} answered ${res.status} for ${path}: ${await res.text()}`);
-    return { source: "indexer", ...(await res.json()) };
+    return { source: "indexer", ...((await res.json()) as Record<string, unknown>) };
   }
   const { protocol } = node;
   const read = protocol.chain.public;

@@ -10,6 +10,7 @@ import type { TaskSpec } from "../spec.js";
 import { outputUnits } from "../spec.js";
 import type { Dataset, FileMap } from "../types.js";
 import { ARCHS, buildDense, buildSmallCnn, type Arch } from "./models.js";
+import { mulberry32 } from "../logic/random.js";
 
 export { ARCHS, buildDense, buildSmallCnn, HIDDEN, type Arch } from "./models.js";
 
@@ -40,17 +41,8 @@ export interface TrainResult {
   params: number;
 }
 
-/** mulberry32: a small seeded PRNG for shuffles. */
-export function seededRandom(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
+/** The seeded PRNG for shuffles and garbage weights (mulberry32). */
+export const seededRandom = mulberry32;
 
 function permutation(n: number, rand: () => number): Int32Array {
   const p = new Int32Array(n);
