@@ -58,8 +58,16 @@ contract ArenaTasksGasTest is ArenaBaseTest {
         _toFinalizing(id);
         _finalizeAll(id);
         console.log("finalize (3 x 64, one call)", vm.snapshotGasLastCall("ArenaTasks", "finalize_3x64"));
+        // trainer 63 scored highest: rank 0, a reward deposit into its pool + the unlock
+        assertGt(arena.claimable(id, trainers[63]), 0);
+        arena.claim(id, trainers[63]);
+        console.log("claim (trainer, rewarded)", vm.snapshotGasLastCall("ArenaTasks", "claim_trainer"));
+        // trainer 5 scored below minScore: the unlock only
+        assertEq(arena.claimable(id, trainers[5]), 0);
         arena.claim(id, trainers[5]);
-        console.log("claim (trainer)", vm.snapshotGasLastCall("ArenaTasks", "claim_trainer"));
+        console.log(
+            "claim (trainer, unlock only)", vm.snapshotGasLastCall("ArenaTasks", "claim_trainer_unlockOnly")
+        );
         arena.claim(id, vs[1]);
         console.log("claim (validator)", vm.snapshotGasLastCall("ArenaTasks", "claim_validator"));
     }

@@ -6,11 +6,12 @@ import {IArenaTasks} from "../../contracts/interfaces/IArenaTasks.sol";
 import {console} from "forge-std/console.sol";
 
 /// @notice SPEC §1.1 scale bound: a task with 256 submissions and 64 validators; every transaction of every step
-/// stays under the EIP-7825 cap of 16,777,216 gas (finalization in total: ≈ 50.7M, above the 30M target).
+/// stays under the EIP-7825 cap of 16,777,216 gas, and finalization in total stays under the 30M target (≈ 22.8M
+/// measured: quickselect medians, assembly key/distance loops, per-batch distance write-back).
 /// Finalize batch size: `STEPS` = 64 units per call (≈ 10 calls). Figures go to snapshots/ArenaTasksScale.json.
 contract ArenaTasksScaleTest is ArenaBaseTest {
     uint256 internal constant TX_CAP = 16_777_216;
-    uint256 internal constant FINALIZE_TOTAL_BUDGET = 52_000_000;
+    uint256 internal constant FINALIZE_TOTAL_BUDGET = 30_000_000;
     uint256 internal constant N = 256;
     uint256 internal constant V = 64;
     uint256 internal constant STEPS = 64;
@@ -100,8 +101,6 @@ contract ArenaTasksScaleTest is ArenaBaseTest {
             ++calls;
         }
         assertEq(uint8(arena.phaseOf(id)), uint8(IArenaTasks.Phase.Settled));
-        // The brief's 30M total target is missed (≈ 50.7M measured, see the report); each call stays far below the
-        // per-transaction cap, which is the SPEC's bound. Guard against regressions at the measured level.
         assertLe(total, FINALIZE_TOTAL_BUDGET, "finalize total");
         uint256 maxClaim;
         for (uint256 i; i < N; i += 51) {
