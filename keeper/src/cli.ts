@@ -8,23 +8,29 @@ import { join, relative, resolve } from "node:path";
 import { Command, CommanderError, Option } from "commander";
 import { formatUnits } from "viem";
 import { ConfigError, readConfig, SETTINGS, type Flags } from "./config.js";
-import { buildMnistDatasets } from "./data/mnist.js";
-import { datasetFromFiles, loadDataset } from "./data/dataset.js";
-import { EvalPool, evaluateModel } from "./eval/index.js";
-import { openNode, type Node } from "./node.js";
-import { parseSpec } from "./spec.js";
-import { createProgress } from "./cli/progress.js";
+import type { Node } from "./node.js";
 import { parseAddress, parseAmount, parseId, parseIntIn } from "./cli/args.js";
-import { createTask, fetchSpec, revealEvalData } from "./roles/creator.js";
-import { commitModel, revealModel, trainForTask, waitForPhase, Phase } from "./roles/trainer.js";
-import { ValidatorBot } from "./roles/validator.js";
-import { FinalizerBot } from "./roles/finalizer.js";
-import { acquirePidLock } from "./roles/bot.js";
-import * as staking from "./roles/staking.js";
-import { ARCHS, type Arch } from "./train/index.js";
+import { ARCHS, type Arch } from "./train/models.js";
 import type { FileMap } from "./types.js";
-import { PHASE_NAMES } from "./logic/phase.js";
-import { statusReport } from "./roles/status.js";
+import { PHASE_NAMES, Phase } from "./logic/phase.js";
+
+// The roles, TF.js, Helia and the ABIs load on demand, in the action that needs them: `flock --help` and a rejected
+// flag answer at once instead of after seconds of module loading.
+const roles = {
+  node: () => import("./node.js"),
+  creator: () => import("./roles/creator.js"),
+  trainer: () => import("./roles/trainer.js"),
+  validator: () => import("./roles/validator.js"),
+  finalizer: () => import("./roles/finalizer.js"),
+  bot: () => import("./roles/bot.js"),
+  staking: () => import("./roles/staking.js"),
+  status: () => import("./roles/status.js"),
+  eval: () => import("./eval/index.js"),
+  dataset: () => import("./data/dataset.js"),
+  mnist: () => import("./data/mnist.js"),
+  spec: () => import("./spec.js"),
+  progress: () => import("./cli/progress.js"),
+};
 
 function addSettings(cmd: Command): Command {
   for (const [name, s] of Object.entries(SETTINGS)) {
@@ -45,6 +51,7 @@ function flagsOf(cmd: Command): Flags {
 
 async function withNode<T>(cmd: Command, job: (node: Node) => Promise<T>, opts: { store?: boolean } = {}): Promise<T> {
   const config = readConfig(flagsOf(cmd));
+  const { openNode } = await roles.node();
   const node = await openNode(config, { store: opts.store });
   try {
     return await job(node);
@@ -76,7 +83,8 @@ async function readDirFiles(dir: string): Promise<FileMap> {
 export function buildProgram(): Command {
   const program = addSettings(new Command("flock"))
     .description("FLock keeper: task creators, training nodes, validators and keepers of the FLock protocol")
-    .showHelpAfterError()
+    // a rejected flag is one line on stderr (commander's own message), not the whole help
+    .configureOutput({ outputError: (str, write) => write(`flock: ${str.replace(/^error: /, "").trim().replace(/\s*\n\s*/g, " ")} (see --help)\n`) })
     .exitOverride();
 
   // ─── data ──────────────────────────────────────────────────────────────────────────────────────────────
@@ -91,6 +99,7 @@ export function buildProgram(): Command {
     .option("--non-iid <alpha>", "Dirichlet α of the label skew per shard (smaller = more skewed)", Number)
     .option("--seed <n>", "random seed", parseIntIn(0, 2 ** 31), 1)
     .action(async (o) => {
+      const { buildMnistDatasets } = await roles.mnist();
       print(await buildMnistDatasets({ outDir: resolve(o.out), shards: o.shards, evalSize: o.evalSize, trainPerShard: o.trainPerShard, nonIid: o.nonIid, seed: o.seed }));
     });
 
@@ -108,6 +117,7 @@ export function buildProgram(): Command {
     .option("--commit-window <s>", "seconds", parseIntIn(1, 31_536_000), 1800)
     .option("--reveal-window <s>", "seconds", parseIntIn(1, 31_536_000), 1800)
     .action(async (o, cmd: Command) => {
+      const [{ parseSpec }, { createTask }] = await Promise.all([roles.spec(), roles.creator()]);
       const spec = parseSpec(JSON.parse(await readFile(o.spec, "utf8")));
       for (const d of [o.trainData, o.evalData]) if (!existsSync(d)) throw new Error(`no dataset directory ${d}`);
       const windows = { submission: o.submissionWindow, publish: o.publishWindow, commit: o.commitWindow, reveal: o.revealWindow };
@@ -117,7 +127,10 @@ export function buildProgram(): Command {
     .command("reveal-eval")
     .description("reveal the evaluation-data CID of your task (publish window)")
     .argument("<taskId>", "task id", parseId)
-    .action(async (id: bigint, _o, cmd: Command) => print({ tx: await withNode(cmd, (node) => revealEvalData(node, id)) }));
+    .action(async (id: bigint, _o, cmd: Command) => {
+      const { revealEvalData } = await roles.creator();
+      print({ tx: await withNode(cmd, (node) => revealEvalData(node, id)) });
+    });
   task
     .command("show")
     .description("a task as the chain sees it")
@@ -136,26 +149,37 @@ export function buildProgram(): Command {
     .addOption(new Option("--role <role>", "operator role (needed the first time)").choices(["trainer", "validator"]))
     .requiredOption("--amount <flock>", "amount to stake", parseAmount)
     .option("--commission <bps>", "commission on delegators' rewards, basis points", parseIntIn(0, 10_000), 1000)
-    .action(async (o, cmd: Command) => print({ tx: await withNode(cmd, (n) => staking.stake(n, { role: o.role, amount: o.amount, commissionBps: o.commission }), { store: false }) }));
+    .action(async (o, cmd: Command) => {
+      const staking = await roles.staking();
+      print({ tx: await withNode(cmd, (n) => staking.stake(n, { role: o.role, amount: o.amount, commissionBps: o.commission }), { store: false }) });
+    });
   program
     .command("delegate")
     .description("delegate FLOCK to an operator's pool (permit)")
     .requiredOption("--operator <address>", "operator", parseAddress)
     .requiredOption("--amount <flock>", "amount", parseAmount)
-    .action(async (o, cmd: Command) => print({ tx: await withNode(cmd, (n) => staking.delegate(n, o.operator, o.amount), { store: false }) }));
+    .action(async (o, cmd: Command) => {
+      const staking = await roles.staking();
+      print({ tx: await withNode(cmd, (n) => staking.delegate(n, o.operator, o.amount), { store: false }) });
+    });
   program
     .command("unstake")
     .description("start unbonding (from your own pool, or a pool you delegated to)")
     .option("--operator <address>", "the pool (default: your own)", parseAddress)
     .requiredOption("--amount <flock|all>", "amount, or `all`")
-    .action(async (o, cmd: Command) =>
-      print(await withNode(cmd, (n) => staking.unstake(n, o.operator ?? n.chain.address, o.amount === "all" ? "all" : parseAmount(o.amount)), { store: false })),
-    );
+    .action(async (o, cmd: Command) => {
+      const amount = o.amount === "all" ? "all" : parseAmount(o.amount);
+      const staking = await roles.staking();
+      print(await withNode(cmd, (n) => staking.unstake(n, o.operator ?? n.chain.address, amount), { store: false }));
+    });
   program
     .command("withdraw")
     .description("withdraw an unbonding entry whose period has passed")
     .requiredOption("--entry <id>", "unbonding entry id", parseId)
-    .action(async (o, cmd: Command) => print({ tx: await withNode(cmd, (n) => staking.withdraw(n, o.entry), { store: false }) }));
+    .action(async (o, cmd: Command) => {
+      const staking = await roles.staking();
+      print({ tx: await withNode(cmd, (n) => staking.withdraw(n, o.entry), { store: false }) });
+    });
   program
     .command("claim")
     .description("claim a task's reward or refund (paid into the operator's pool; refunds to the wallet)")
@@ -163,6 +187,7 @@ export function buildProgram(): Command {
     .option("--for <address>", "claim for another account (claims are permissionless)", parseAddress)
     .option("--commission", "claim your accumulated operator commission instead")
     .action(async (o, cmd: Command) => {
+      const staking = await roles.staking();
       if (o.commission) return print({ tx: await withNode(cmd, (n) => staking.claimCommission(n), { store: false }) });
       if (o.task === undefined) throw new Error("give --task <id> (or --commission)");
       print(await withNode(cmd, (n) => staking.claimTask(n, o.task, o.for), { store: false }));
@@ -178,8 +203,9 @@ export function buildProgram(): Command {
     .option("--epochs <n>", "epochs", parseIntIn(1, 1000), 3)
     .option("--seed <n>", "seed", parseIntIn(0, 2 ** 31), 1)
     .option("--watch", "wait for the publish window and reveal")
-    .action(async (o, cmd: Command) =>
-      withNode(cmd, async (node) => {
+    .action(async (o, cmd: Command) => {
+      const { commitModel, revealModel, trainForTask, waitForPhase } = await roles.trainer();
+      await withNode(cmd, async (node) => {
         const { files } = await trainForTask(node, {
           taskId: o.task,
           dataDir: o.data,
@@ -194,13 +220,16 @@ export function buildProgram(): Command {
           await waitForPhase(node, o.task, Phase.Publish);
           print({ revealTx: await revealModel(node, o.task) });
         }
-      }),
-    );
+      });
+    });
   program
     .command("reveal")
     .description("reveal your committed model for a task (publish window)")
     .requiredOption("--task <id>", "task id", parseId)
-    .action(async (o, cmd: Command) => print({ tx: await withNode(cmd, (n) => revealModel(n, o.task), { store: false }) }));
+    .action(async (o, cmd: Command) => {
+      const { revealModel } = await roles.trainer();
+      print({ tx: await withNode(cmd, (n) => revealModel(n, o.task), { store: false }) });
+    });
 
   // ─── evaluation ────────────────────────────────────────────────────────────────────────────────────────
   program
@@ -210,6 +239,12 @@ export function buildProgram(): Command {
     .requiredOption("--model <dir|cid>", "model directory, or its CID")
     .requiredOption("--data <dir|cid>", "dataset directory, or its CID")
     .action(async (o, cmd: Command) => {
+      const [{ parseSpec }, { fetchSpec }, { datasetFromFiles, loadDataset }, { evaluateModel }] = await Promise.all([
+        roles.spec(),
+        roles.creator(),
+        roles.dataset(),
+        roles.eval(),
+      ]);
       const local = (p: string) => existsSync(p);
       const needStore = !local(o.spec) || !local(o.model) || !local(o.data);
       const run = async (node?: Node) => {
@@ -241,8 +276,9 @@ export function buildProgram(): Command {
     .option("--workers <n>", "evaluation worker threads (default: one per core)", parseIntIn(1, 64))
     .addOption(new Option("--strategy <s>", "scoring strategy (`random` only for demos and tests)").choices(["honest", "random"]).default("honest"))
     .option("--skip-reveal", "commit but never reveal (only for demos and tests)")
-    .action(async (o, cmd: Command) =>
-      withNode(cmd, async (node) => {
+    .action(async (o, cmd: Command) => {
+      const [{ acquirePidLock }, { ValidatorBot }, { EvalPool }, { createProgress }] = await Promise.all([roles.bot(), roles.validator(), roles.eval(), roles.progress()]);
+      await withNode(cmd, async (node) => {
         const release = acquirePidLock(node.config.dataDir, `validator-${node.chain.address.toLowerCase()}`);
         const pool = new EvalPool({ size: o.workers });
         try {
@@ -252,24 +288,25 @@ export function buildProgram(): Command {
           await pool.close();
           release();
         }
-      }),
-    );
+      });
+    });
   program
     .command("finalize")
     .description("the keeper: finalize due tasks in batches (bounty), cancel dead ones")
     .option("--watch", "keep watching the chain (otherwise one pass)")
     .option("--steps <n>", "work units per finalize call", parseIntIn(1, 1024), 64)
     .option("--claim-all", "also claim for every participant of settled tasks")
-    .action(async (o, cmd: Command) =>
-      withNode(cmd, async (node) => {
+    .action(async (o, cmd: Command) => {
+      const [{ acquirePidLock }, { FinalizerBot }] = await Promise.all([roles.bot(), roles.finalizer()]);
+      await withNode(cmd, async (node) => {
         const release = acquirePidLock(node.config.dataDir, `finalizer-${node.chain.address.toLowerCase()}`);
         try {
           await runBot(new FinalizerBot(node, { steps: o.steps, claimAll: Boolean(o.claimAll) }), Boolean(o.watch));
         } finally {
           release();
         }
-      }, { store: false }),
-    );
+      }, { store: false });
+    });
 
   program
     .command("status")
@@ -278,6 +315,7 @@ export function buildProgram(): Command {
     .option("--address <address>", "account", parseAddress)
     .action(async (o, cmd: Command) => {
       if (o.task === undefined && o.address === undefined) throw new Error("give --task <id> or --address <address>");
+      const { statusReport } = await roles.status();
       print(await withNode(cmd, (n) => statusReport(n, { taskId: o.task, address: o.address }), { store: false }));
     });
 

@@ -49,7 +49,7 @@ export type Config = z.infer<typeof schema> & { cwd: string };
 
 export class ConfigError extends Error {
   constructor(readonly problems: string[]) {
-    super(`invalid configuration:\n${problems.map((p) => `  - ${p}`).join("\n")}`);
+    super(`invalid configuration: ${problems.join("; ")}`);
     this.name = "ConfigError";
   }
 }

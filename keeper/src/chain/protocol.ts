@@ -2,13 +2,13 @@
  * Typed access to the deployed protocol: views, event reads and the transactions every role sends.
  * Built only on the contracts' views and events (SPEC §1.2). ABIs come from the generated module (never pasted).
  */
-import { maxUint256, parseSignature, type Address, type Hex } from "viem";
+import { BaseError, ContractFunctionRevertedError, maxUint256, parseSignature, type Address, type Hex } from "viem";
 import { arenaTasksAbi, flockTokenAbi, protocolConfigAbi, stakingVaultAbi } from "../../../generated/abis.js";
 import type { Logger } from "../log.js";
 import type { ChainClient } from "./client.js";
 import type { Deployments } from "./deployments.js";
 import { withRetry } from "./retry.js";
-import { isTransient } from "./client.js";
+import { describeRevert, isTransient } from "./client.js";
 
 export const Role = { None: 0, TrainingNode: 1, Validator: 2 } as const;
 export type RoleId = (typeof Role)[keyof typeof Role];
@@ -62,7 +62,13 @@ export class Protocol {
   }
 
   private read<T>(label: string, fn: () => Promise<T>): Promise<T> {
-    return withRetry(fn, { label, logger: this.log, retryIf: isTransient, attempts: 10 });
+    return withRetry(fn, { label, logger: this.log, retryIf: isTransient, attempts: 10 }).catch((e: unknown) => {
+      // a view that reverts says why (e.g. "getTask(99) reverted: UnknownTask(99)"), not just "reverted"
+      if (e instanceof BaseError && e.walk((x) => x instanceof ContractFunctionRevertedError)) {
+        throw new Error(`${label} reverted: ${describeRevert(e)}`, { cause: e });
+      }
+      throw e;
+    });
   }
 
   /** The latest block's timestamp: phases follow block time, not the wall clock. */

@@ -107,7 +107,7 @@ export async function fund(deployer: Node, chain: DevChain, grants: [ActorName, 
 }
 
 /** Registers and self-stakes each node in its role. */
-export async function stakeAll(entries: [Node, "trainer" | "validator", bigint][]): Promise<void> {
+export async function stakeAll(entries: readonly (readonly [Node, "trainer" | "validator", bigint])[]): Promise<void> {
   for (const [node, role, amount] of entries) await stake(node, { role, amount, commissionBps: 0 });
 }
 
