@@ -19,6 +19,10 @@ if ! npm run build --silent; then
 fi
 
 status=0
+typefail=0
+echo "── typecheck (tsc) ──"
+if npx tsc -p tsconfig.json --noEmit; then echo "types ok"; else status=1; typefail=1; fi
+
 echo "── contracts (forge test) ──"
 forge test ${FORGE_TEST_ARGS:-} 2>&1 | tee "$logs/forge.log"
 [ "${PIPESTATUS[0]}" -eq 0 ] || status=1
@@ -41,5 +45,6 @@ vf=$(grep -oE '[0-9]+ failed' <<<"$vline" | grep -oE '[0-9]+'); vf=${vf:-0}
 
 echo
 echo "forge: ${fp} passed, ${ff} failed · vitest: ${vp} passed, ${vf} failed"
-echo "$((fp + vp)) passed, $((ff + vf)) failed"
+[ "$typefail" -eq 0 ] || echo "typecheck failed (counted as one failure)"
+echo "$((fp + vp)) passed, $((ff + vf + typefail)) failed"
 exit $status
