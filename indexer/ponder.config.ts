@@ -17,7 +17,7 @@ export default createConfig({
       id: settings.chainId,
       rpc: settings.rpcUrl,
       pollingInterval: settings.pollingIntervalMs,
-      disableCache: settings.localChain,
+      disableCache: !settings.rpcCache,
     },
   },
   contracts: {

@@ -62,18 +62,12 @@ ponder.on("StakingVault:Delegated", async ({ event, context }) => {
   const acct = lc(event.args.account);
   const { assets, shares, poolAssets, poolShares } = event.args;
   const self = op === acct;
-  if (!self) await ensureAccount(db, acct);
-  const existing = await db.find(delegation, { operator: op, account: acct });
-  if (existing) {
-    await db.update(delegation, { operator: op, account: acct }).set({
-      shares: existing.shares + shares,
-      principal: existing.principal + assets,
-      deposited: existing.deposited + assets,
-      deposits: existing.deposits + 1,
-      updatedBlock: event.block.number,
-    });
-  } else {
-    await db.insert(delegation).values({
+  // Three store operations (the hottest event). No `ensureAccount`: the vault pulls `assets` > 0 from the account in
+  // the same call, so the account held tokens before and its row exists since the Transfer that brought them.
+  // One upsert instead of find + insert/update; the row it returns tells whether the position was empty before.
+  const position = await db
+    .insert(delegation)
+    .values({
       operator: op,
       account: acct,
       shares,
@@ -81,9 +75,15 @@ ponder.on("StakingVault:Delegated", async ({ event, context }) => {
       deposited: assets,
       deposits: 1,
       updatedBlock: event.block.number,
-    });
-  }
-  const newDelegator = !self && (existing === null || existing.shares === 0n);
+    })
+    .onConflictDoUpdate((row) => ({
+      shares: row.shares + shares,
+      principal: row.principal + assets,
+      deposited: row.deposited + assets,
+      deposits: row.deposits + 1,
+      updatedBlock: event.block.number,
+    }));
+  const newDelegator = !self && position.shares === shares; // the position held no shares before this deposit
   await db.update(operator, { address: op }).set((row) => ({
     bondedAssets: poolAssets,
     totalShares: poolShares,

@@ -36,6 +36,13 @@ export interface StartIndexerOptions {
   mineForReady?: boolean;
   /** block polling interval of the indexer (default 250 ms on chain 31337) */
   pollingIntervalMs?: number;
+  /**
+   * keep fetched RPC data in the database and reuse it (default: off on chain 31337). Only with a PGlite directory or
+   * a PostgreSQL database that never saw another chain under the same id (the cache is shared by every schema).
+   */
+  rpcCache?: boolean;
+  /** extra Node.js flags for the indexer process, e.g. ["--cpu-prof", "--cpu-prof-dir", dir] */
+  nodeArgs?: string[];
   /** called with the child's pid as soon as it is spawned (its process group id too) */
   onSpawn?: (pid: number) => void;
   /** called with every log line of the child (JSON lines) */
@@ -78,7 +85,10 @@ export async function startIndexer(opts: StartIndexerOptions): Promise<RunningIn
   delete env.FLOCK_CHAIN_ID;
   if (opts.databaseUrl) env.DATABASE_URL = opts.databaseUrl;
   if (opts.pollingIntervalMs) env.FLOCK_POLLING_INTERVAL_MS = String(opts.pollingIntervalMs);
+  if (opts.rpcCache !== undefined) env.FLOCK_RPC_CACHE = opts.rpcCache ? "1" : "0";
+  else delete env.FLOCK_RPC_CACHE;
   const args = [
+    ...(opts.nodeArgs ?? []),
     ponderBin,
     "start",
     "--root",

@@ -10,6 +10,7 @@
  * | `FLOCK_INDEXER_PGLITE_DIR` | `indexer/.ponder/pglite` | PGlite data directory (embedded database) |
  * | `DATABASE_URL` | — | PostgreSQL connection string; when set, PostgreSQL is used instead of PGlite |
  * | `FLOCK_POLLING_INTERVAL_MS` | 250 on chain 31337, else 1000 | how often new blocks are polled |
+ * | `FLOCK_RPC_CACHE` | off on chain 31337, else on | `1`/`0`: keep (and reuse) fetched RPC data in `ponder_sync` |
  */
 import { readFileSync } from "node:fs";
 import { isAbsolute, resolve } from "node:path";
@@ -50,8 +51,13 @@ export interface IndexerSettings {
   deployments: Deployments;
   database: { kind: "pglite"; directory: string } | { kind: "postgres"; connectionString: string };
   pollingIntervalMs: number;
-  /** true on a local dev chain (31337): no RPC cache */
+  /** true on a local dev chain (31337) */
   localChain: boolean;
+  /**
+   * Ponder's RPC cache (the `ponder_sync` schema). Off by default on 31337, where every anvil restart is a new chain
+   * under the same id; turn it on only with a database (PGlite directory or PostgreSQL database) private to one chain.
+   */
+  rpcCache: boolean;
 }
 
 /** Reads and validates a deployments file. */
@@ -97,10 +103,18 @@ export function readSettings(env: Record<string, string | undefined> = process.e
   }
   const localChain = chainId === 31337;
   const pollingIntervalMs = positiveInt("FLOCK_POLLING_INTERVAL_MS", env.FLOCK_POLLING_INTERVAL_MS) ?? (localChain ? 250 : 1000);
+  const rpcCache = flag("FLOCK_RPC_CACHE", env.FLOCK_RPC_CACHE) ?? !localChain;
   const database: IndexerSettings["database"] = env.DATABASE_URL
     ? { kind: "postgres", connectionString: env.DATABASE_URL }
     : { kind: "pglite", directory: resolvePath(env.FLOCK_INDEXER_PGLITE_DIR || "indexer/.ponder/pglite") };
-  return { rpcUrl, chainId, deploymentsPath, deployments, database, pollingIntervalMs, localChain };
+  return { rpcUrl, chainId, deploymentsPath, deployments, database, pollingIntervalMs, localChain, rpcCache };
+}
+
+function flag(name: string, value: string | undefined): boolean | undefined {
+  if (value === undefined || value === "") return undefined;
+  if (value === "1" || value === "true") return true;
+  if (value === "0" || value === "false") return false;
+  throw new IndexerConfigError(`${name} must be 1 or 0, got "${value}"`);
 }
 
 function resolvePath(p: string): string {

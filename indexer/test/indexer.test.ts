@@ -13,6 +13,7 @@ import { arenaTasksAbi, flockTokenAbi, protocolConfigAbi } from "../../generated
 import { IndexerStartError, type RunningIndexer, startIndexer, waitForIndexedBlock } from "../src/launch.js";
 import { type Anvil, deployProtocol, startAnvil } from "./chain.js";
 import { gql, SNAPSHOT_QUERY } from "./graphql.js";
+import { createTempDatabase } from "./pgdb.js";
 import { Driver, runScenario, type ScenarioResult } from "./scenario.js";
 
 const PHASES = ["Created", "Submission", "Publish", "Commit", "Reveal", "Finalizing", "Settled", "Cancelled"];
@@ -79,9 +80,16 @@ const TASK_QUERY = `query($id: BigInt!) {
   }
 }`;
 
-describe.each(backends)("indexer on $name", ({ name, databaseUrl }) => {
+describe.each(backends)("indexer on $name", ({ name, databaseUrl: serverUrl }) => {
   let ix: RunningIndexer;
+  // PostgreSQL: a database private to this run's chain (see pgdb.ts); both indexers below share it.
+  let databaseUrl: string | undefined;
   beforeAll(async () => {
+    if (serverUrl) {
+      const db = await createTempDatabase(serverUrl, `flock_test_${process.pid}`);
+      cleanups.push(() => db.drop());
+      databaseUrl = db.url;
+    }
     ix = await launch(name.toLowerCase(), databaseUrl);
   }, 400_000);
 

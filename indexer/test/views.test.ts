@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { checkpointTimestamp, poolStakes, rankSubmissions, toJson } from "../src/api/views.js";
+import { checkpointTimestamp, type LeaderboardRows, leaderboardBody, poolStakes, rankSubmissions, toJson } from "../src/api/views.js";
 import { CLAIM_KIND, enumName, SLASH_REASON } from "../src/lib/enums.js";
 import { slashRowId } from "../src/lib/ids.js";
 import { phaseAt } from "../src/lib/phase.js";
@@ -66,5 +66,30 @@ describe("share math and helpers", () => {
   });
   it("joins the vault's and the module's slash events on one key", () => {
     expect(slashRowId("0xAB", 3n, "0xCD", "0xEF")).toBe("0xab:3:0xcd:0xef");
+  });
+});
+
+describe("leaderboardBody", () => {
+  const task: LeaderboardRows["task"] = {
+    id: "3", creator: "0xc", specCid: "spec", evalCid: null, status: "active", stage: "None", cancelReason: null,
+    rewardPool: "1000", fee: "10", bond: "5", submissionStart: "100", submissionEnd: "200", publishEnd: "300",
+    commitEnd: "400", revealEnd: "500", minScore: 1, spamScore: 0, trainers: 3, published: 2, validators: 0, revealed: 0,
+    trainerPot: null, validatorPot: null, protocolFee: null, keeperBounty: "0", slashed: "0", paidTrainers: null,
+    rewardedValidators: null, creatorRefund: null, bondShare: null,
+  };
+  const sub = (trainer: string, rank: number | null, published: boolean, commitSeq: string) => ({
+    trainer, index: null, modelCid: null, published, commitSeq, consensus: null, rank, reward: null, spam: false,
+    slashed: "0", claimed: false,
+  });
+  it("ranks the submissions (commit sequences compared as integers) and derives the phase at the checkpoint", () => {
+    const body = leaderboardBody(
+      { task, submissions: [sub("late", null, true, "10"), sub("u", null, false, "1"), sub("early", null, true, "9"), sub("r", 0, true, "11")], validators: [], slashes: [] },
+      250n,
+    );
+    expect(body.asOf).toBe("250");
+    expect(body.task.phase).toBe("Publish");
+    expect(body.task.windows.revealEnd).toBe("500");
+    expect(body.submissions.map((s) => s.trainer)).toEqual(["r", "early", "late", "u"]);
+    expect(JSON.parse(JSON.stringify(body)).task.counts).toEqual({ trainers: 3, published: 2, validators: 0, revealed: 0 });
   });
 });

@@ -1,96 +1,79 @@
-/** `GET /leaderboard/:taskId`: a task's summary, its submissions ranked, its validators and its slashes. */
+/**
+ * `GET /leaderboard/:taskId`: a task's summary, its submissions ranked, its validators and its slashes.
+ *
+ * Hot path: one tiny query (the indexed checkpoint); when the checkpoint has not moved since the task's leaderboard was
+ * last built, the cached JSON text is served as is. Otherwise one SQL statement builds the task, its submissions,
+ * validators, slashes and the checkpoint as JSON in a single snapshot (only the columns the route shows; amounts as
+ * decimal text, so no bigint conversion in JS), and the answer is cached under the checkpoint.
+ */
 import { Hono } from "hono";
 import { db } from "ponder:api";
-import { asc, eq } from "ponder";
-import { slash, submission, task, taskValidator } from "ponder:schema";
-import { indexedNow } from "./clock.js";
-import { rankSubmissions, taskPhase, toJson } from "./views.js";
+import { sql } from "ponder";
+import { CheckpointCache } from "./cache.js";
+import { checkpointTimestamp, type LeaderboardRows, leaderboardBody } from "./views.js";
 
 export const leaderboard = new Hono();
+
+const cache = new CheckpointCache<string | null>(256);
+
+/** Rows of a raw `db.execute`: node-postgres returns `{ rows }`, PGlite too; be lenient with arrays. */
+function rowsOf<T>(result: unknown): T[] {
+  return (Array.isArray(result) ? result : (result as { rows: T[] }).rows) as T[];
+}
+
+/** The latest indexed checkpoint (the highest over the chains), or "" before the first one. */
+async function latestCheckpoint(): Promise<string> {
+  const rows = rowsOf<{ cp: string }>(await db.execute(sql`select max("latest_checkpoint") as cp from "_ponder_checkpoint"`));
+  return rows[0]?.cp ?? "";
+}
+
+// Table and column names are Ponder's snake_case of `ponder.schema.ts` (the API's search_path is the app's schema).
+const LEADERBOARD_SQL = (taskId: bigint) => sql`
+select
+  (select max("latest_checkpoint") from "_ponder_checkpoint") as "checkpoint",
+  (select json_build_object(
+      'id', t."id"::text, 'creator', t."creator", 'specCid', t."spec_cid", 'evalCid', t."eval_cid",
+      'status', t."status", 'stage', t."stage", 'cancelReason', t."cancel_reason",
+      'rewardPool', t."reward_pool"::text, 'fee', t."fee"::text, 'bond', t."bond"::text,
+      'submissionStart', t."submission_start"::text, 'submissionEnd', t."submission_end"::text,
+      'publishEnd', t."publish_end"::text, 'commitEnd', t."commit_end"::text, 'revealEnd', t."reveal_end"::text,
+      'minScore', t."min_score", 'spamScore', t."spam_score",
+      'trainers', t."trainers", 'published', t."published", 'validators', t."validators", 'revealed', t."revealed",
+      'trainerPot', t."trainer_pot"::text, 'validatorPot', t."validator_pot"::text,
+      'protocolFee', t."protocol_fee"::text, 'keeperBounty', t."keeper_bounty"::text, 'slashed', t."slashed"::text,
+      'paidTrainers', t."paid_trainers", 'rewardedValidators', t."rewarded_validators",
+      'creatorRefund', t."creator_refund"::text, 'bondShare', t."bond_share"::text)
+    from "task" t where t."id" = ${taskId}) as "task",
+  (select coalesce(json_agg(json_build_object(
+      'trainer', s."trainer", 'index', s."index", 'modelCid', s."model_cid", 'published', s."published",
+      'commitSeq', s."commit_seq"::text, 'consensus', s."consensus", 'rank', s."rank", 'reward', s."reward"::text,
+      'spam', s."spam", 'slashed', s."slashed"::text, 'claimed', s."claimed")), '[]'::json)
+    from "submission" s where s."task_id" = ${taskId}) as "submissions",
+  (select coalesce(json_agg(json_build_object(
+      'validator', v."validator", 'index', v."validator_index", 'lockedStake', v."locked_stake"::text,
+      'revealed', v."revealed", 'distance', v."distance", 'outcome', v."outcome", 'weight', v."weight"::text,
+      'reward', v."reward"::text, 'slashed', v."slashed"::text, 'claimed', v."claimed") order by v."validator_index"), '[]'::json)
+    from "task_validator" v where v."task_id" = ${taskId}) as "validators",
+  (select coalesce(json_agg(json_build_object(
+      'account', x."operator", 'reason', x."reason", 'amount', x."amount"::text, 'toTreasury', x."to_treasury"::text,
+      'fromBonded', x."from_bonded"::text, 'fromUnbonding', x."from_unbonding"::text, 'txHash', x."tx_hash")
+      order by x."block", x."id"), '[]'::json)
+    from "slash" x where x."task_id" = ${taskId}) as "slashes"`;
+
+/** Builds the JSON text of a task's leaderboard, or null when the task is not indexed. */
+async function build(taskId: bigint): Promise<string | null> {
+  const [row] = rowsOf<LeaderboardRows & { checkpoint: string | null }>(await db.execute(LEADERBOARD_SQL(taskId)));
+  if (!row?.task) return null;
+  const now = checkpointTimestamp(row.checkpoint) ?? BigInt(Math.floor(Date.now() / 1000));
+  return JSON.stringify(leaderboardBody(row, now));
+}
 
 leaderboard.get("/:taskId", async (c) => {
   const raw = c.req.param("taskId");
   if (!/^\d{1,77}$/.test(raw)) return c.json({ error: `task id must be a decimal integer, got "${raw}"` }, 400);
   const taskId = BigInt(raw);
-  const [rows, subs, vals, slashes, now] = await Promise.all([
-    db.select().from(task).where(eq(task.id, taskId)),
-    db.select().from(submission).where(eq(submission.taskId, taskId)),
-    db.select().from(taskValidator).where(eq(taskValidator.taskId, taskId)).orderBy(asc(taskValidator.validatorIndex)),
-    db.select().from(slash).where(eq(slash.taskId, taskId)).orderBy(asc(slash.block), asc(slash.id)),
-    indexedNow(),
-  ]);
-  const t = rows[0];
-  if (!t) return c.json({ error: `task ${taskId} is not indexed` }, 404);
-  const body = {
-    asOf: now,
-    task: {
-      id: t.id,
-      creator: t.creator,
-      specCid: t.specCid,
-      evalCid: t.evalCid,
-      status: t.status,
-      phase: taskPhase(t, now),
-      stage: t.stage,
-      cancelReason: t.cancelReason,
-      rewardPool: t.rewardPool,
-      fee: t.fee,
-      bond: t.bond,
-      windows: {
-        submissionStart: t.submissionStart,
-        submissionEnd: t.submissionEnd,
-        publishEnd: t.publishEnd,
-        commitEnd: t.commitEnd,
-        revealEnd: t.revealEnd,
-      },
-      minScore: t.minScore,
-      spamScore: t.spamScore,
-      counts: { trainers: t.trainers, published: t.published, validators: t.validators, revealed: t.revealed },
-      settlement: {
-        trainerPot: t.trainerPot,
-        validatorPot: t.validatorPot,
-        protocolFee: t.protocolFee,
-        keeperBounty: t.keeperBounty,
-        slashed: t.slashed,
-        paidTrainers: t.paidTrainers,
-        rewardedValidators: t.rewardedValidators,
-        creatorRefund: t.creatorRefund,
-        bondShare: t.bondShare,
-      },
-    },
-    submissions: rankSubmissions(subs).map((s) => ({
-      trainer: s.trainer,
-      index: s.index,
-      modelCid: s.modelCid,
-      published: s.published,
-      commitSeq: s.commitSeq,
-      consensus: s.consensus,
-      rank: s.rank,
-      reward: s.reward,
-      spam: s.spam,
-      slashed: s.slashed,
-      claimed: s.claimed,
-    })),
-    validators: vals.map((v) => ({
-      validator: v.validator,
-      index: v.validatorIndex,
-      lockedStake: v.lockedStake,
-      revealed: v.revealed,
-      distance: v.distance,
-      outcome: v.outcome,
-      weight: v.weight,
-      reward: v.reward,
-      slashed: v.slashed,
-      claimed: v.claimed,
-    })),
-    slashes: slashes.map((s) => ({
-      account: s.operator,
-      reason: s.reason,
-      amount: s.amount,
-      toTreasury: s.toTreasury,
-      fromBonded: s.fromBonded,
-      fromUnbonding: s.fromUnbonding,
-      txHash: s.txHash,
-    })),
-  };
-  return c.json(toJson(body) as Record<string, unknown>);
+  const checkpoint = await latestCheckpoint();
+  const body = await cache.get(taskId.toString(), checkpoint, () => build(taskId));
+  if (body === null) return c.json({ error: `task ${taskId} is not indexed` }, 404);
+  return c.body(body, 200, { "content-type": "application/json; charset=UTF-8" });
 });

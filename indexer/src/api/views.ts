@@ -64,3 +64,126 @@ export function checkpointTimestamp(checkpoint: string | undefined | null): bigi
   if (!checkpoint || checkpoint.length < 10 || !/^\d{10}/.test(checkpoint)) return undefined;
   return BigInt(checkpoint.slice(0, 10));
 }
+
+/** What the leaderboard query returns (amounts and block figures as decimal text, as PostgreSQL's `::text` gives). */
+export interface LeaderboardRows {
+  task: {
+    id: string;
+    creator: string;
+    specCid: string;
+    evalCid: string | null;
+    status: string;
+    stage: string;
+    cancelReason: string | null;
+    rewardPool: string;
+    fee: string;
+    bond: string;
+    submissionStart: string;
+    submissionEnd: string;
+    publishEnd: string;
+    commitEnd: string;
+    revealEnd: string;
+    minScore: number | null;
+    spamScore: number | null;
+    trainers: number;
+    published: number;
+    validators: number;
+    revealed: number;
+    trainerPot: string | null;
+    validatorPot: string | null;
+    protocolFee: string | null;
+    keeperBounty: string;
+    slashed: string;
+    paidTrainers: number | null;
+    rewardedValidators: number | null;
+    creatorRefund: string | null;
+    bondShare: string | null;
+  };
+  submissions: {
+    trainer: string;
+    index: number | null;
+    modelCid: string | null;
+    published: boolean;
+    commitSeq: string;
+    consensus: number | null;
+    rank: number | null;
+    reward: string | null;
+    spam: boolean;
+    slashed: string;
+    claimed: boolean;
+  }[];
+  /** in validator index order */
+  validators: Record<string, unknown>[];
+  /** in chain order */
+  slashes: Record<string, unknown>[];
+}
+
+/** The `GET /leaderboard/:taskId` body: task summary with its phase at `now`, submissions ranked, validators, slashes. */
+export function leaderboardBody(rows: LeaderboardRows, now: bigint) {
+  const t = rows.task;
+  const windows = {
+    submissionStart: t.submissionStart,
+    submissionEnd: t.submissionEnd,
+    publishEnd: t.publishEnd,
+    commitEnd: t.commitEnd,
+    revealEnd: t.revealEnd,
+  };
+  const phase = taskPhase(
+    {
+      status: t.status,
+      submissionStart: BigInt(t.submissionStart),
+      submissionEnd: BigInt(t.submissionEnd),
+      publishEnd: BigInt(t.publishEnd),
+      commitEnd: BigInt(t.commitEnd),
+      revealEnd: BigInt(t.revealEnd),
+    },
+    now,
+  );
+  const ranked = rankSubmissions(rows.submissions.map((s) => ({ ...s, commitSeq: BigInt(s.commitSeq) })));
+  return {
+    asOf: now.toString(),
+    task: {
+      id: t.id,
+      creator: t.creator,
+      specCid: t.specCid,
+      evalCid: t.evalCid,
+      status: t.status,
+      phase,
+      stage: t.stage,
+      cancelReason: t.cancelReason,
+      rewardPool: t.rewardPool,
+      fee: t.fee,
+      bond: t.bond,
+      windows,
+      minScore: t.minScore,
+      spamScore: t.spamScore,
+      counts: { trainers: t.trainers, published: t.published, validators: t.validators, revealed: t.revealed },
+      settlement: {
+        trainerPot: t.trainerPot,
+        validatorPot: t.validatorPot,
+        protocolFee: t.protocolFee,
+        keeperBounty: t.keeperBounty,
+        slashed: t.slashed,
+        paidTrainers: t.paidTrainers,
+        rewardedValidators: t.rewardedValidators,
+        creatorRefund: t.creatorRefund,
+        bondShare: t.bondShare,
+      },
+    },
+    submissions: ranked.map((s) => ({
+      trainer: s.trainer,
+      index: s.index,
+      modelCid: s.modelCid,
+      published: s.published,
+      commitSeq: s.commitSeq.toString(),
+      consensus: s.consensus,
+      rank: s.rank,
+      reward: s.reward,
+      spam: s.spam,
+      slashed: s.slashed,
+      claimed: s.claimed,
+    })),
+    validators: rows.validators,
+    slashes: rows.slashes,
+  };
+}

@@ -1,0 +1,53 @@
+import { describe, expect, it } from "vitest";
+import { CheckpointCache } from "../src/api/cache.js";
+
+describe("CheckpointCache", () => {
+  it("serves a value only at the checkpoint it was built at", async () => {
+    const cache = new CheckpointCache<string>();
+    let loads = 0;
+    const load = (v: string) => async () => {
+      loads++;
+      return v;
+    };
+    expect(await cache.get("1", "cp-a", load("a1"))).toBe("a1");
+    expect(await cache.get("1", "cp-a", load("never"))).toBe("a1");
+    expect(loads).toBe(1);
+    expect(await cache.get("1", "cp-b", load("b1"))).toBe("b1");
+    expect(await cache.get("1", "cp-a", load("a1-again"))).toBe("a1-again");
+    expect(loads).toBe(3);
+  });
+
+  it("shares one load between concurrent callers", async () => {
+    const cache = new CheckpointCache<number>();
+    let loads = 0;
+    let release!: (v: number) => void;
+    const gate = new Promise<number>((r) => (release = r));
+    const load = () => {
+      loads++;
+      return gate;
+    };
+    const all = Promise.all([cache.get("7", "cp", load), cache.get("7", "cp", load), cache.get("7", "cp", load)]);
+    release(42);
+    expect(await all).toEqual([42, 42, 42]);
+    expect(loads).toBe(1);
+  });
+
+  it("does not keep a failed load", async () => {
+    const cache = new CheckpointCache<string>();
+    await expect(cache.get("1", "cp", async () => Promise.reject(new Error("db down")))).rejects.toThrow("db down");
+    expect(cache.size).toBe(0);
+    expect(await cache.get("1", "cp", async () => "ok")).toBe("ok");
+  });
+
+  it("drops the least recently used key beyond maxEntries", async () => {
+    const cache = new CheckpointCache<string>(2);
+    await cache.get("a", "cp", async () => "A");
+    await cache.get("b", "cp", async () => "B");
+    await cache.get("a", "cp", async () => "A2"); // a is now the most recent
+    await cache.get("c", "cp", async () => "C"); // evicts b
+    expect(cache.size).toBe(2);
+    expect(await cache.get("a", "cp", async () => "A3")).toBe("A");
+    expect(await cache.get("b", "cp", async () => "B2")).toBe("B2");
+    expect(() => new CheckpointCache(0)).toThrow(RangeError);
+  });
+});
