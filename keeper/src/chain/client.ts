@@ -21,6 +21,7 @@ import {
   type Hash,
   type PublicClient,
   type TransactionReceipt,
+  WaitForTransactionReceiptTimeoutError,
 } from "viem";
 import { privateKeyToAccount } from "viem/accounts";
 import { anvil, base, baseSepolia } from "viem/chains";
@@ -135,7 +136,8 @@ export class ChainClient {
       log.debug({ hash, nonce }, "sent");
       const receipt = await withRetry(
         () => this.public.waitForTransactionReceipt({ hash, timeout: this.txTimeoutMs, pollingInterval: 200 }),
-        { label: `receipt ${label}`, logger: log, retryIf: isTransient, attempts: 12 },
+        // an RPC error is retried; the receipt timeout is not (it already waited txTimeoutMs: retrying it would wait 12×)
+        { label: `receipt ${label}`, logger: log, retryIf: (e) => !(e instanceof WaitForTransactionReceiptTimeoutError) && isTransient(e), attempts: 12 },
       ).catch((e: unknown) => {
         throw new TxError(`${label}: no receipt for ${hash}: ${(e as Error).message}`, label, hash);
       });

@@ -61,7 +61,8 @@ export class Protocol {
     this.config = { address: c.ProtocolConfig, abi: protocolConfigAbi } as const;
   }
 
-  private read<T>(label: string, fn: () => Promise<T>): Promise<T> {
+  /** A read with retries on RPC errors; a revert is an error that says why. */
+  read<T>(label: string, fn: () => Promise<T>): Promise<T> {
     return withRetry(fn, { label, logger: this.log, retryIf: isTransient, attempts: 10 }).catch((e: unknown) => {
       // a view that reverts says why (e.g. "getTask(99) reverted: UnknownTask(99)"), not just "reverted"
       if (e instanceof BaseError && e.walk((x) => x instanceof ContractFunctionRevertedError)) {

@@ -68,10 +68,12 @@ export class ValidatorBot extends Bot {
     const chainId = await this.node.chain.chainId();
     const key = this.key(task.id, chainId);
     let row = journal.get(key);
-    if (row && row.state === "prepared") {
-      // crashed between journal and receipt: the chain says whether the commit landed
-      const rec = await protocol.chain.public.readContract({ ...protocol.arena, functionName: "validatorRecord", args: [task.id, key.account] });
-      if (rec.commitment === row.commitment) journal.mark(key, "committed");
+    if (row && (row.state === "prepared" || row.state === "committed")) {
+      // crashed (or lost the RPC) between journal and receipt: the chain says whether the commit, or the reveal, landed
+      const rec = await protocol.read(`validatorRecord(${task.id})`, () =>
+        protocol.chain.public.readContract({ ...protocol.arena, functionName: "validatorRecord", args: [task.id, key.account] }),
+      );
+      if (rec.commitment === row.commitment) journal.mark(key, rec.revealed ? "revealed" : "committed");
       row = journal.get(key);
     }
     const viable = task.evalRevealed && task.published > 0;
