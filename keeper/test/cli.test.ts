@@ -2,7 +2,6 @@
  * The `flock` command as a user runs it (node keeper/bin/flock.js … as a child): every command's --help, bad inputs
  * rejected with a one-line message and no transaction sent, and the offline data / eval commands.
  */
-process.env.FLOCK_ANVIL_NO_SIZE_LIMIT = "1"; // TEMP: until ArenaTasks is under the EIP-170 size limit
 
 import { mkdirSync, mkdtempSync, readdirSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";

@@ -5,7 +5,6 @@
  *  2. a 30 s RPC outage (anvil stopped, restarted on the same port with its dumped state) while a validator and the
  *     finalizer watch: both survive, the task settles and everyone is claimed for, with no duplicate transaction.
  */
-process.env.FLOCK_ANVIL_NO_SIZE_LIMIT = "1"; // TEMP: until ArenaTasks is under the EIP-170 size limit
 
 import { existsSync, mkdtempSync, readFileSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";

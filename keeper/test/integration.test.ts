@@ -4,7 +4,6 @@
  * a FinalizerBot settles → everyone claims. Checks the chain: phase, consensus and ranks, rewards into pools, locks
  * released, and the money adding up.
  */
-process.env.FLOCK_ANVIL_NO_SIZE_LIMIT = "1"; // TEMP: until ArenaTasks is under the EIP-170 size limit
 
 import { mkdtempSync, readFileSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";

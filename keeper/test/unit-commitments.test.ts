@@ -1,5 +1,4 @@
 /** Commitment hashes: pure, and byte-for-byte what ArenaTasks computes (cross-checked once against its views on anvil). */
-process.env.FLOCK_ANVIL_NO_SIZE_LIMIT = "1"; // TEMP: until ArenaTasks is under the EIP-170 size limit
 
 import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";

@@ -16,7 +16,7 @@ export interface RunResult {
 /** Environment for a child: none of the caller's FLOCK_* settings leak in, only `env`. */
 export function childEnv(env: Record<string, string | undefined>): NodeJS.ProcessEnv {
   const base: NodeJS.ProcessEnv = {};
-  for (const [k, v] of Object.entries(process.env)) if (!k.startsWith("FLOCK_") || k === "FLOCK_ANVIL_NO_SIZE_LIMIT") base[k] = v;
+  for (const [k, v] of Object.entries(process.env)) if (!k.startsWith("FLOCK_")) base[k] = v;
   return { ...base, FLOCK_LOG_LEVEL: "warn", ...env };
 }
 
