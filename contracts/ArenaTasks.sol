@@ -378,6 +378,7 @@ contract ArenaTasks is IArenaTasks, ReentrancyGuardTransient {
         lockAmount = available < p.validatorLockCap ? available : p.validatorLockCap;
         t.validators = index + 1;
         _s.validatorAt[taskId][index] = msg.sender;
+        // forge-lint: disable-next-line(unsafe-typecast) amounts ≤ the 1e27 FLOCK cap < 2^128; counts ≤ 256; scores ≤ 10000
         r.lock = uint128(lockAmount); // ≤ validatorLockCap, a uint128
         r.index = index;
     }

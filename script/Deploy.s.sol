@@ -41,7 +41,10 @@ contract Deploy is Script {
         _write(d, deployer, treasury);
     }
 
-    function _deploy(address deployer, address treasury, uint256 startBlock) internal returns (Deployed memory d) {
+    function _deploy(address deployer, address treasury, uint256 startBlock)
+        internal
+        returns (Deployed memory d)
+    {
         d.startBlock = startBlock;
         d.token = new FlockToken(deployer);
         d.config = new ProtocolConfig(deployer, treasury);
@@ -62,8 +65,9 @@ contract Deploy is Script {
     }
 
     function _write(Deployed memory d, address deployer, address treasury) internal {
-        string memory path =
-            vm.envOr("FLOCK_DEPLOYMENTS_OUT", string.concat("deployments/", vm.toString(block.chainid), ".json"));
+        string memory path = vm.envOr(
+            "FLOCK_DEPLOYMENTS_OUT", string.concat("deployments/", vm.toString(block.chainid), ".json")
+        );
         string memory c = "contracts";
         vm.serializeAddress(c, "FlockToken", address(d.token));
         vm.serializeAddress(c, "ProtocolConfig", address(d.config));

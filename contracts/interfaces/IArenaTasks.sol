@@ -294,10 +294,16 @@ interface IArenaTasks {
     );
     /// @notice A training node revealed its model CID; `index` is its position in the scores arrays.
     event SubmissionRevealed(
-        uint256 indexed taskId, address indexed trainer, uint16 indexed index, string modelCid, uint32 commitSeq
+        uint256 indexed taskId,
+        address indexed trainer,
+        uint16 indexed index,
+        string modelCid,
+        uint32 commitSeq
     );
     /// @notice The creator revealed the evaluation-data CID and got `bondRefunded` back.
-    event EvalDataRevealed(uint256 indexed taskId, address indexed creator, string evalCid, uint256 bondRefunded);
+    event EvalDataRevealed(
+        uint256 indexed taskId, address indexed creator, string evalCid, uint256 bondRefunded
+    );
     /// @notice A validator committed (or replaced) its scores commitment.
     event ScoresCommitted(
         uint256 indexed taskId,
@@ -308,19 +314,32 @@ interface IArenaTasks {
         uint256 lockedStake
     );
     /// @notice A validator revealed its scores (one per published submission, in index order).
-    event ScoresRevealed(uint256 indexed taskId, address indexed validator, uint16 validatorIndex, uint16[] scores);
+    event ScoresRevealed(
+        uint256 indexed taskId, address indexed validator, uint16 validatorIndex, uint16[] scores
+    );
     /// @notice A finalize call did work and was paid.
     /// @param stage the stage reached after the call
     /// @param cursor the position within the stage after the call
     event FinalizeProgressed(
-        uint256 indexed taskId, address indexed keeper, Stage stage, uint16 cursor, uint256 steps, uint256 bounty
+        uint256 indexed taskId,
+        address indexed keeper,
+        Stage stage,
+        uint16 cursor,
+        uint256 steps,
+        uint256 bounty
     );
     /// @notice A submission's consensus score was computed.
-    event ConsensusComputed(uint256 indexed taskId, uint16 indexed index, address indexed trainer, uint16 consensus);
+    event ConsensusComputed(
+        uint256 indexed taskId, uint16 indexed index, address indexed trainer, uint16 consensus
+    );
     /// @notice A participant was slashed; `toTreasury` of `amount` went to the treasury, the rest to its side's pot
     /// (or, when cancelled, to the creator's refund).
     event ParticipantSlashed(
-        uint256 indexed taskId, address indexed account, SlashReason reason, uint256 amount, uint256 toTreasury
+        uint256 indexed taskId,
+        address indexed account,
+        SlashReason reason,
+        uint256 amount,
+        uint256 toTreasury
     );
     /// @notice A validator was judged; `weight` is its share weight of the validator pot, `reward` its reward.
     event ValidatorJudged(
@@ -333,7 +352,12 @@ interface IArenaTasks {
     );
     /// @notice A submission was ranked (0 = best) and given its reward (0 below minScore).
     event SubmissionRanked(
-        uint256 indexed taskId, uint16 indexed index, address indexed trainer, uint16 rank, uint16 consensus, uint256 reward
+        uint256 indexed taskId,
+        uint16 indexed index,
+        address indexed trainer,
+        uint16 rank,
+        uint16 consensus,
+        uint256 reward
     );
     /// @notice The task settled.
     event TaskSettled(
@@ -349,19 +373,27 @@ interface IArenaTasks {
     /// @notice The task was cancelled.
     /// @param creatorRefund what the creator can claim back (pool, bond when never at risk, slashed funds share)
     /// @param bondShare what each published training node can claim when the eval data was not revealed
-    event TaskCancelled(uint256 indexed taskId, CancelReason reason, uint256 creatorRefund, uint256 bondShare);
+    event TaskCancelled(
+        uint256 indexed taskId, CancelReason reason, uint256 creatorRefund, uint256 bondShare
+    );
     /// @notice A claim paid `amount` (into the operator's pool for trainers and validators, to the wallet for the
     /// creator) and released `unlocked` stake.
-    event Claimed(uint256 indexed taskId, address indexed account, ClaimKind kind, uint256 amount, uint256 unlocked);
+    event Claimed(
+        uint256 indexed taskId, address indexed account, ClaimKind kind, uint256 amount, uint256 unlocked
+    );
 
     // ─── lifecycle ─────────────────────────────────────────────────────────────────────────────
     /// @notice Creates a task; pulls `rewardPool + TASK_CREATION_FEE + CREATOR_BOND` from the caller.
     function createTask(CreateTaskParams calldata p) external returns (uint256 taskId);
 
     /// @notice `createTask` with an EIP-2612 permit for the total amount.
-    function createTaskWithPermit(CreateTaskParams calldata p, uint256 deadline, uint8 v, bytes32 r, bytes32 s)
-        external
-        returns (uint256 taskId);
+    function createTaskWithPermit(
+        CreateTaskParams calldata p,
+        uint256 deadline,
+        uint8 v,
+        bytes32 r,
+        bytes32 s
+    ) external returns (uint256 taskId);
 
     /// @notice The creator cancels a task whose submission window has not opened; pool and bond are refundable.
     function cancelBeforeStart(uint256 taskId) external;
@@ -417,5 +449,8 @@ interface IArenaTasks {
         view
         returns (bytes32);
     /// @notice `keccak256(abi.encode(block.chainid, address(this), creator, evalCid, salt))`
-    function evalCommitmentOf(address creator, string calldata evalCid, bytes32 salt) external view returns (bytes32);
+    function evalCommitmentOf(address creator, string calldata evalCid, bytes32 salt)
+        external
+        view
+        returns (bytes32);
 }

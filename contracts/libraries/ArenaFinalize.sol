@@ -118,7 +118,9 @@ library ArenaFinalize {
         uint256 published = t.published;
         uint256 bond = t.bond;
         if (published != 0) share = bond / published;
+        // forge-lint: disable-next-line(unsafe-typecast) amounts ≤ the 1e27 FLOCK cap < 2^128; counts ≤ 256; scores ≤ 10000
         st.bondShare = uint128(share); // ≤ bond, a uint128
+        // forge-lint: disable-next-line(unsafe-typecast) amounts ≤ the 1e27 FLOCK cap < 2^128; counts ≤ 256; scores ≤ 10000
         st.protocolFee += uint128(bond - share * published);
     }
 
@@ -166,7 +168,9 @@ library ArenaFinalize {
         uint256 slashed = vault.slash(taskId, account, amount);
         uint256 toTreasury;
         (toTreasury, toPot) = RewardMath.splitSlash(slashed, p.slashTreasuryBps);
+        // forge-lint: disable-next-line(unsafe-typecast) amounts ≤ the 1e27 FLOCK cap < 2^128; counts ≤ 256; scores ≤ 10000
         st.slashed += uint128(slashed); // ≤ the token supply, a uint128
+        // forge-lint: disable-next-line(unsafe-typecast) amounts ≤ the 1e27 FLOCK cap < 2^128; counts ≤ 256; scores ≤ 10000
         st.protocolFee += uint128(toTreasury);
         emit IArenaTasks.ParticipantSlashed(taskId, account, reason, slashed, toTreasury);
     }
@@ -181,8 +185,11 @@ library ArenaFinalize {
         (uint256 fee,, uint256 vPot, uint256 tPot) =
             RewardMath.splitPool(t.rewardPool, p.protocolFeeBps, p.keeperBountyBps, p.validatorShareBps);
         // each part ≤ the pool, a uint128
+        // forge-lint: disable-next-line(unsafe-typecast) amounts ≤ the 1e27 FLOCK cap < 2^128; counts ≤ 256; scores ≤ 10000
         st.protocolFee = uint128(fee);
+        // forge-lint: disable-next-line(unsafe-typecast) amounts ≤ the 1e27 FLOCK cap < 2^128; counts ≤ 256; scores ≤ 10000
         st.validatorPot = uint128(vPot);
+        // forge-lint: disable-next-line(unsafe-typecast) amounts ≤ the 1e27 FLOCK cap < 2^128; counts ≤ 256; scores ≤ 10000
         st.trainerPot = uint128(tPot);
         t.stage = uint8(IArenaTasks.Stage.Consensus);
     }
@@ -226,6 +233,7 @@ library ArenaFinalize {
             t.stage = uint8(next);
             t.cursor = 0;
         } else {
+            // forge-lint: disable-next-line(unsafe-typecast) amounts ≤ the 1e27 FLOCK cap < 2^128; counts ≤ 256; scores ≤ 10000
             t.cursor = uint16(to); // < n ≤ published, a uint16
         }
     }
@@ -273,6 +281,7 @@ library ArenaFinalize {
                 }
             }
         }
+        // forge-lint: disable-next-line(unsafe-typecast) amounts ≤ the 1e27 FLOCK cap < 2^128; counts ≤ 256; scores ≤ 10000
         t.eligible = uint16(eligible); // ≤ published, a uint16
         mapping(address => IArenaTasks.ValidatorRecord) storage records = s.validators[taskId];
         for (uint256 k; k < c.n; ++k) {
@@ -392,8 +401,10 @@ library ArenaFinalize {
         bool spam
     ) private {
         IArenaTasks.Submission storage sub = s.submissions[taskId][i];
+        // forge-lint: disable-next-line(unsafe-typecast) amounts ≤ the 1e27 FLOCK cap < 2^128; counts ≤ 256; scores ≤ 10000
         sub.consensus = uint16(m); // a median of uint16 scores
         address trainer = sub.trainer;
+        // forge-lint: disable-next-line(unsafe-typecast) amounts ≤ the 1e27 FLOCK cap < 2^128; counts ≤ 256; scores ≤ 10000
         emit IArenaTasks.ConsensusComputed(taskId, uint16(i), trainer, uint16(m));
         if (spam) {
             sub.spam = true;
@@ -458,6 +469,7 @@ library ArenaFinalize {
             return;
         }
         uint256 d = published == 0 ? 0 : r.distanceSum / published;
+        // forge-lint: disable-next-line(unsafe-typecast) amounts ≤ the 1e27 FLOCK cap < 2^128; counts ≤ 256; scores ≤ 10000
         r.distance = uint16(d); // a mean of distances ≤ 10000
         if (d > p.slashTolerance) {
             r.outcome = IArenaTasks.ValidatorOutcome.SlashedDeviation;
@@ -466,7 +478,7 @@ library ArenaFinalize {
                 _slash(vault, taskId, a, amount, IArenaTasks.SlashReason.Deviation, p, st)
             );
             emit IArenaTasks.ValidatorJudged(
-                taskId, a, IArenaTasks.ValidatorOutcome.SlashedDeviation, uint16(d), 0, 0
+                taskId, a, IArenaTasks.ValidatorOutcome.SlashedDeviation, r.distance, 0, 0
             );
         } else if (d <= p.validatorTolerance) {
             r.outcome = IArenaTasks.ValidatorOutcome.Rewarded;
@@ -474,6 +486,7 @@ library ArenaFinalize {
             st.rewardedValidators += 1;
         } else {
             r.outcome = IArenaTasks.ValidatorOutcome.Neutral;
+            // forge-lint: disable-next-line(unsafe-typecast) amounts ≤ the 1e27 FLOCK cap < 2^128; counts ≤ 256; scores ≤ 10000
             emit IArenaTasks.ValidatorJudged(taskId, a, IArenaTasks.ValidatorOutcome.Neutral, uint16(d), 0, 0);
         }
     }
@@ -490,6 +503,7 @@ library ArenaFinalize {
         uint256 pot = st.validatorPot;
         uint256 total = st.validatorWeightSum;
         if (total == 0) {
+            // forge-lint: disable-next-line(unsafe-typecast) amounts ≤ the 1e27 FLOCK cap < 2^128; counts ≤ 256; scores ≤ 10000
             st.protocolFee += uint128(pot);
             st.validatorPot = 0;
             return;
@@ -507,6 +521,7 @@ library ArenaFinalize {
                 taskId, a, IArenaTasks.ValidatorOutcome.Rewarded, r.distance, weight, reward
             );
         }
+        // forge-lint: disable-next-line(unsafe-typecast) amounts ≤ the 1e27 FLOCK cap < 2^128; counts ≤ 256; scores ≤ 10000
         st.protocolFee += uint128(pot - paid);
     }
 
@@ -523,6 +538,7 @@ library ArenaFinalize {
             return;
         }
         st.trainerWeightSum = RewardMath.rankWeightSum(RewardMath.decayWad(p.rankDecayBps), eligible);
+        // forge-lint: disable-next-line(unsafe-typecast) amounts ≤ the 1e27 FLOCK cap < 2^128; counts ≤ 256; scores ≤ 10000
         st.paidTrainers = uint16(eligible);
     }
 
@@ -564,13 +580,15 @@ library ArenaFinalize {
         for (uint256 i = from; i < to; ++i) {
             uint256 rank = _rankOf(keys, i);
             IArenaTasks.Submission storage sub = subs[i];
+            // forge-lint: disable-next-line(unsafe-typecast) amounts ≤ the 1e27 FLOCK cap < 2^128; counts ≤ 256; scores ≤ 10000
             sub.rank = uint16(rank); // < n, a uint16
             uint256 reward = ArenaStorage.trainerReward(st, decay, rank);
             paid += reward;
-            emit IArenaTasks.SubmissionRanked(
-                taskId, uint16(i), sub.trainer, uint16(rank), sub.consensus, reward
-            );
+            // forge-lint: disable-next-line(unsafe-typecast) amounts ≤ the 1e27 FLOCK cap < 2^128; counts ≤ 256; scores ≤ 10000
+            uint16 index = uint16(i);
+            emit IArenaTasks.SubmissionRanked(taskId, index, sub.trainer, sub.rank, sub.consensus, reward);
         }
+        // forge-lint: disable-next-line(unsafe-typecast) amounts ≤ the 1e27 FLOCK cap < 2^128; counts ≤ 256; scores ≤ 10000
         t.trainerPaid += uint128(paid); // ≤ trainerPot
     }
 
@@ -601,6 +619,7 @@ library ArenaFinalize {
         uint256 units = 2 * uint256(t.published) + t.validators;
         if (done) bounty = total - paid;
         else bounty = RewardMath.proRata(total, steps, units);
+        // forge-lint: disable-next-line(unsafe-typecast) amounts ≤ the 1e27 FLOCK cap < 2^128; counts ≤ 256; scores ≤ 10000
         st.keeperBounty = uint128(paid + bounty); // ≤ total
     }
 

@@ -67,6 +67,7 @@ library ScorePacking {
         for (uint256 i = start; i < end; ++i) {
             // unchecked: i - start < 16
             unchecked {
+                // forge-lint: disable-next-line(unsafe-typecast) amounts ≤ the 1e27 FLOCK cap < 2^128; counts ≤ 256; scores ≤ 10000
                 out[i] = uint16(word >> ((i - start) << 4));
             }
         }

@@ -10,9 +10,13 @@ import {IStakingVault} from "../../contracts/interfaces/IStakingVault.sol";
 /// thousands of real protocol events (a `Transfer` and a `Delegated` per call) in a few blocks.
 contract BenchDelegator {
     /// @notice Delegates `assets` to each of `operators`, `rounds` times, from this contract's own tokens.
-    function delegateMany(IStakingVault vault, IERC20 token, address[] calldata operators, uint256 assets, uint256 rounds)
-        external
-    {
+    function delegateMany(
+        IStakingVault vault,
+        IERC20 token,
+        address[] calldata operators,
+        uint256 assets,
+        uint256 rounds
+    ) external {
         if (token.allowance(address(this), address(vault)) < type(uint128).max) {
             token.approve(address(vault), type(uint256).max);
         }

@@ -45,6 +45,7 @@ contract RewardMathFuzzTest is Test {
 
     function testFuzz_rpow_matchesRepeatedMultiplicationWhenExact(uint256 n) public pure {
         n = bound(n, 0, 18); // 1e18 = 2^18 · 5^18: halvings are exact up to 18
+        // forge-lint: disable-next-line(incorrect-shift) intended: 1e18 >> n is the exact value of 0.5^n in 1e18 fixed point
         assertEq(RewardMath.rpow(0.5e18, n), 1e18 >> n);
     }
 }

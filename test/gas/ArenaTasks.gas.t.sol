@@ -38,6 +38,7 @@ contract ArenaTasksGasTest is ArenaBaseTest {
         _toCommit(id);
         uint16[] memory s = new uint16[](64);
         for (uint256 i; i < 64; ++i) {
+            // forge-lint: disable-next-line(unsafe-typecast) test values are bounded
             s[i] = uint16(4000 + i * 50);
         }
         address[] memory vs = new address[](3);

@@ -27,6 +27,7 @@ contract ArenaTasksScaleTest is ArenaBaseTest {
         s = new uint16[](N);
         for (uint256 i; i < N; ++i) {
             uint256 truth = (i * 7919) % 9000 + 500;
+            // forge-lint: disable-next-line(unsafe-typecast) test values are bounded
             s[i] = uint16(truth + uint256(keccak256(abi.encode(v, i))) % 401 - 200);
         }
     }

@@ -21,6 +21,7 @@ contract StakingVaultRegisterTest is BaseTest {
     function test_register_validatorAtMaxCommission() public {
         uint256 max = _param(ConfigKeys.MAX_COMMISSION_BPS);
         vm.prank(validator1);
+        // forge-lint: disable-next-line(unsafe-typecast) test values are bounded
         vault.register(IStakingVault.Role.Validator, uint16(max));
         assertEq(vault.poolOf(validator1).commissionBps, max);
     }
@@ -43,6 +44,7 @@ contract StakingVaultRegisterTest is BaseTest {
         uint256 max = _param(ConfigKeys.MAX_COMMISSION_BPS);
         vm.prank(trainer1);
         vm.expectRevert(abi.encodeWithSelector(IStakingVault.CommissionTooHigh.selector, max + 1, max));
+        // forge-lint: disable-next-line(unsafe-typecast) test values are bounded
         vault.register(IStakingVault.Role.TrainingNode, uint16(max + 1));
     }
 }

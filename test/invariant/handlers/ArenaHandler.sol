@@ -271,7 +271,9 @@ contract ArenaHandler is Test {
             for (uint256 i; i < s.length; ++i) {
                 uint256 truth = (i * 3331) % 9000 + 500;
                 s[i] = vi == 0
+                    // forge-lint: disable-next-line(unsafe-typecast) test values are bounded
                     ? uint16(10_000 - truth)
+                    // forge-lint: disable-next-line(unsafe-typecast) test values are bounded
                     : uint16(truth + uint256(keccak256(abi.encode(noise, i))) % 101 - 50);
             }
             _scores[id][v] = s;

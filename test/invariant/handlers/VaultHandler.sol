@@ -85,6 +85,7 @@ contract VaultHandler is CommonBase, StdCheats, StdUtils {
         bps = _bound(bps, 0, _config.get(ConfigKeys.MAX_COMMISSION_BPS));
         IStakingVault.Role role = validator ? IStakingVault.Role.Validator : IStakingVault.Role.TrainingNode;
         vm.prank(op);
+        // forge-lint: disable-next-line(unsafe-typecast) test values are bounded
         _vault.register(role, uint16(bps));
         _hit("register");
     }
@@ -121,9 +122,11 @@ contract VaultHandler is CommonBase, StdCheats, StdUtils {
         address op = _registeredOperator(opSeed);
         IStakingVault.Pool memory p = _vault.poolOf(op);
         uint256 readyAt = uint256(p.commissionChangedAt) + _config.get(ConfigKeys.COMMISSION_COOLDOWN);
+        // forge-lint: disable-next-line(block-timestamp) the handler mirrors the vault's own cooldown check
         if (p.role == IStakingVault.Role.None || block.timestamp < readyAt) return _skip("setCommission");
         bps = _bound(bps, 0, _config.get(ConfigKeys.MAX_COMMISSION_BPS));
         vm.prank(op);
+        // forge-lint: disable-next-line(unsafe-typecast) test values are bounded
         _vault.setCommission(uint16(bps));
         _hit("setCommission");
     }
