@@ -585,8 +585,7 @@ library ArenaFinalize {
             uint256 reward = ArenaStorage.trainerReward(st, decay, rank);
             paid += reward;
             // forge-lint: disable-next-line(unsafe-typecast) amounts ≤ the 1e27 FLOCK cap < 2^128; counts ≤ 256; scores ≤ 10000
-            uint16 index = uint16(i);
-            emit IArenaTasks.SubmissionRanked(taskId, index, sub.trainer, sub.rank, sub.consensus, reward);
+            emit IArenaTasks.SubmissionRanked(taskId, uint16(i), sub.trainer, sub.rank, sub.consensus, reward);
         }
         // forge-lint: disable-next-line(unsafe-typecast) amounts ≤ the 1e27 FLOCK cap < 2^128; counts ≤ 256; scores ≤ 10000
         t.trainerPaid += uint128(paid); // ≤ trainerPot

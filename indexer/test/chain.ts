@@ -31,8 +31,6 @@ export async function startAnvil(opts: { accounts?: number; timeoutMs?: number }
       "0",
       "--accounts",
       String(opts.accounts ?? 12),
-      // ArenaTasks is above EIP-170 while it is being slimmed down; harmless once it fits.
-      "--disable-code-size-limit",
       "--gas-limit",
       "100000000",
     ],
@@ -95,7 +93,6 @@ export async function deployProtocol(rpcUrl: string, tag: string): Promise<strin
       "--broadcast",
       "--private-key",
       DEPLOYER_KEY,
-      "--disable-code-size-limit",
       "--slow",
     ],
     {
