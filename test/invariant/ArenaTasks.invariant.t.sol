@@ -41,10 +41,6 @@ contract ArenaTasksInvariantTest is ArenaBaseTest {
     }
 
     /// 1
-    /// forge-config: default.invariant.depth = 256
-    /// forge-config: default.invariant.runs = 16
-    /// forge-config: ci.invariant.depth = 250
-    /// forge-config: ci.invariant.runs = 400
     function invariant_claimOnce() public view {
         _forEachTask(_checkClaimOnce);
     }
@@ -59,10 +55,6 @@ contract ArenaTasksInvariantTest is ArenaBaseTest {
     }
 
     /// 2
-    /// forge-config: default.invariant.depth = 256
-    /// forge-config: default.invariant.runs = 16
-    /// forge-config: ci.invariant.depth = 250
-    /// forge-config: ci.invariant.runs = 400
     function invariant_paidBounded() public view {
         _forEachTask(_checkPaidBounded);
     }
@@ -76,10 +68,6 @@ contract ArenaTasksInvariantTest is ArenaBaseTest {
     }
 
     /// 3
-    /// forge-config: default.invariant.depth = 256
-    /// forge-config: default.invariant.runs = 16
-    /// forge-config: ci.invariant.depth = 250
-    /// forge-config: ci.invariant.runs = 400
     function invariant_slashedBounded() public view {
         _forEachTask(_checkSlashed);
     }
@@ -89,10 +77,6 @@ contract ArenaTasksInvariantTest is ArenaBaseTest {
     }
 
     /// 4
-    /// forge-config: default.invariant.depth = 256
-    /// forge-config: default.invariant.runs = 16
-    /// forge-config: ci.invariant.depth = 250
-    /// forge-config: ci.invariant.runs = 400
     function invariant_phasesOnlyForward() public view {
         assertFalse(
             handler.forbiddenTransitionSeen(), "phases only move forward; Settled and Cancelled are final"
@@ -100,10 +84,6 @@ contract ArenaTasksInvariantTest is ArenaBaseTest {
     }
 
     /// 5
-    /// forge-config: default.invariant.depth = 256
-    /// forge-config: default.invariant.runs = 16
-    /// forge-config: ci.invariant.depth = 250
-    /// forge-config: ci.invariant.runs = 400
     function invariant_scoresMatchCommitments() public view {
         _forEachTask(_checkScores);
     }
@@ -123,10 +103,6 @@ contract ArenaTasksInvariantTest is ArenaBaseTest {
     }
 
     /// 6
-    /// forge-config: default.invariant.depth = 256
-    /// forge-config: default.invariant.runs = 16
-    /// forge-config: ci.invariant.depth = 250
-    /// forge-config: ci.invariant.runs = 400
     function invariant_balanceCoversObligations() public view {
         uint256 owed;
         address[] memory all = handler.actors();
@@ -148,10 +124,6 @@ contract ArenaTasksInvariantTest is ArenaBaseTest {
     }
 
     /// 7
-    /// forge-config: default.invariant.depth = 256
-    /// forge-config: default.invariant.runs = 16
-    /// forge-config: ci.invariant.depth = 250
-    /// forge-config: ci.invariant.runs = 400
     function invariant_exactAccounting() public view {
         _forEachTask(_checkAccounting);
     }
