@@ -478,7 +478,12 @@ library ArenaFinalize {
                 _slash(vault, taskId, a, amount, IArenaTasks.SlashReason.Deviation, p, st)
             );
             emit IArenaTasks.ValidatorJudged(
-                taskId, a, IArenaTasks.ValidatorOutcome.SlashedDeviation, r.distance, 0, 0
+                taskId,
+                a,
+                IArenaTasks.ValidatorOutcome.SlashedDeviation,
+                uint16(d), // forge-lint: disable-line(unsafe-typecast) a mean of distances ≤ 10000
+                0,
+                0
             );
         } else if (d <= p.validatorTolerance) {
             r.outcome = IArenaTasks.ValidatorOutcome.Rewarded;
@@ -584,8 +589,14 @@ library ArenaFinalize {
             sub.rank = uint16(rank); // < n, a uint16
             uint256 reward = ArenaStorage.trainerReward(st, decay, rank);
             paid += reward;
-            // forge-lint: disable-next-line(unsafe-typecast) amounts ≤ the 1e27 FLOCK cap < 2^128; counts ≤ 256; scores ≤ 10000
-            emit IArenaTasks.SubmissionRanked(taskId, uint16(i), sub.trainer, sub.rank, sub.consensus, reward);
+            emit IArenaTasks.SubmissionRanked(
+                taskId,
+                uint16(i), // forge-lint: disable-line(unsafe-typecast) < published ≤ 256
+                sub.trainer,
+                uint16(rank), // forge-lint: disable-line(unsafe-typecast) < published ≤ 256
+                sub.consensus,
+                reward
+            );
         }
         // forge-lint: disable-next-line(unsafe-typecast) amounts ≤ the 1e27 FLOCK cap < 2^128; counts ≤ 256; scores ≤ 10000
         t.trainerPaid += uint128(paid); // ≤ trainerPot
