@@ -265,17 +265,22 @@ async function positionOf(n: Node, operator: Address): Promise<bigint> {
 async function waitForLazyToGiveUp(_ctx: ScenarioContext): Promise<void> {}
 
 /** Polls `check` until it returns a truthy value (returned), failing after `timeoutMs` with what was awaited. */
-export async function until<T>(check: () => Promise<T | undefined | false>, timeoutMs: number, what: string): Promise<T> {
+export async function until<T>(
+  check: () => Promise<T | undefined | false | null>,
+  timeoutMs: number,
+  what: string,
+  everyMs = 100,
+): Promise<T> {
   const deadline = Date.now() + timeoutMs;
   let last: unknown;
   for (;;) {
     const v = await check().catch((e: unknown) => void (last = e));
     if (v) return v as T;
     if (Date.now() > deadline) {
-      const why = last instanceof Error ? ` (last error: ${last.message})` : "";
+      const why = last instanceof Error ? ` (last error: ${last.message.split("\n")[0]})` : "";
       throw new Error(`timed out after ${timeoutMs} ms waiting for ${what}${why}`);
     }
-    await new Promise((r) => setTimeout(r, 250));
+    await new Promise((r) => setTimeout(r, everyMs));
   }
 }
 

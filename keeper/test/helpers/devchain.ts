@@ -140,16 +140,4 @@ export async function txsFrom(url: string, from: Address, fromBlock = 0): Promis
 }
 
 /** Polls `check` until it returns a truthy value, failing after `timeoutMs` with what was awaited. */
-export async function until<T>(check: () => Promise<T | undefined | false | null>, timeoutMs: number, what: string, everyMs = 100): Promise<T> {
-  const deadline = Date.now() + timeoutMs;
-  let last: unknown;
-  for (;;) {
-    const v = await check().catch((e: unknown) => void (last = e));
-    if (v) return v as T;
-    if (Date.now() > deadline) {
-      const why = last instanceof Error ? ` (last error: ${last.message.split("\n")[0]})` : "";
-      throw new Error(`timed out after ${timeoutMs} ms waiting for ${what}${why}`);
-    }
-    await new Promise((r) => setTimeout(r, everyMs));
-  }
-}
+export { until } from "../../src/devnet/scenario.js";
