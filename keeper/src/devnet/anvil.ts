@@ -34,11 +34,14 @@ export interface AnvilOptions {
   stateFile?: string;
   logFile?: string;
   timeoutMs?: number;
+  /** start with mining off (transactions wait in the pool until `evm_mine` / `evm_setAutomine`) */
+  noMining?: boolean;
 }
 
 export async function startAnvil(o: AnvilOptions = {}): Promise<Anvil> {
   const args = ["--host", "127.0.0.1", "--port", String(o.port ?? 0), "--accounts", String(o.accounts ?? 20), "--balance", "10000", "--chain-id", "31337"];
   if (o.stateFile) args.push("--state", o.stateFile);
+  if (o.noMining) args.push("--no-mining");
   let resolvePort: (p: number) => void;
   const portSeen = new Promise<number>((r) => (resolvePort = r));
   const proc = startProcess("anvil", foundryBinary("anvil"), args, {

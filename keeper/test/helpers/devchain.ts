@@ -69,12 +69,16 @@ export async function startDevChain(dir: string, o: { stateFile?: boolean } = {}
         await chain.anvil.stop();
       },
       async restartAnvil() {
-        anvil = await startAnvil({ stateFile, logFile, port: chain.port });
+        // anvil's dump keeps blocks and receipts but not its clock offset: without a reset, the next block would be
+        // stamped with the wall clock, before the last one, and every task would fall back into an earlier phase.
+        // It restarts with mining off, so that a bot's transaction sent the moment the port opens waits in the pool
+        // until the clock is right, instead of being mined in the past.
+        anvil = await startAnvil({ stateFile, logFile, port: chain.port, noMining: true });
         chain.anvil = anvil;
-        // anvil's dump keeps blocks and receipts but not its clock offset: without this, the next block would be
-        // stamped with the wall clock, before the last one, and every task would fall back into an earlier phase
         const latest = await rpc<{ timestamp: string }>(anvil.url, "eth_getBlockByNumber", ["latest", false]);
         await rpc(anvil.url, "evm_setTime", [Number(BigInt(latest.timestamp)) + 1]);
+        await rpc(anvil.url, "evm_setAutomine", [true]);
+        await rpc(anvil.url, "evm_mine", []);
       },
       async stop() {
         await chain.anvil.stop();
