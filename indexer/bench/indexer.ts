@@ -15,13 +15,13 @@ import { spawn } from "node:child_process";
 import { mkdtempSync, readFileSync, rmSync } from "node:fs";
 import { cpus, loadavg, tmpdir } from "node:os";
 import { join } from "node:path";
-import { type Abi, type Address, type Hex, createWalletClient, http, parseEther, toHex } from "viem";
+import { type Abi, type Address, createWalletClient, type Hex, http, parseEther, toHex } from "viem";
 import { foundry } from "viem/chains";
 import { arenaTasksAbi, flockTokenAbi, stakingVaultAbi } from "../../generated/abis.js";
-import { startIndexer, waitForIndexedBlock, mineBlocks } from "../src/launch.js";
-import { createTempDatabase } from "../test/pgdb.js";
+import { mineBlocks, startIndexer, waitForIndexedBlock } from "../src/launch.js";
 import { deployProtocol, repoRoot, rpc, startAnvil, warp } from "../test/chain.js";
-import { Driver, WINDOW, actors, saltOf } from "../test/scenario.js";
+import { createTempDatabase } from "../test/pgdb.js";
+import { actors, Driver, saltOf, WINDOW } from "../test/scenario.js";
 
 function arg(name: string, fallback: number): number {
   const i = process.argv.indexOf(`--${name}`);
@@ -95,7 +95,8 @@ async function main() {
                 stats.indexed += j.event_count;
                 stats.indexingMs += j.duration ?? 0;
               }
-              if (j.msg === "Completed backfill indexing across all chains" && j.duration) stats.backfillMs = j.duration;
+              if (j.msg === "Completed backfill indexing across all chains" && j.duration)
+                stats.backfillMs = j.duration;
             } catch {
               /* not JSON */
             }
@@ -125,7 +126,10 @@ async function main() {
     rmSync(tmp, { recursive: true, force: true });
     if (deployments) rmSync(deployments, { force: true });
   }
-  rows.push(["machine: cores / load average 1-min at start → end", `${cpus().length} / ${loadAtStart} → ${loadavg()[0]!.toFixed(1)}`]);
+  rows.push([
+    "machine: cores / load average 1-min at start → end",
+    `${cpus().length} / ${loadAtStart} → ${loadavg()[0]!.toFixed(1)}`,
+  ]);
   const w = Math.max(...rows.map((r) => r[0].length));
   console.log(`\nFLock indexer benchmark (${new Date().toISOString()})`);
   console.log(`${"metric".padEnd(w)} | value`);
@@ -136,7 +140,10 @@ async function main() {
 /** A task with 256 published submissions from 256 impersonated training nodes, scored by 4 validators, settled. */
 async function leaderboardTask(d: Driver, rpcUrl: string) {
   const { creator, validators: V, keeper } = actors();
-  const trainers = Array.from({ length: SUBMISSIONS }, (_, i) => `0x${(0xbe00000000n + BigInt(i)).toString(16).padStart(40, "0")}` as Address);
+  const trainers = Array.from(
+    { length: SUBMISSIONS },
+    (_, i) => `0x${(0xbe00000000n + BigInt(i)).toString(16).padStart(40, "0")}` as Address,
+  );
   const max = 2n ** 256n - 1n;
   const wallet = createWalletClient({ chain: foundry, transport: http(rpcUrl) });
   for (const t of trainers) await d.token(creator, "mint", [t, parseEther("2000")]);
@@ -152,7 +159,9 @@ async function leaderboardTask(d: Driver, rpcUrl: string) {
   };
   await Promise.all(trainers.map((t) => rpc(rpcUrl, "anvil_setBalance", [t, toHex(parseEther("10"))])));
   const step = async (fn: (t: Address, i: number) => Promise<Hex>) => waitAll(await Promise.all(trainers.map(fn)));
-  await step((t) => asTrainer(t, d.addresses.FlockToken, flockTokenAbi as Abi, "approve", [d.addresses.StakingVault, max]));
+  await step((t) =>
+    asTrainer(t, d.addresses.FlockToken, flockTokenAbi as Abi, "approve", [d.addresses.StakingVault, max]),
+  );
   await step((t) => asTrainer(t, d.addresses.StakingVault, stakingVaultAbi as Abi, "register", [1, 1000]));
   await step((t) => asTrainer(t, d.addresses.StakingVault, stakingVaultAbi as Abi, "stake", [parseEther("1500")]));
   for (const v of V) {
@@ -163,7 +172,13 @@ async function leaderboardTask(d: Driver, rpcUrl: string) {
   }
   await d.token(creator, "mint", [creator.address, parseEther("100000")]);
   await d.token(creator, "approve", [d.addresses.ArenaTasks, max]);
-  const task = await d.createTask(creator, { spec: "bafy-bench-spec", evalCid: "bafy-bench-eval", pool: parseEther("10000"), minScore: 100, spamScore: 0 });
+  const task = await d.createTask(creator, {
+    spec: "bafy-bench-spec",
+    evalCid: "bafy-bench-eval",
+    pool: parseEther("10000"),
+    minScore: 100,
+    spamScore: 0,
+  });
   const cid = (i: number) => `bafy-bench-model-${i}`;
   await step(async (t, i) => {
     const c = await d.readArena<Hex>("submissionCommitmentOf", [task.id, t, cid(i), saltOf(`b${i}`)]);
@@ -172,7 +187,13 @@ async function leaderboardTask(d: Driver, rpcUrl: string) {
   await warp(rpcUrl, WINDOW);
   // reveals one after the other: the index order is the reveal order
   for (const [i, t] of trainers.entries()) {
-    await waitAll([await asTrainer(t, d.addresses.ArenaTasks, arenaTasksAbi as Abi, "revealSubmission", [task.id, cid(i), saltOf(`b${i}`)])]);
+    await waitAll([
+      await asTrainer(t, d.addresses.ArenaTasks, arenaTasksAbi as Abi, "revealSubmission", [
+        task.id,
+        cid(i),
+        saltOf(`b${i}`),
+      ]),
+    ]);
   }
   await d.arena(creator, "revealEvalData", [task.id, task.evalCid, task.salt]);
   await warp(rpcUrl, WINDOW);
@@ -211,7 +232,13 @@ async function bulkDelegations(d: Driver, rpcUrl: string) {
   await d.token(creator, "mint", [helper, amount * BigInt(perTx * txs)]);
   const ops = trainers.map((t) => t.address);
   for (let i = 0; i < txs; i++) {
-    await d.send(creator, helper, artifact.abi, "delegateMany", [d.addresses.StakingVault, d.addresses.FlockToken, ops, amount, BigInt(perTx / ops.length)]);
+    await d.send(creator, helper, artifact.abi, "delegateMany", [
+      d.addresses.StakingVault,
+      d.addresses.FlockToken,
+      ops,
+      amount,
+      BigInt(perTx / ops.length),
+    ]);
   }
 }
 
@@ -220,13 +247,27 @@ function perSecond(events: number, ms: number): string {
 }
 
 async function countEvents(rpcUrl: string, addresses: Record<string, Address>): Promise<number> {
-  const logs = await rpc<unknown[]>(rpcUrl, "eth_getLogs", [{ fromBlock: "0x0", toBlock: "latest", address: Object.values(addresses) }]);
+  const logs = await rpc<unknown[]>(rpcUrl, "eth_getLogs", [
+    { fromBlock: "0x0", toBlock: "latest", address: Object.values(addresses) },
+  ]);
   return logs.length;
 }
 
 /** autocannon in a second process at a fixed rate; returns p50/p99 and the error count. */
-async function cannon(url: string, opts: { method?: string; body?: string }): Promise<{ p50: number; p99: number; rps: number; errors: number; non2xx: number }> {
-  const args = [join(repoRoot, "node_modules/autocannon/autocannon.js"), "-c", "10", "-R", String(RATE), "-d", String(SECONDS), "--json"];
+async function cannon(
+  url: string,
+  opts: { method?: string; body?: string },
+): Promise<{ p50: number; p99: number; rps: number; errors: number; non2xx: number }> {
+  const args = [
+    join(repoRoot, "node_modules/autocannon/autocannon.js"),
+    "-c",
+    "10",
+    "-R",
+    String(RATE),
+    "-d",
+    String(SECONDS),
+    "--json",
+  ];
   if (opts.method) args.push("-m", opts.method);
   if (opts.body) args.push("-H", "content-type=application/json", "-b", opts.body);
   args.push(url);
@@ -234,28 +275,42 @@ async function cannon(url: string, opts: { method?: string; body?: string }): Pr
     const child = spawn(process.execPath, args, { stdio: ["ignore", "pipe", "ignore"], detached: true });
     let s = "";
     child.stdout.on("data", (b: Buffer) => (s += b.toString()));
-    const timer = setTimeout(() => {
-      try {
-        process.kill(-child.pid!, "SIGKILL");
-      } catch {
-        /* gone */
-      }
-    }, (SECONDS + 30) * 1000);
+    const timer = setTimeout(
+      () => {
+        try {
+          process.kill(-child.pid!, "SIGKILL");
+        } catch {
+          /* gone */
+        }
+      },
+      (SECONDS + 30) * 1000,
+    );
     child.once("exit", (code) => {
       clearTimeout(timer);
       code === 0 ? res(s) : rej(new Error(`autocannon exited with ${code}`));
     });
   });
-  const j = JSON.parse(out) as { latency: { p50: number; p99: number }; requests: { average: number }; errors: number; non2xx: number };
+  const j = JSON.parse(out) as {
+    latency: { p50: number; p99: number };
+    requests: { average: number };
+    errors: number;
+    non2xx: number;
+  };
   return { p50: j.latency.p50, p99: j.latency.p99, rps: j.requests.average, errors: j.errors, non2xx: j.non2xx };
 }
 
 async function latency(base: string, backend: string) {
   const lb = await cannon(`${base}/leaderboard/${benchTaskId}`, {});
-  rows.push([`${backend} GET /leaderboard (256 subs) @${RATE} req/s: p50 / p99 (goal < 50 ms)`, `${lb.p50} / ${lb.p99} ms (${lb.rps.toFixed(0)} req/s, ${lb.errors + lb.non2xx} errors)`]);
+  rows.push([
+    `${backend} GET /leaderboard (256 subs) @${RATE} req/s: p50 / p99 (goal < 50 ms)`,
+    `${lb.p50} / ${lb.p99} ms (${lb.rps.toFixed(0)} req/s, ${lb.errors + lb.non2xx} errors)`,
+  ]);
   const query = `{ task(id: "${benchTaskId}") { id status submissions(limit: 1000, orderBy: "rank") { items { trainer index consensus rank reward spam slashed } } validatorRecords { items { validator distance outcome reward } } } }`;
   const g = await cannon(`${base}/graphql`, { method: "POST", body: JSON.stringify({ query }) });
-  rows.push([`${backend} GraphQL leaderboard (256 subs) @${RATE} req/s: p50 / p99`, `${g.p50} / ${g.p99} ms (${g.rps.toFixed(0)} req/s, ${g.errors + g.non2xx} errors)`]);
+  rows.push([
+    `${backend} GraphQL leaderboard (256 subs) @${RATE} req/s: p50 / p99`,
+    `${g.p50} / ${g.p99} ms (${g.rps.toFixed(0)} req/s, ${g.errors + g.non2xx} errors)`,
+  ]);
 }
 
 await main();

@@ -14,7 +14,7 @@ import {
   task,
   taskValidator,
 } from "ponder:schema";
-import { CANCEL_REASON, CLAIM_KIND, SLASH_REASON, STAGE, VALIDATOR_OUTCOME, enumName } from "./lib/enums.js";
+import { CANCEL_REASON, CLAIM_KIND, enumName, SLASH_REASON, STAGE, VALIDATOR_OUTCOME } from "./lib/enums.js";
 import { slashRowId } from "./lib/ids.js";
 import { jsonSafe } from "./lib/json.js";
 import { ensureAccount, lc } from "./lib/store.js";
@@ -273,9 +273,7 @@ ponder.on("ArenaTasks:ValidatorJudged", async ({ event, context }) => {
 
 ponder.on("ArenaTasks:SubmissionRanked", async ({ event, context }) => {
   const { taskId, rank, consensus, reward } = event.args;
-  await context.db
-    .update(submission, { taskId, trainer: lc(event.args.trainer) })
-    .set({ rank, consensus, reward });
+  await context.db.update(submission, { taskId, trainer: lc(event.args.trainer) }).set({ rank, consensus, reward });
   if (reward > 0n) {
     await context.db.update(task, { id: taskId }).set((row) => ({ totalRewards: row.totalRewards + reward }));
   }

@@ -1,8 +1,8 @@
 /** FlockToken → account balances, transfers, mints and the token's totals. */
 import { ponder } from "ponder:registry";
 import { account, allowance, token, tokenMint, tokenTransfer } from "ponder:schema";
-import { roleAdminChanged, roleGranted, roleRevoked } from "./lib/access.js";
 import { zeroAddress } from "viem";
+import { roleAdminChanged, roleGranted, roleRevoked } from "./lib/access.js";
 import { lc } from "./lib/store.js";
 
 ponder.on("FlockToken:Transfer", async ({ event, context }) => {

@@ -67,7 +67,12 @@ ponder.on("ProtocolConfig:OwnershipTransferStarted", async ({ event, context }) 
   const pendingOwner = lc(event.args.newOwner);
   await context.db
     .insert(protocol)
-    .values({ config: lc(event.log.address), owner: lc(event.args.previousOwner), pendingOwner, updatedBlock: event.block.number })
+    .values({
+      config: lc(event.log.address),
+      owner: lc(event.args.previousOwner),
+      pendingOwner,
+      updatedBlock: event.block.number,
+    })
     .onConflictDoUpdate({ pendingOwner, updatedBlock: event.block.number });
 });
 

@@ -12,7 +12,7 @@ import {
   unbonding,
 } from "ponder:schema";
 import { roleAdminChanged, roleGranted, roleRevoked } from "./lib/access.js";
-import { ROLE, enumName } from "./lib/enums.js";
+import { enumName, ROLE } from "./lib/enums.js";
 import { slashRowId } from "./lib/ids.js";
 import { ensureAccount, lc } from "./lib/store.js";
 
@@ -256,7 +256,6 @@ ponder.on("StakingVault:CommissionClaimed", async ({ event, context }) => {
     .update(operator, { address: op })
     .set((row) => ({ unclaimedCommission: row.unclaimedCommission - event.args.amount }));
 });
-
 
 ponder.on("StakingVault:RoleGranted", async ({ event, context }) => roleGranted(context.db, event, event.args));
 ponder.on("StakingVault:RoleRevoked", async ({ event, context }) => roleRevoked(context.db, event, event.args));

@@ -233,7 +233,11 @@ export async function indexedBlock(indexerUrl: string): Promise<number | undefin
 }
 
 /** Waits until the indexer has indexed block `blockNumber` (or later). */
-export async function waitForIndexedBlock(indexerUrl: string, blockNumber: number | bigint, timeoutMs = 60_000): Promise<void> {
+export async function waitForIndexedBlock(
+  indexerUrl: string,
+  blockNumber: number | bigint,
+  timeoutMs = 60_000,
+): Promise<void> {
   const target = Number(blockNumber);
   const deadline = Date.now() + timeoutMs;
   let last: number | undefined;
@@ -242,5 +246,7 @@ export async function waitForIndexedBlock(indexerUrl: string, blockNumber: numbe
     if (last !== undefined && last >= target) return;
     await new Promise((r) => setTimeout(r, 100));
   }
-  throw new IndexerStartError(`the indexer did not reach block ${target} within ${timeoutMs} ms (at ${last ?? "unknown"})`);
+  throw new IndexerStartError(
+    `the indexer did not reach block ${target} within ${timeoutMs} ms (at ${last ?? "unknown"})`,
+  );
 }

@@ -85,7 +85,8 @@ export function readDeployments(path: string): Deployments {
 function positiveInt(name: string, value: string | undefined): number | undefined {
   if (value === undefined || value === "") return undefined;
   const n = Number(value);
-  if (!Number.isInteger(n) || n <= 0) throw new IndexerConfigError(`${name} must be a positive integer, got "${value}"`);
+  if (!Number.isInteger(n) || n <= 0)
+    throw new IndexerConfigError(`${name} must be a positive integer, got "${value}"`);
   return n;
 }
 
@@ -102,7 +103,8 @@ export function readSettings(env: Record<string, string | undefined> = process.e
     );
   }
   const localChain = chainId === 31337;
-  const pollingIntervalMs = positiveInt("FLOCK_POLLING_INTERVAL_MS", env.FLOCK_POLLING_INTERVAL_MS) ?? (localChain ? 250 : 1000);
+  const pollingIntervalMs =
+    positiveInt("FLOCK_POLLING_INTERVAL_MS", env.FLOCK_POLLING_INTERVAL_MS) ?? (localChain ? 250 : 1000);
   const rpcCache = flag("FLOCK_RPC_CACHE", env.FLOCK_RPC_CACHE) ?? !localChain;
   const database: IndexerSettings["database"] = env.DATABASE_URL
     ? { kind: "postgres", connectionString: env.DATABASE_URL }

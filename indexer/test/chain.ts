@@ -24,16 +24,7 @@ export interface Anvil {
 export async function startAnvil(opts: { accounts?: number; timeoutMs?: number } = {}): Promise<Anvil> {
   const child = spawn(
     anvilBin,
-    [
-      "--host",
-      "127.0.0.1",
-      "--port",
-      "0",
-      "--accounts",
-      String(opts.accounts ?? 12),
-      "--gas-limit",
-      "100000000",
-    ],
+    ["--host", "127.0.0.1", "--port", "0", "--accounts", String(opts.accounts ?? 12), "--gas-limit", "100000000"],
     { detached: true, stdio: ["ignore", "pipe", "pipe"] },
   );
   const exited = new Promise<void>((res) => child.once("exit", () => res()));
@@ -85,16 +76,7 @@ export async function deployProtocol(rpcUrl: string, tag: string): Promise<strin
   const out = join(repoRoot, "deployments", `local-${tag}.json`);
   await promisify(execFile)(
     forgeBin,
-    [
-      "script",
-      "script/Deploy.s.sol",
-      "--rpc-url",
-      rpcUrl,
-      "--broadcast",
-      "--private-key",
-      DEPLOYER_KEY,
-      "--slow",
-    ],
+    ["script", "script/Deploy.s.sol", "--rpc-url", rpcUrl, "--broadcast", "--private-key", DEPLOYER_KEY, "--slow"],
     {
       cwd: repoRoot,
       env: { ...process.env, FLOCK_DEPLOYMENTS_OUT: relative(repoRoot, out), FLOCK_DEVNET_MINTER: "1" },
@@ -108,7 +90,12 @@ export async function deployProtocol(rpcUrl: string, tag: string): Promise<strin
 export function readDeploymentsFile(path: string): {
   chainId: number;
   startBlock: number;
-  contracts: { FlockToken: `0x${string}`; ProtocolConfig: `0x${string}`; StakingVault: `0x${string}`; ArenaTasks: `0x${string}` };
+  contracts: {
+    FlockToken: `0x${string}`;
+    ProtocolConfig: `0x${string}`;
+    StakingVault: `0x${string}`;
+    ArenaTasks: `0x${string}`;
+  };
 } {
   return JSON.parse(readFileSync(path, "utf8"));
 }

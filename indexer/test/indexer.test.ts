@@ -7,8 +7,8 @@
 import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { Abi, Address } from "viem";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { arenaTasksAbi, flockTokenAbi, protocolConfigAbi } from "../../generated/abis.js";
 import { IndexerStartError, type RunningIndexer, startIndexer, waitForIndexedBlock } from "../src/launch.js";
 import { type Anvil, deployProtocol, startAnvil } from "./chain.js";
@@ -20,7 +20,8 @@ const PHASES = ["Created", "Submission", "Publish", "Commit", "Reveal", "Finaliz
 const OUTCOMES = ["None", "Rewarded", "Neutral", "SlashedDeviation", "SlashedNonReveal"];
 
 const backends: { name: string; databaseUrl?: string }[] = [{ name: "PGlite" }];
-if (process.env.FLOCK_TEST_DATABASE_URL) backends.push({ name: "PostgreSQL", databaseUrl: process.env.FLOCK_TEST_DATABASE_URL });
+if (process.env.FLOCK_TEST_DATABASE_URL)
+  backends.push({ name: "PostgreSQL", databaseUrl: process.env.FLOCK_TEST_DATABASE_URL });
 
 let anvil: Anvil | undefined;
 let scenario: ScenarioResult;
@@ -47,7 +48,11 @@ function tempDir(label: string): string {
   return dir;
 }
 
-async function launch(label: string, databaseUrl: string | undefined, extra: Partial<Parameters<typeof startIndexer>[0]> = {}) {
+async function launch(
+  label: string,
+  databaseUrl: string | undefined,
+  extra: Partial<Parameters<typeof startIndexer>[0]> = {},
+) {
   const ix = await startIndexer({
     rpcUrl: anvil!.rpcUrl,
     deploymentsPath,
@@ -183,9 +188,14 @@ describe.each(backends)("indexer on $name", ({ name, databaseUrl: serverUrl }) =
     const slashEvents = (await driver.pub.getContractEvents({ ...arena, eventName: "ParticipantSlashed" })) as any[];
     expect(slashEvents.length).toBeGreaterThanOrEqual(3); // spam, deviation, non-reveal
     const withReason = snap.slashs.items.filter((x: any) => x.reason !== null);
-    expect(withReason.map((x: any) => `${x.taskId}:${x.operator}:${x.reason}:${x.amount}:${x.toTreasury}`).sort()).toEqual(
+    expect(
+      withReason.map((x: any) => `${x.taskId}:${x.operator}:${x.reason}:${x.amount}:${x.toTreasury}`).sort(),
+    ).toEqual(
       slashEvents
-        .map((e) => `${e.args.taskId}:${e.args.account.toLowerCase()}:${["None", "Spam", "Deviation", "NonReveal"][e.args.reason]}:${e.args.amount}:${e.args.toTreasury}`)
+        .map(
+          (e) =>
+            `${e.args.taskId}:${e.args.account.toLowerCase()}:${["None", "Spam", "Deviation", "NonReveal"][e.args.reason]}:${e.args.amount}:${e.args.toTreasury}`,
+        )
         .sort(),
     );
     expect(new Set(withReason.map((x: any) => x.reason))).toEqual(new Set(["Spam", "Deviation", "NonReveal"]));
@@ -196,7 +206,9 @@ describe.each(backends)("indexer on $name", ({ name, databaseUrl: serverUrl }) =
     const claimEvents = (await driver.pub.getContractEvents({ ...arena, eventName: "Claimed" })) as any[];
     expect(snap.claims.items.length).toBe(claimEvents.length);
     expect(snap.claims.items.map((c: any) => `${c.taskId}:${c.account}:${c.amount}:${c.unlocked}`).sort()).toEqual(
-      claimEvents.map((e) => `${e.args.taskId}:${e.args.account.toLowerCase()}:${e.args.amount}:${e.args.unlocked}`).sort(),
+      claimEvents
+        .map((e) => `${e.args.taskId}:${e.args.account.toLowerCase()}:${e.args.amount}:${e.args.unlocked}`)
+        .sort(),
     );
     const finalizeEvents = await driver.pub.getContractEvents({ ...arena, eventName: "FinalizeProgressed" });
     expect(snap.finalizeCalls.items.length).toBe(finalizeEvents.length);
@@ -298,32 +310,39 @@ describe.each(backends)("indexer on $name", ({ name, databaseUrl: serverUrl }) =
     let killed = false;
     // First run: killed (SIGKILL, like a crash) as soon as the backfill has started.
     const firstRun = await startIndexer({
-        rpcUrl: anvil!.rpcUrl,
-        deploymentsPath,
-        dataDir,
-        port: 0,
-        databaseUrl,
-        schema,
-        readyTimeoutMs: 240_000,
-        onSpawn: (p) => (pid = p),
-        onLog: (line) => {
-          if (!killed && line.includes("Indexed block range")) {
-            killed = true;
-            process.kill(-pid, "SIGKILL");
-          }
-        },
-      })
-      .then(
-        async (ix) => {
-          await ix.stop();
-          return "started";
-        },
-        (e: unknown) => e,
-      );
+      rpcUrl: anvil!.rpcUrl,
+      deploymentsPath,
+      dataDir,
+      port: 0,
+      databaseUrl,
+      schema,
+      readyTimeoutMs: 240_000,
+      onSpawn: (p) => (pid = p),
+      onLog: (line) => {
+        if (!killed && line.includes("Indexed block range")) {
+          killed = true;
+          process.kill(-pid, "SIGKILL");
+        }
+      },
+    }).then(
+      async (ix) => {
+        await ix.stop();
+        return "started";
+      },
+      (e: unknown) => e,
+    );
     expect(firstRun, String(firstRun)).toBeInstanceOf(IndexerStartError);
     expect(killed, String(firstRun)).toBe(true);
     // Second run: same data and schema; it resumes and must end where an uninterrupted indexer ends.
-    const again = await startIndexer({ rpcUrl: anvil!.rpcUrl, deploymentsPath, dataDir, port: 0, databaseUrl, schema, readyTimeoutMs: 240_000 });
+    const again = await startIndexer({
+      rpcUrl: anvil!.rpcUrl,
+      deploymentsPath,
+      dataDir,
+      port: 0,
+      databaseUrl,
+      schema,
+      readyTimeoutMs: 240_000,
+    });
     cleanups.push(() => again.stop());
     await waitForIndexedBlock(again.url, scenario.lastBlock, 120_000);
     // `/status` (Ponder's `_ponder_checkpoint.latestCheckpoint`) reaching the last block has been seen, after a resume,

@@ -25,7 +25,8 @@ async function psql(serverUrl: string, command: string): Promise<void> {
     await promisify(execFile)("psql", [serverUrl, "-v", "ON_ERROR_STOP=1", "-qc", command], { timeout: 60_000 });
   } catch (e) {
     const err = e as NodeJS.ErrnoException & { stderr?: string };
-    if (err.code === "ENOENT") throw new TempDatabaseError("psql is not installed (tools/pg.sh start installs PostgreSQL with it)");
+    if (err.code === "ENOENT")
+      throw new TempDatabaseError("psql is not installed (tools/pg.sh start installs PostgreSQL with it)");
     throw new TempDatabaseError(`psql ${command}: ${err.stderr?.trim() || err.message}`);
   }
 }

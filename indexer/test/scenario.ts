@@ -8,9 +8,9 @@ import {
   type Abi,
   type Account,
   type Address,
-  type Hex,
   createPublicClient,
   createWalletClient,
+  type Hex,
   http,
   keccak256,
   parseEther,
@@ -19,8 +19,8 @@ import {
 import { mnemonicToAccount } from "viem/accounts";
 import { foundry } from "viem/chains";
 import { arenaTasksAbi, flockTokenAbi, stakingVaultAbi } from "../../generated/abis.js";
-import { ANVIL_MNEMONIC, readDeploymentsFile, warp } from "./chain.js";
 import { mineBlocks } from "../src/launch.js";
+import { ANVIL_MNEMONIC, readDeploymentsFile, warp } from "./chain.js";
 
 export interface Actors {
   creator: Account;
@@ -72,7 +72,13 @@ export class Driver {
   }
 
   /** simulate → send → receipt; a revert is an error. */
-  async send(from: Account, address: Address, abi: Abi, functionName: string, args: readonly unknown[] = []): Promise<Hex> {
+  async send(
+    from: Account,
+    address: Address,
+    abi: Abi,
+    functionName: string,
+    args: readonly unknown[] = [],
+  ): Promise<Hex> {
     const { request } = await this.pub.simulateContract({ account: from, address, abi, functionName, args } as never);
     const hash = await this.wallet(from).writeContract(request as never);
     const receipt = await this.pub.waitForTransactionReceipt({ hash, timeout: 30_000, pollingInterval: 20 });
@@ -104,7 +110,10 @@ export class Driver {
   }
 
   /** Creates a task and returns its id. */
-  async createTask(creator: Account, opts: { spec: string; evalCid: string; pool?: bigint; startIn?: number; minScore?: number; spamScore?: number }) {
+  async createTask(
+    creator: Account,
+    opts: { spec: string; evalCid: string; pool?: bigint; startIn?: number; minScore?: number; spamScore?: number },
+  ) {
     const salt = saltOf(`eval:${opts.spec}`);
     const evalCommitment = await this.readArena<Hex>("evalCommitmentOf", [creator.address, opts.evalCid, salt]);
     const start = opts.startIn ? (await this.now()) + BigInt(opts.startIn) : 0n;

@@ -1,5 +1,12 @@
 import { describe, expect, it } from "vitest";
-import { checkpointTimestamp, type LeaderboardRows, leaderboardBody, poolStakes, rankSubmissions, toJson } from "../src/api/views.js";
+import {
+  checkpointTimestamp,
+  type LeaderboardRows,
+  leaderboardBody,
+  poolStakes,
+  rankSubmissions,
+  toJson,
+} from "../src/api/views.js";
 import { CLAIM_KIND, enumName, SLASH_REASON } from "../src/lib/enums.js";
 import { slashRowId } from "../src/lib/ids.js";
 import { phaseAt } from "../src/lib/phase.js";
@@ -35,7 +42,14 @@ describe("rankSubmissions", () => {
     index: 0,
   });
   it("puts ranked first by rank, then published by consensus and earlier commit, then unpublished", () => {
-    const rows = [s("u", null, null, 1n, false), s("p2", null, 50, 9n), s("r1", 1, 10, 5n), s("p1", null, 50, 3n), s("r0", 0, 90, 7n), s("p0", null, 70, 8n)];
+    const rows = [
+      s("u", null, null, 1n, false),
+      s("p2", null, 50, 9n),
+      s("r1", 1, 10, 5n),
+      s("p1", null, 50, 3n),
+      s("r0", 0, 90, 7n),
+      s("p0", null, 70, 8n),
+    ];
     expect(rankSubmissions(rows).map((r) => r.trainer)).toEqual(["r0", "r1", "p0", "p1", "p2", "u"]);
   });
 });
@@ -53,7 +67,12 @@ describe("share math and helpers", () => {
     expect(selfStake).toBe(sharesToAssets(pool.selfShares, pool.bondedAssets, pool.totalShares));
   });
   it("serialises bigints as decimal strings", () => {
-    expect(toJson({ a: 1n, b: [2n, { c: 3n }], d: null, e: "x" })).toEqual({ a: "1", b: ["2", { c: "3" }], d: null, e: "x" });
+    expect(toJson({ a: 1n, b: [2n, { c: 3n }], d: null, e: "x" })).toEqual({
+      a: "1",
+      b: ["2", { c: "3" }],
+      d: null,
+      e: "x",
+    });
   });
   it("reads the timestamp out of a Ponder checkpoint", () => {
     expect(checkpointTimestamp("1795778266" + "0".repeat(65))).toBe(1795778266n);
@@ -71,25 +90,74 @@ describe("share math and helpers", () => {
 
 describe("leaderboardBody", () => {
   const task: LeaderboardRows["task"] = {
-    id: "3", creator: "0xc", specCid: "spec", evalCid: null, status: "active", stage: "None", cancelReason: null,
-    rewardPool: "1000", fee: "10", bond: "5", submissionStart: "100", submissionEnd: "200", publishEnd: "300",
-    commitEnd: "400", revealEnd: "500", minScore: 1, spamScore: 0, trainers: 3, published: 2, validators: 0, revealed: 0,
-    trainerPot: null, validatorPot: null, protocolFee: null, keeperBounty: "0", slashed: "0", paidTrainers: null,
-    rewardedValidators: null, creatorRefund: null, bondShare: null,
+    id: "3",
+    creator: "0xc",
+    specCid: "spec",
+    evalCid: null,
+    status: "active",
+    stage: "None",
+    cancelReason: null,
+    rewardPool: "1000",
+    fee: "10",
+    bond: "5",
+    submissionStart: "100",
+    submissionEnd: "200",
+    publishEnd: "300",
+    commitEnd: "400",
+    revealEnd: "500",
+    minScore: 1,
+    spamScore: 0,
+    trainers: 3,
+    published: 2,
+    validators: 0,
+    revealed: 0,
+    trainerPot: null,
+    validatorPot: null,
+    protocolFee: null,
+    keeperBounty: "0",
+    slashed: "0",
+    paidTrainers: null,
+    rewardedValidators: null,
+    creatorRefund: null,
+    bondShare: null,
   };
   const sub = (trainer: string, rank: number | null, published: boolean, commitSeq: string) => ({
-    trainer, index: null, modelCid: null, published, commitSeq, consensus: null, rank, reward: null, spam: false,
-    slashed: "0", claimed: false,
+    trainer,
+    index: null,
+    modelCid: null,
+    published,
+    commitSeq,
+    consensus: null,
+    rank,
+    reward: null,
+    spam: false,
+    slashed: "0",
+    claimed: false,
   });
   it("ranks the submissions (commit sequences compared as integers) and derives the phase at the checkpoint", () => {
     const body = leaderboardBody(
-      { task, submissions: [sub("late", null, true, "10"), sub("u", null, false, "1"), sub("early", null, true, "9"), sub("r", 0, true, "11")], validators: [], slashes: [] },
+      {
+        task,
+        submissions: [
+          sub("late", null, true, "10"),
+          sub("u", null, false, "1"),
+          sub("early", null, true, "9"),
+          sub("r", 0, true, "11"),
+        ],
+        validators: [],
+        slashes: [],
+      },
       250n,
     );
     expect(body.asOf).toBe("250");
     expect(body.task.phase).toBe("Publish");
     expect(body.task.windows.revealEnd).toBe("500");
     expect(body.submissions.map((s) => s.trainer)).toEqual(["r", "early", "late", "u"]);
-    expect(JSON.parse(JSON.stringify(body)).task.counts).toEqual({ trainers: 3, published: 2, validators: 0, revealed: 0 });
+    expect(JSON.parse(JSON.stringify(body)).task.counts).toEqual({
+      trainers: 3,
+      published: 2,
+      validators: 0,
+      revealed: 0,
+    });
   });
 });

@@ -4,7 +4,15 @@
  * Run: npx tsx keeper/bench/eval.ts   (npm run bench:eval)
  */
 import os from "node:os";
-import { checkModelFiles, EvalPool, EvalWorker, nodeBackendInstalled, saveModelToFiles, sharedInputs, type BackendChoice } from "../src/eval/index.js";
+import {
+  type BackendChoice,
+  checkModelFiles,
+  EvalPool,
+  EvalWorker,
+  nodeBackendInstalled,
+  saveModelToFiles,
+  sharedInputs,
+} from "../src/eval/index.js";
 import { buildDense, smallCnnModel } from "../src/train/index.js";
 import type { Dataset, FileMap } from "../src/types.js";
 import { mnistAll, mnistSpec } from "../test/fixtures/mnist.js";
@@ -53,10 +61,14 @@ async function throughput(backend: BackendChoice, model: string, files: FileMap,
 const fmt = (n: number, d = 0) => n.toLocaleString("en-US", { maximumFractionDigits: d, minimumFractionDigits: d });
 const pad = (s: string, n: number) => s.padEnd(n);
 
-console.log(`# FLock evaluation benchmark — ${os.cpus()[0]?.model ?? "cpu"} × ${os.availableParallelism()}, Node ${process.version}`);
+console.log(
+  `# FLock evaluation benchmark — ${os.cpus()[0]?.model ?? "cpu"} × ${os.availableParallelism()}, Node ${process.version}`,
+);
 console.log(`MNIST digits: ${fmt(N_ALL)}; tfjs-node installed: ${nodeBackendInstalled() ? "yes" : "no"}`);
 const load = () => os.loadavg()[0].toFixed(1);
-console.log(`load average at start: ${load()} (figures are only meaningful when it is well below ${os.availableParallelism()})\n`);
+console.log(
+  `load average at start: ${load()} (figures are only meaningful when it is well below ${os.availableParallelism()})\n`,
+);
 const cpu0 = process.cpuUsage();
 const wall0 = performance.now();
 
@@ -73,8 +85,13 @@ for (const backend of backends) {
 console.log("## Inference throughput (predict only, batches of 500, one worker thread)");
 console.log(`${pad("model", 6)}${pad("backend", 12)}${pad("samples", 10)}${pad("time (s)", 10)}samples/s`);
 for (const r of runs) {
-  const note = r.samples < N_ALL ? `  (measured on ${fmt(r.samples)}, extrapolated to ${fmt(N_ALL)}: ${fmt((N_ALL / r.samples) * r.predictMs / 1000, 1)} s)` : "";
-  console.log(`${pad(r.model, 6)}${pad(r.backend, 12)}${pad(fmt(r.samples), 10)}${pad(fmt(r.predictMs / 1000, 2), 10)}${fmt((r.samples / r.predictMs) * 1000)}${note}`);
+  const note =
+    r.samples < N_ALL
+      ? `  (measured on ${fmt(r.samples)}, extrapolated to ${fmt(N_ALL)}: ${fmt(((N_ALL / r.samples) * r.predictMs) / 1000, 1)} s)`
+      : "";
+  console.log(
+    `${pad(r.model, 6)}${pad(r.backend, 12)}${pad(fmt(r.samples), 10)}${pad(fmt(r.predictMs / 1000, 2), 10)}${fmt((r.samples / r.predictMs) * 1000)}${note}`,
+  );
 }
 const rate = (m: string, b: string) => {
   const r = runs.find((x) => x.model === m && x.backend === b);
@@ -84,24 +101,35 @@ for (const m of ["cnn", "mlp"]) console.log(`wasm / cpu speed-up, ${m}: ${fmt(ra
 
 // ── 2. per-model overhead ───────────────────────────────────────────────────────────────────────
 console.log("\n## Per-model overhead (wasm)");
-for (const [name, files] of [["cnn", cnn], ["mlp", mlp]] as const) {
+for (const [name, files] of [
+  ["cnn", cnn],
+  ["mlp", mlp],
+] as const) {
   const bytes = [...files.values()].reduce((s, b) => s + b.byteLength, 0);
   const t0 = performance.now();
   for (let i = 0; i < 20; i++) checkModelFiles(files, spec);
   const checkMs = (performance.now() - t0) / 20;
   const r = runs.find((x) => x.model === name && x.backend === "wasm")!;
-  console.log(`${pad(name, 6)}${fmt(bytes / 1024)} KiB: pre-checks ${fmt(checkMs, 2)} ms, load in worker ${fmt(r.loadMs, 1)} ms`);
+  console.log(
+    `${pad(name, 6)}${fmt(bytes / 1024)} KiB: pre-checks ${fmt(checkMs, 2)} ms, load in worker ${fmt(r.loadMs, 1)} ms`,
+  );
 }
 const t0 = performance.now();
 const w = await EvalWorker.start({ backend: "wasm" });
-console.log(`worker thread start-up (tsx + tfjs + wasm init): ${fmt(performance.now() - t0)} ms (once per worker, not per model)`);
+console.log(
+  `worker thread start-up (tsx + tfjs + wasm init): ${fmt(performance.now() - t0)} ms (once per worker, not per model)`,
+);
 await w.terminate();
 
 // ── 3. pool scaling ─────────────────────────────────────────────────────────────────────────────
 const MODELS = 8;
 const poolSet = all;
-const models = await Promise.all(Array.from({ length: MODELS }, (_, i) => (i % 2 ? mlpFiles(i) : smallCnnModel(spec, i))));
-console.log(`\n## Pool scaling: ${MODELS} models (half CNN, half MLP) × ${fmt(poolSet.y.length)} digits, full evaluateModel path`);
+const models = await Promise.all(
+  Array.from({ length: MODELS }, (_, i) => (i % 2 ? mlpFiles(i) : smallCnnModel(spec, i))),
+);
+console.log(
+  `\n## Pool scaling: ${MODELS} models (half CNN, half MLP) × ${fmt(poolSet.y.length)} digits, full evaluateModel path`,
+);
 const times: number[] = [];
 for (const size of [1, 2]) {
   const pool = new EvalPool({ size, backend: "wasm" });
@@ -115,7 +143,13 @@ for (const size of [1, 2]) {
   await pool.close();
   if (results.some((r) => r.reason)) throw new Error(`pool run failed: ${results.map((r) => r.reason).join("; ")}`);
   times.push(ms);
-  console.log(`${size} worker${size > 1 ? "s" : " "}: ${fmt(ms / 1000, 2)} s  (${fmt((MODELS * poolSet.y.length) / ms * 1000)} samples/s, ${fmt(cores, 2)} cores busy on average)`);
+  console.log(
+    `${size} worker${size > 1 ? "s" : " "}: ${fmt(ms / 1000, 2)} s  (${fmt(((MODELS * poolSet.y.length) / ms) * 1000)} samples/s, ${fmt(cores, 2)} cores busy on average)`,
+  );
 }
-console.log(`speed-up 2 vs 1 worker: ${fmt(times[0] / times[1], 2)}× (bounded by the cores this process actually got: see "cores busy")`);
-console.log(`\nload average at end: ${load()}; whole run ${fmt((performance.now() - wall0) / 1000, 1)} s wall, main thread + workers CPU ${fmt((process.cpuUsage(cpu0).user + process.cpuUsage(cpu0).system) / 1e6, 1)} s`);
+console.log(
+  `speed-up 2 vs 1 worker: ${fmt(times[0] / times[1], 2)}× (bounded by the cores this process actually got: see "cores busy")`,
+);
+console.log(
+  `\nload average at end: ${load()}; whole run ${fmt((performance.now() - wall0) / 1000, 1)} s wall, main thread + workers CPU ${fmt((process.cpuUsage(cpu0).user + process.cpuUsage(cpu0).system) / 1e6, 1)} s`,
+);

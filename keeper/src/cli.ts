@@ -3,16 +3,16 @@
  * (a bad value is a clear message and exit code 2; no transaction is sent), then builds a node and does one job.
  */
 import { existsSync, statSync } from "node:fs";
-import { readFile, readdir } from "node:fs/promises";
+import { readdir, readFile } from "node:fs/promises";
 import { join, relative, resolve } from "node:path";
 import { Command, CommanderError, Option } from "commander";
 import { formatUnits } from "viem";
-import { ConfigError, readConfig, SETTINGS, type Flags } from "./config.js";
-import type { Node } from "./node.js";
 import { parseAddress, parseAmount, parseId, parseIntIn } from "./cli/args.js";
+import { ConfigError, type Flags, readConfig, SETTINGS } from "./config.js";
+import { PHASE_NAMES, Phase } from "./logic/phase.js";
+import type { Node } from "./node.js";
 import { ARCHS, type Arch } from "./train/models.js";
 import type { FileMap } from "./types.js";
-import { PHASE_NAMES, Phase } from "./logic/phase.js";
 
 // The roles, TF.js, Helia and the ABIs load on demand, in the action that needs them: `flock --help` and a rejected
 // flag answer at once instead of after seconds of module loading.
@@ -35,7 +35,11 @@ const roles = {
 function addSettings(cmd: Command): Command {
   for (const [name, s] of Object.entries(SETTINGS)) {
     const flag = `${s.flag} <value>`;
-    cmd.addOption(new Option(flag, `${s.doc} [env ${s.env}${"def" in s ? `, default ${s.def}` : ""}]`).hideHelp(name === "keystorePassword"));
+    cmd.addOption(
+      new Option(flag, `${s.doc} [env ${s.env}${"def" in s ? `, default ${s.def}` : ""}]`).hideHelp(
+        name === "keystorePassword",
+      ),
+    );
   }
   return cmd;
 }
@@ -84,7 +88,15 @@ export function buildProgram(): Command {
   const program = addSettings(new Command("flock"))
     .description("FLock keeper: task creators, training nodes, validators and keepers of the FLock protocol")
     // a rejected flag is one line on stderr (commander's own message), not the whole help
-    .configureOutput({ outputError: (str, write) => write(`flock: ${str.replace(/^error: /, "").trim().replace(/\s*\n\s*/g, " ")} (see --help)\n`) })
+    .configureOutput({
+      outputError: (str, write) =>
+        write(
+          `flock: ${str
+            .replace(/^error: /, "")
+            .trim()
+            .replace(/\s*\n\s*/g, " ")} (see --help)\n`,
+        ),
+    })
     .exitOverride();
 
   // ─── data ──────────────────────────────────────────────────────────────────────────────────────────────
@@ -100,7 +112,16 @@ export function buildProgram(): Command {
     .option("--seed <n>", "random seed", parseIntIn(0, 2 ** 31), 1)
     .action(async (o) => {
       const { buildMnistDatasets } = await roles.mnist();
-      print(await buildMnistDatasets({ outDir: resolve(o.out), shards: o.shards, evalSize: o.evalSize, trainPerShard: o.trainPerShard, nonIid: o.nonIid, seed: o.seed }));
+      print(
+        await buildMnistDatasets({
+          outDir: resolve(o.out),
+          shards: o.shards,
+          evalSize: o.evalSize,
+          trainPerShard: o.trainPerShard,
+          nonIid: o.nonIid,
+          seed: o.seed,
+        }),
+      );
     });
 
   // ─── tasks ─────────────────────────────────────────────────────────────────────────────────────────────
@@ -120,8 +141,17 @@ export function buildProgram(): Command {
       const [{ parseSpec }, { createTask }] = await Promise.all([roles.spec(), roles.creator()]);
       const spec = parseSpec(JSON.parse(await readFile(o.spec, "utf8")));
       for (const d of [o.trainData, o.evalData]) if (!existsSync(d)) throw new Error(`no dataset directory ${d}`);
-      const windows = { submission: o.submissionWindow, publish: o.publishWindow, commit: o.commitWindow, reveal: o.revealWindow };
-      print(await withNode(cmd, (node) => createTask(node, { spec, trainDataDir: o.trainData, evalDataDir: o.evalData, reward: o.reward, windows })));
+      const windows = {
+        submission: o.submissionWindow,
+        publish: o.publishWindow,
+        commit: o.commitWindow,
+        reveal: o.revealWindow,
+      };
+      print(
+        await withNode(cmd, (node) =>
+          createTask(node, { spec, trainDataDir: o.trainData, evalDataDir: o.evalData, reward: o.reward, windows }),
+        ),
+      );
     });
   task
     .command("reveal-eval")
@@ -136,10 +166,14 @@ export function buildProgram(): Command {
     .description("a task as the chain sees it")
     .argument("<taskId>", "task id", parseId)
     .action(async (id: bigint, _o, cmd: Command) =>
-      withNode(cmd, async (node) => {
-        const t = await node.protocol.getTask(id);
-        print({ ...t, phaseName: PHASE_NAMES[t.phase], submissions: await node.protocol.publishedSubmissions(id) });
-      }, { store: false }),
+      withNode(
+        cmd,
+        async (node) => {
+          const t = await node.protocol.getTask(id);
+          print({ ...t, phaseName: PHASE_NAMES[t.phase], submissions: await node.protocol.publishedSubmissions(id) });
+        },
+        { store: false },
+      ),
     );
 
   // ─── staking ───────────────────────────────────────────────────────────────────────────────────────────
@@ -151,7 +185,13 @@ export function buildProgram(): Command {
     .option("--commission <bps>", "commission on delegators' rewards, basis points", parseIntIn(0, 10_000), 1000)
     .action(async (o, cmd: Command) => {
       const staking = await roles.staking();
-      print({ tx: await withNode(cmd, (n) => staking.stake(n, { role: o.role, amount: o.amount, commissionBps: o.commission }), { store: false }) });
+      print({
+        tx: await withNode(
+          cmd,
+          (n) => staking.stake(n, { role: o.role, amount: o.amount, commissionBps: o.commission }),
+          { store: false },
+        ),
+      });
     });
   program
     .command("delegate")
@@ -196,7 +236,9 @@ export function buildProgram(): Command {
   // ─── training ──────────────────────────────────────────────────────────────────────────────────────────
   program
     .command("train")
-    .description("train a TF.js model on local data for a task, pin it, commit; reveal with --watch (or `flock reveal`)")
+    .description(
+      "train a TF.js model on local data for a task, pin it, commit; reveal with --watch (or `flock reveal`)",
+    )
     .requiredOption("--task <id>", "task id", parseId)
     .requiredOption("--data <dir>", "local training dataset directory")
     .addOption(new Option("--arch <arch>", "model architecture").choices([...ARCHS]).default("mlp"))
@@ -248,7 +290,9 @@ export function buildProgram(): Command {
       const local = (p: string) => existsSync(p);
       const needStore = !local(o.spec) || !local(o.model) || !local(o.data);
       const run = async (node?: Node) => {
-        const spec = local(o.spec) ? parseSpec(JSON.parse(await readFile(o.spec, "utf8"))) : await fetchSpec(node!, o.spec);
+        const spec = local(o.spec)
+          ? parseSpec(JSON.parse(await readFile(o.spec, "utf8")))
+          : await fetchSpec(node!, o.spec);
         const dataset = local(o.data)
           ? await loadDataset(o.data)
           : datasetFromFiles(await node!.store.getDirectory(o.data, { maxBytes: 1 << 30, timeoutMs: 120_000 }));
@@ -274,15 +318,29 @@ export function buildProgram(): Command {
     .description("the validator bot: evaluate published models, commit scores, reveal them")
     .option("--watch", "keep watching the chain (otherwise one pass)")
     .option("--workers <n>", "evaluation worker threads (default: one per core)", parseIntIn(1, 64))
-    .addOption(new Option("--strategy <s>", "scoring strategy (`random` only for demos and tests)").choices(["honest", "random"]).default("honest"))
+    .addOption(
+      new Option("--strategy <s>", "scoring strategy (`random` only for demos and tests)")
+        .choices(["honest", "random"])
+        .default("honest"),
+    )
     .option("--skip-reveal", "commit but never reveal (only for demos and tests)")
     .action(async (o, cmd: Command) => {
-      const [{ acquirePidLock }, { ValidatorBot }, { EvalPool }, { createProgress }] = await Promise.all([roles.bot(), roles.validator(), roles.eval(), roles.progress()]);
+      const [{ acquirePidLock }, { ValidatorBot }, { EvalPool }, { createProgress }] = await Promise.all([
+        roles.bot(),
+        roles.validator(),
+        roles.eval(),
+        roles.progress(),
+      ]);
       await withNode(cmd, async (node) => {
         const release = acquirePidLock(node.config.dataDir, `validator-${node.chain.address.toLowerCase()}`);
         const pool = new EvalPool({ size: o.workers });
         try {
-          const bot = new ValidatorBot(node, { pool, strategy: o.strategy, skipReveal: Boolean(o.skipReveal), progress: createProgress(node.log) });
+          const bot = new ValidatorBot(node, {
+            pool,
+            strategy: o.strategy,
+            skipReveal: Boolean(o.skipReveal),
+            progress: createProgress(node.log),
+          });
           await runBot(bot, Boolean(o.watch));
         } finally {
           await pool.close();
@@ -298,14 +356,18 @@ export function buildProgram(): Command {
     .option("--claim-all", "also claim for every participant of settled tasks")
     .action(async (o, cmd: Command) => {
       const [{ acquirePidLock }, { FinalizerBot }] = await Promise.all([roles.bot(), roles.finalizer()]);
-      await withNode(cmd, async (node) => {
-        const release = acquirePidLock(node.config.dataDir, `finalizer-${node.chain.address.toLowerCase()}`);
-        try {
-          await runBot(new FinalizerBot(node, { steps: o.steps, claimAll: Boolean(o.claimAll) }), Boolean(o.watch));
-        } finally {
-          release();
-        }
-      }, { store: false });
+      await withNode(
+        cmd,
+        async (node) => {
+          const release = acquirePidLock(node.config.dataDir, `finalizer-${node.chain.address.toLowerCase()}`);
+          try {
+            await runBot(new FinalizerBot(node, { steps: o.steps, claimAll: Boolean(o.claimAll) }), Boolean(o.watch));
+          } finally {
+            release();
+          }
+        },
+        { store: false },
+      );
     });
 
   program
@@ -332,7 +394,10 @@ export function buildProgram(): Command {
   return program;
 }
 
-async function runBot(bot: { tickOnce(): Promise<boolean>; run(signal: AbortSignal): Promise<void> }, watch: boolean): Promise<void> {
+async function runBot(
+  bot: { tickOnce(): Promise<boolean>; run(signal: AbortSignal): Promise<void> },
+  watch: boolean,
+): Promise<void> {
   if (!watch) return void (await bot.tickOnce());
   const ctl = new AbortController();
   const stop = () => ctl.abort();

@@ -8,18 +8,69 @@ import { z } from "zod";
 
 /** Every setting, with the environment variable and the flag that set it. */
 export const SETTINGS = {
-  rpcUrl: { env: "FLOCK_RPC_URL", flag: "--rpc-url", doc: "JSON-RPC endpoint of the chain", def: "http://127.0.0.1:8545" },
-  privateKey: { env: "FLOCK_PRIVATE_KEY", flag: "--private-key", doc: "0x-prefixed 32-byte hex key of the account that signs" },
-  keystore: { env: "FLOCK_KEYSTORE", flag: "--keystore", doc: "path of an Ethereum V3 keystore JSON (instead of a private key)" },
+  rpcUrl: {
+    env: "FLOCK_RPC_URL",
+    flag: "--rpc-url",
+    doc: "JSON-RPC endpoint of the chain",
+    def: "http://127.0.0.1:8545",
+  },
+  privateKey: {
+    env: "FLOCK_PRIVATE_KEY",
+    flag: "--private-key",
+    doc: "0x-prefixed 32-byte hex key of the account that signs",
+  },
+  keystore: {
+    env: "FLOCK_KEYSTORE",
+    flag: "--keystore",
+    doc: "path of an Ethereum V3 keystore JSON (instead of a private key)",
+  },
   keystorePassword: { env: "FLOCK_KEYSTORE_PASSWORD", flag: "--keystore-password", doc: "password of the keystore" },
-  indexerUrl: { env: "FLOCK_INDEXER_URL", flag: "--indexer-url", doc: "base URL of the FLock indexer (GraphQL at /graphql)" },
-  ipfs: { env: "FLOCK_IPFS", flag: "--ipfs", doc: "`embedded` (Helia in the data dir) or the http(s) URL of a Kubo RPC API", def: "embedded" },
-  ipfsGateways: { env: "FLOCK_IPFS_GATEWAYS", flag: "--ipfs-gateways", doc: "comma-separated trustless gateways the embedded node fetches missing blocks from (verified)" },
-  dataDir: { env: "FLOCK_DATA_DIR", flag: "--data-dir", doc: "where the bot keeps its IPFS blocks, journal and models", def: ".flock" },
-  deployments: { env: "FLOCK_DEPLOYMENTS", flag: "--deployments", doc: "deployments JSON (chain id, addresses, start block)", def: "deployments/31337.json" },
-  logLevel: { env: "FLOCK_LOG_LEVEL", flag: "--log-level", doc: "trace | debug | info | warn | error | silent", def: "info" },
-  pollMs: { env: "FLOCK_POLL_MS", flag: "--poll-ms", doc: "how often watching bots poll the chain, in ms", def: "1000" },
-  txTimeoutMs: { env: "FLOCK_TX_TIMEOUT_MS", flag: "--tx-timeout-ms", doc: "how long to wait for a receipt, in ms", def: "60000" },
+  indexerUrl: {
+    env: "FLOCK_INDEXER_URL",
+    flag: "--indexer-url",
+    doc: "base URL of the FLock indexer (GraphQL at /graphql)",
+  },
+  ipfs: {
+    env: "FLOCK_IPFS",
+    flag: "--ipfs",
+    doc: "`embedded` (Helia in the data dir) or the http(s) URL of a Kubo RPC API",
+    def: "embedded",
+  },
+  ipfsGateways: {
+    env: "FLOCK_IPFS_GATEWAYS",
+    flag: "--ipfs-gateways",
+    doc: "comma-separated trustless gateways the embedded node fetches missing blocks from (verified)",
+  },
+  dataDir: {
+    env: "FLOCK_DATA_DIR",
+    flag: "--data-dir",
+    doc: "where the bot keeps its IPFS blocks, journal and models",
+    def: ".flock",
+  },
+  deployments: {
+    env: "FLOCK_DEPLOYMENTS",
+    flag: "--deployments",
+    doc: "deployments JSON (chain id, addresses, start block)",
+    def: "deployments/31337.json",
+  },
+  logLevel: {
+    env: "FLOCK_LOG_LEVEL",
+    flag: "--log-level",
+    doc: "trace | debug | info | warn | error | silent",
+    def: "info",
+  },
+  pollMs: {
+    env: "FLOCK_POLL_MS",
+    flag: "--poll-ms",
+    doc: "how often watching bots poll the chain, in ms",
+    def: "1000",
+  },
+  txTimeoutMs: {
+    env: "FLOCK_TX_TIMEOUT_MS",
+    flag: "--tx-timeout-ms",
+    doc: "how long to wait for a receipt, in ms",
+    def: "60000",
+  },
 } as const;
 
 export type SettingName = keyof typeof SETTINGS;
@@ -34,7 +85,9 @@ const schema = z
     keystore: z.string().min(1).optional(),
     keystorePassword: z.string().optional(),
     indexerUrl: httpUrl.optional(),
-    ipfs: z.union([z.literal("embedded"), httpUrl], { error: "must be `embedded` or an http(s) URL of a Kubo RPC API" }),
+    ipfs: z.union([z.literal("embedded"), httpUrl], {
+      error: "must be `embedded` or an http(s) URL of a Kubo RPC API",
+    }),
     ipfsGateways: z.array(httpUrl).default([]),
     dataDir: z.string().min(1),
     deployments: z.string().min(1),
@@ -42,8 +95,14 @@ const schema = z
     pollMs: z.coerce.number().int().min(50).max(600_000),
     txTimeoutMs: z.coerce.number().int().min(1_000).max(3_600_000),
   })
-  .refine((c) => !(c.privateKey && c.keystore), { message: "give either a private key or a keystore, not both", path: ["privateKey"] })
-  .refine((c) => !c.keystore || c.keystorePassword !== undefined, { message: "a keystore needs FLOCK_KEYSTORE_PASSWORD", path: ["keystorePassword"] });
+  .refine((c) => !(c.privateKey && c.keystore), {
+    message: "give either a private key or a keystore, not both",
+    path: ["privateKey"],
+  })
+  .refine((c) => !c.keystore || c.keystorePassword !== undefined, {
+    message: "a keystore needs FLOCK_KEYSTORE_PASSWORD",
+    path: ["keystorePassword"],
+  });
 
 export type Config = z.infer<typeof schema> & { cwd: string };
 
@@ -64,7 +123,13 @@ export function readConfig(flags: Flags = {}, env: NodeJS.ProcessEnv = process.e
     const value = flags[name] ?? nonEmpty(env[s.env]) ?? ("def" in s ? s.def : undefined);
     raw[name] = value;
   }
-  raw.ipfsGateways = typeof raw.ipfsGateways === "string" ? raw.ipfsGateways.split(",").map((s) => s.trim()).filter(Boolean) : [];
+  raw.ipfsGateways =
+    typeof raw.ipfsGateways === "string"
+      ? raw.ipfsGateways
+          .split(",")
+          .map((s) => s.trim())
+          .filter(Boolean)
+      : [];
   const parsed = schema.safeParse(raw);
   if (!parsed.success) {
     throw new ConfigError(
@@ -72,7 +137,8 @@ export function readConfig(flags: Flags = {}, env: NodeJS.ProcessEnv = process.e
         const name = String(i.path[0] ?? "") as SettingName;
         const s = SETTINGS[name];
         const where = s ? `${s.env} / ${s.flag}` : name;
-        const shown = s && name !== "privateKey" && name !== "keystorePassword" ? ` (got ${JSON.stringify(raw[name])})` : "";
+        const shown =
+          s && name !== "privateKey" && name !== "keystorePassword" ? ` (got ${JSON.stringify(raw[name])})` : "";
         return `${where}: ${i.message}${shown}`;
       }),
     );

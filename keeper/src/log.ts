@@ -1,5 +1,5 @@
 /** Structured logs (pino). Pretty single-line output on a terminal is left to `pino-pretty` if the user pipes to it. */
-import { pino, type Logger } from "pino";
+import { type Logger, pino } from "pino";
 
 export type { Logger };
 

@@ -6,12 +6,12 @@ import { join } from "node:path";
 import type { Account } from "viem";
 import { ChainClient } from "./chain/client.js";
 import { readDeployments } from "./chain/deployments.js";
+import { loadKeystoreAccount } from "./chain/keystore.js";
 import { Protocol } from "./chain/protocol.js";
 import type { Config } from "./config.js";
 import { createLogger, type Logger } from "./log.js";
+import { type ContentStore, openStore } from "./storage/index.js";
 import { Journal } from "./store/journal.js";
-import { openStore, type ContentStore } from "./storage/index.js";
-import { loadKeystoreAccount } from "./chain/keystore.js";
 
 export interface Node {
   config: Config;
@@ -34,7 +34,9 @@ export interface OpenNodeOptions {
 export async function openNode(config: Config, opts: OpenNodeOptions = {}): Promise<Node> {
   const log = opts.logger ?? createLogger(config.logLevel);
   const deployments = readDeployments(config.deployments);
-  const account = opts.account ?? (config.keystore ? await loadKeystoreAccount(config.keystore, config.keystorePassword ?? "") : undefined);
+  const account =
+    opts.account ??
+    (config.keystore ? await loadKeystoreAccount(config.keystore, config.keystorePassword ?? "") : undefined);
   const chain = new ChainClient({
     rpcUrl: config.rpcUrl,
     privateKey: account ? undefined : (config.privateKey as `0x${string}` | undefined),
@@ -45,7 +47,9 @@ export async function openNode(config: Config, opts: OpenNodeOptions = {}): Prom
   });
   const id = await chain.chainId();
   if (id !== deployments.chainId) {
-    throw new Error(`the RPC at ${config.rpcUrl} is chain ${id}, but ${config.deployments} is for chain ${deployments.chainId}`);
+    throw new Error(
+      `the RPC at ${config.rpcUrl} is chain ${id}, but ${config.deployments} is for chain ${deployments.chainId}`,
+    );
   }
   const protocol = new Protocol(chain, deployments, log);
   const store =

@@ -3,19 +3,18 @@
  * rejected with a one-line message and no transaction sent, and the offline data / eval commands.
  */
 
-import { mkdirSync, mkdtempSync, readdirSync, rmSync, writeFileSync } from "node:fs";
+import { mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { dirname, join } from "node:path";
 import type { Command } from "commander";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { buildProgram } from "../src/cli.js";
 import { loadDataset } from "../src/data/dataset.js";
+import { REPO_ROOT } from "../src/devnet/deploy.js";
 import { parseSpec } from "../src/spec.js";
 import { trainModel } from "../src/train/index.js";
-import { REPO_ROOT } from "../src/devnet/deploy.js";
-import { FLOCK, actorNode, fund, nonceOf, startDevChain, type DevChain } from "./helpers/devchain.js";
+import { actorNode, type DevChain, FLOCK, fund, nonceOf, startDevChain } from "./helpers/devchain.js";
 import { runFlock } from "./helpers/flock.js";
-import { readFileSync } from "node:fs";
 
 let dir: string;
 let chain: DevChain;
@@ -72,31 +71,80 @@ describe("flock --help", () => {
 describe("bad inputs: a clear one-line message, a non-zero exit, and no transaction", () => {
   const ADDRESS = () => chain.cast["validator-2"].address;
   const cases: [string, () => string[], () => Record<string, string>, RegExp][] = [
-    ["a bad amount", () => ["stake", "--role", "validator", "--amount", "12abc"], () => ({}), /"12abc" is not a FLOCK amount/],
+    [
+      "a bad amount",
+      () => ["stake", "--role", "validator", "--amount", "12abc"],
+      () => ({}),
+      /"12abc" is not a FLOCK amount/,
+    ],
     ["a zero amount", () => ["stake", "--role", "validator", "--amount", "0"], () => ({}), /greater than 0/],
-    ["a bad address", () => ["delegate", "--operator", "0x1234", "--amount", "5"], () => ({}), /"0x1234" is not an address/],
-    ["an unknown architecture", () => ["train", "--task", "1", "--data", dir, "--arch", "transformer"], () => ({}), /transformer.*invalid|choices/i],
-    ["a missing required flag", () => ["stake", "--role", "validator"], () => ({}), /required option '--amount <flock>' not specified/],
+    [
+      "a bad address",
+      () => ["delegate", "--operator", "0x1234", "--amount", "5"],
+      () => ({}),
+      /"0x1234" is not an address/,
+    ],
+    [
+      "an unknown architecture",
+      () => ["train", "--task", "1", "--data", dir, "--arch", "transformer"],
+      () => ({}),
+      /transformer.*invalid|choices/i,
+    ],
+    [
+      "a missing required flag",
+      () => ["stake", "--role", "validator"],
+      () => ({}),
+      /required option '--amount <flock>' not specified/,
+    ],
     ["an unknown command", () => ["stak", "--amount", "5"], () => ({}), /unknown command 'stak'/],
-    ["a bad FLOCK_RPC_URL", () => ["stake", "--role", "validator", "--amount", "3000"], () => ({ FLOCK_RPC_URL: "127.0.0.1:8545" }), /FLOCK_RPC_URL \/ --rpc-url: must be an http\(s\) URL/],
-    ["a bad private key", () => ["stake", "--role", "validator", "--amount", "3000"], () => ({ FLOCK_PRIVATE_KEY: "0xdeadbeef" }), /FLOCK_PRIVATE_KEY \/ --private-key: must be 0x followed by 64 hex digits/],
-    ["a missing deployments file", () => ["stake", "--role", "validator", "--amount", "3000"], () => ({ FLOCK_DEPLOYMENTS: join(dir, "nope.json") }), /cannot read the deployments file .*nope\.json/],
-    ["an unknown task (claim)", () => ["claim", "--task", "99"], () => ({}), /claim\(99\) would revert: UnknownTask\(99\)/],
+    [
+      "a bad FLOCK_RPC_URL",
+      () => ["stake", "--role", "validator", "--amount", "3000"],
+      () => ({ FLOCK_RPC_URL: "127.0.0.1:8545" }),
+      /FLOCK_RPC_URL \/ --rpc-url: must be an http\(s\) URL/,
+    ],
+    [
+      "a bad private key",
+      () => ["stake", "--role", "validator", "--amount", "3000"],
+      () => ({ FLOCK_PRIVATE_KEY: "0xdeadbeef" }),
+      /FLOCK_PRIVATE_KEY \/ --private-key: must be 0x followed by 64 hex digits/,
+    ],
+    [
+      "a missing deployments file",
+      () => ["stake", "--role", "validator", "--amount", "3000"],
+      () => ({ FLOCK_DEPLOYMENTS: join(dir, "nope.json") }),
+      /cannot read the deployments file .*nope\.json/,
+    ],
+    [
+      "an unknown task (claim)",
+      () => ["claim", "--task", "99"],
+      () => ({}),
+      /claim\(99\) would revert: UnknownTask\(99\)/,
+    ],
     ["an unknown task (show)", () => ["task", "show", "99"], () => ({}), /getTask\(99\) reverted: UnknownTask\(99\)/],
-    ["a delegation to a non-operator", () => ["delegate", "--operator", ADDRESS(), "--amount", "5"], () => ({}), /is not a registered operator/],
+    [
+      "a delegation to a non-operator",
+      () => ["delegate", "--operator", ADDRESS(), "--amount", "5"],
+      () => ({}),
+      /is not a registered operator/,
+    ],
   ];
 
-  it.each(cases)("%s", async (_what, args, extra, message) => {
-    const me = chain.cast[USER].address;
-    const before = await nonceOf(chain.url, me);
-    const r = await runFlock(args(), { ...env, ...extra() });
-    expect(r.code, r.stderr).not.toBe(0);
-    const first = r.stderr.split("\n")[0];
-    expect(first).toMatch(message);
-    expect(r.stderr.trim().split("\n").length, `stderr should be one line:\n${r.stderr}`).toBe(1);
-    expect(r.stderr).not.toContain(chain.cast[USER].privateKey);
-    expect(await nonceOf(chain.url, me)).toBe(before);
-  }, 60_000);
+  it.each(cases)(
+    "%s",
+    async (_what, args, extra, message) => {
+      const me = chain.cast[USER].address;
+      const before = await nonceOf(chain.url, me);
+      const r = await runFlock(args(), { ...env, ...extra() });
+      expect(r.code, r.stderr).not.toBe(0);
+      const first = r.stderr.split("\n")[0];
+      expect(first).toMatch(message);
+      expect(r.stderr.trim().split("\n").length, `stderr should be one line:\n${r.stderr}`).toBe(1);
+      expect(r.stderr).not.toContain(chain.cast[USER].privateKey);
+      expect(await nonceOf(chain.url, me)).toBe(before);
+    },
+    60_000,
+  );
 
   it("never echoes a malformed private key", async () => {
     const secret = `0x${"7a".repeat(31)}`;
@@ -118,7 +166,18 @@ describe("bad inputs: a clear one-line message, a non-zero exit, and no transact
 describe("flock data / flock eval (offline)", () => {
   it("builds MNIST shards and scores a trained model, and a garbage model 0 with a reason", async () => {
     const out = join(dir, "mnist");
-    const built = await runFlock(["data", "mnist", "--shards", "2", "--out", out, "--eval-size", "300", "--train-per-shard", "500"]);
+    const built = await runFlock([
+      "data",
+      "mnist",
+      "--shards",
+      "2",
+      "--out",
+      out,
+      "--eval-size",
+      "300",
+      "--train-per-shard",
+      "500",
+    ]);
     expect(built.code, built.stderr).toBe(0);
     expect(readdirSync(out).sort()).toEqual(["eval", "manifest.json", "train-0", "train-1"]);
     expect(JSON.parse(built.stdout)).toBeTypeOf("object");

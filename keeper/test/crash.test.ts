@@ -9,10 +9,11 @@
 import { existsSync, mkdtempSync, readFileSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { decodeFunctionData, parseEventLogs, zeroHash, type Address } from "viem";
+import { type Address, decodeFunctionData, parseEventLogs, zeroHash } from "viem";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { buildMnistDatasets } from "../src/data/mnist.js";
+import type { TaskView } from "../src/chain/protocol.js";
 import { loadDataset } from "../src/data/dataset.js";
+import { buildMnistDatasets } from "../src/data/mnist.js";
 import type { ActorName } from "../src/devnet/actors.js";
 import { warpTo } from "../src/devnet/anvil.js";
 import { REPO_ROOT } from "../src/devnet/deploy.js";
@@ -20,7 +21,6 @@ import type { Managed } from "../src/devnet/procs.js";
 import { EvalPool } from "../src/eval/index.js";
 import { Phase } from "../src/logic/phase.js";
 import type { Node } from "../src/node.js";
-import type { TaskView } from "../src/chain/protocol.js";
 import { createTask, fetchSpec, revealEvalData } from "../src/roles/creator.js";
 import { commitModel, revealModel } from "../src/roles/trainer.js";
 import { ValidatorBot } from "../src/roles/validator.js";
@@ -28,7 +28,17 @@ import { parseSpec } from "../src/spec.js";
 import { EmbeddedStore } from "../src/storage/embedded.js";
 import { Journal } from "../src/store/journal.js";
 import { trainModel } from "../src/train/index.js";
-import { actorNode, FLOCK, fund, nonceOf, stakeAll, startDevChain, txsFrom, until, type DevChain } from "./helpers/devchain.js";
+import {
+  actorNode,
+  type DevChain,
+  FLOCK,
+  fund,
+  nonceOf,
+  stakeAll,
+  startDevChain,
+  txsFrom,
+  until,
+} from "./helpers/devchain.js";
 import { startFlock } from "./helpers/flock.js";
 
 const WINDOW = 3600;
@@ -53,7 +63,8 @@ const node = (name: ActorName): Node => {
 };
 const arena = () => node("deployer").protocol.arena;
 const read = () => node("deployer").chain.public;
-const validatorRecord = (v: ActorName) => read().readContract({ ...arena(), functionName: "validatorRecord", args: [taskId, chain.cast[v].address] });
+const validatorRecord = (v: ActorName) =>
+  read().readContract({ ...arena(), functionName: "validatorRecord", args: [taskId, chain.cast[v].address] });
 
 function startBot(name: ActorName, args: string[]): Managed {
   const m = startFlock(
@@ -76,7 +87,8 @@ function startBot(name: ActorName, args: string[]): Managed {
 }
 
 const alive = (m: Managed) => m.child.exitCode === null && m.child.signalCode === null;
-const logOf = (name: string) => (existsSync(join(dir, "logs", `${name}.log`)) ? readFileSync(join(dir, "logs", `${name}.log`), "utf8") : "");
+const logOf = (name: string) =>
+  existsSync(join(dir, "logs", `${name}.log`)) ? readFileSync(join(dir, "logs", `${name}.log`), "utf8") : "";
 
 beforeAll(async () => {
   dir = mkdtempSync(join(tmpdir(), "flock-crash-"));
@@ -95,7 +107,13 @@ beforeAll(async () => {
     ...[CHILD_VALIDATOR, ...IN_PROCESS_VALIDATORS].map((v) => [node(v), "validator", FLOCK(4000)] as const),
   ]);
 
-  const built = await buildMnistDatasets({ outDir: join(dir, "data"), shards: 2, evalSize: 300, trainPerShard: 500, seed: 5 });
+  const built = await buildMnistDatasets({
+    outDir: join(dir, "data"),
+    shards: 2,
+    evalSize: 300,
+    trainPerShard: 500,
+    seed: 5,
+  });
   const spec = parseSpec(JSON.parse(readFileSync(join(REPO_ROOT, "examples", "mnist", "spec.json"), "utf8")));
   const created = await createTask(node("creator"), {
     spec,
@@ -107,7 +125,13 @@ beforeAll(async () => {
   taskId = created.taskId;
   const taskSpec = await fetchSpec(node("creator"), created.specCid);
   for (const [i, t] of TRAINERS.entries()) {
-    const { files } = await trainModel({ dataset: await loadDataset(built.shards[i].path), spec: taskSpec, arch: "linear", epochs: i + 1, seed: 3 });
+    const { files } = await trainModel({
+      dataset: await loadDataset(built.shards[i].path),
+      spec: taskSpec,
+      arch: "linear",
+      epochs: i + 1,
+      seed: 3,
+    });
     await commitModel(node(t), taskId, files);
   }
   task = await node("deployer").protocol.getTask(taskId);
@@ -152,7 +176,12 @@ describe("crash safety", () => {
     const blockBefore = Number(await read().getBlockNumber());
 
     const first = startBot(CHILD_VALIDATOR, ["validate", "--watch", "--workers", "1"]);
-    await until(async () => (await validatorRecord(CHILD_VALIDATOR)).commitment !== zeroHash || !alive(first), 90_000, "the child validator to commit", 20);
+    await until(
+      async () => (await validatorRecord(CHILD_VALIDATOR)).commitment !== zeroHash || !alive(first),
+      90_000,
+      "the child validator to commit",
+      20,
+    );
     expect(alive(first), logOf(CHILD_VALIDATOR)).toBe(true);
     process.kill(-first.child.pid!, "SIGKILL");
     expect(await first.exited).toBe("SIGKILL");
@@ -172,14 +201,26 @@ describe("crash safety", () => {
     await warpTo(chain.url, task.commitEnd);
 
     const second = startBot(CHILD_VALIDATOR, ["validate", "--watch", "--workers", "1"]);
-    await until(async () => (await validatorRecord(CHILD_VALIDATOR)).revealed || !alive(second), 90_000, "the restarted validator to reveal");
+    await until(
+      async () => (await validatorRecord(CHILD_VALIDATOR)).revealed || !alive(second),
+      90_000,
+      "the restarted validator to reveal",
+    );
     expect(alive(second), logOf(CHILD_VALIDATOR)).toBe(true);
 
     const sent = await txsFrom(chain.url, me, blockBefore + 1);
-    expect(await purposes(sent)).toEqual([`${arena().address.toLowerCase()} commitScores(${taskId},${row!.commitment})`, expect.stringMatching(/ revealScores\(/)]);
+    expect(await purposes(sent)).toEqual([
+      `${arena().address.toLowerCase()} commitScores(${taskId},${row!.commitment})`,
+      expect.stringMatching(/ revealScores\(/),
+    ]);
     expect(sent.map((t) => t.nonce)).toEqual([nonceBefore, nonceBefore + 1]);
     expect(sent.every((t) => t.status === "success")).toBe(true);
-    const committedEvents = await read().getContractEvents({ ...arena(), eventName: "ScoresCommitted", args: { taskId, validator: me }, fromBlock: 0n });
+    const committedEvents = await read().getContractEvents({
+      ...arena(),
+      eventName: "ScoresCommitted",
+      args: { taskId, validator: me },
+      fromBlock: 0n,
+    });
     expect(committedEvents).toHaveLength(1);
   }, 200_000);
 
@@ -195,7 +236,8 @@ describe("crash safety", () => {
 
     // ── the outage, in the middle of the keeper's work: it finalizes in batches of 2 steps (4 calls), then claims ──
     await warpTo(chain.url, task.revealEnd);
-    const progressed = () => read().getContractEvents({ ...arena(), eventName: "FinalizeProgressed", args: { taskId }, fromBlock: 0n });
+    const progressed = () =>
+      read().getContractEvents({ ...arena(), eventName: "FinalizeProgressed", args: { taskId }, fromBlock: 0n });
     await until(async () => (await progressed()).length > 0, 60_000, "the keeper's first finalize call", 20);
     await chain.stopAnvil(); // SIGTERM: anvil writes its state file
     const down = Date.now();
@@ -207,10 +249,25 @@ describe("crash safety", () => {
     const doneBefore = (await progressed()).length; // finalize calls that made it into the dumped state
     expect(doneBefore).toBeGreaterThan(0);
 
-    await until(async () => (await node("deployer").protocol.getTask(taskId)).phase === Phase.Settled, 90_000, "the finalizer to settle the task");
-    const everyone = [...TRAINERS, CHILD_VALIDATOR, ...IN_PROCESS_VALIDATORS].map((n) => chain.cast[n].address as Address);
-    const lockOf = (a: Address) => read().readContract({ ...node("deployer").protocol.vault, functionName: "lockOf", args: [arena().address, taskId, a] });
-    await until(async () => (await Promise.all(everyone.map(lockOf))).every((l) => l === 0n), 90_000, "the finalizer to claim for everyone");
+    await until(
+      async () => (await node("deployer").protocol.getTask(taskId)).phase === Phase.Settled,
+      90_000,
+      "the finalizer to settle the task",
+    );
+    const everyone = [...TRAINERS, CHILD_VALIDATOR, ...IN_PROCESS_VALIDATORS].map(
+      (n) => chain.cast[n].address as Address,
+    );
+    const lockOf = (a: Address) =>
+      read().readContract({
+        ...node("deployer").protocol.vault,
+        functionName: "lockOf",
+        args: [arena().address, taskId, a],
+      });
+    await until(
+      async () => (await Promise.all(everyone.map(lockOf))).every((l) => l === 0n),
+      90_000,
+      "the finalizer to claim for everyone",
+    );
     expect(alive(validator)).toBe(true);
     expect(alive(finalizer)).toBe(true);
 
@@ -223,6 +280,8 @@ describe("crash safety", () => {
     expect(p.filter((x) => x.includes(" claim(")).length).toBe(everyone.length);
     const v1 = await txsFrom(chain.url, chain.cast[CHILD_VALIDATOR].address);
     expect(await purposes(v1.filter((t) => t.to?.toLowerCase() === arena().address.toLowerCase()))).toHaveLength(2); // still one commit, one reveal
-    console.log(`outage ${outageSeconds.toFixed(1)} s after ${doneBefore} finalize call(s); keeper sent ${keeperTxs.length} txs (${p.filter((x) => x.includes("finalize(")).length} finalize calls)`);
+    console.log(
+      `outage ${outageSeconds.toFixed(1)} s after ${doneBefore} finalize call(s); keeper sent ${keeperTxs.length} txs (${p.filter((x) => x.includes("finalize(")).length} finalize calls)`,
+    );
   }, 240_000);
 });

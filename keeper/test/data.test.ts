@@ -12,8 +12,14 @@ import {
   loadDataset,
   saveDataset,
 } from "../src/data/dataset.js";
-import { buildMnistDatasets, loadMnistDigits, mulberry32, planMnistSplits, type MnistDigits } from "../src/data/mnist.js";
-import { MAX_HEADER_BYTES, decodeSafetensors, encodeSafetensors, type Tensor } from "../src/data/safetensors.js";
+import {
+  buildMnistDatasets,
+  loadMnistDigits,
+  type MnistDigits,
+  mulberry32,
+  planMnistSplits,
+} from "../src/data/mnist.js";
+import { decodeSafetensors, encodeSafetensors, MAX_HEADER_BYTES, type Tensor } from "../src/data/safetensors.js";
 import type { Dataset } from "../src/types.js";
 
 let tmp: string;
@@ -46,9 +52,9 @@ describe("safetensors", () => {
       ["scalar", { dtype: "F32", shape: [], data: new Float32Array([42]) }],
       ["empty", { dtype: "I32", shape: [0, 5], data: new Int32Array(0) }],
     ]);
-    const bytes = encodeSafetensors(tensors, { source: "test", "ünïcode": "✓" });
+    const bytes = encodeSafetensors(tensors, { source: "test", ünïcode: "✓" });
     const back = decodeSafetensors(bytes);
-    expect(back.metadata).toEqual({ source: "test", "ünïcode": "✓" });
+    expect(back.metadata).toEqual({ source: "test", ünïcode: "✓" });
     expect([...back.tensors.keys()]).toEqual([...tensors.keys()]);
     for (const [name, t] of tensors) {
       const b = back.tensors.get(name)!;
@@ -113,11 +119,23 @@ describe("safetensors", () => {
     ["negative dimension", rawFile({ x: { ...ok, shape: [-1] } }, new Uint8Array(4)), /shape must be/],
     ["fractional dimension", rawFile({ x: { ...ok, shape: [1.5] } }, new Uint8Array(4)), /shape must be/],
     ["shape not an array", rawFile({ x: { ...ok, shape: 4 } }, new Uint8Array(4)), /shape must be/],
-    ["offsets of the wrong arity", rawFile({ x: { ...ok, data_offsets: [0] } }, new Uint8Array(4)), /data_offsets must be/],
+    [
+      "offsets of the wrong arity",
+      rawFile({ x: { ...ok, data_offsets: [0] } }, new Uint8Array(4)),
+      /data_offsets must be/,
+    ],
     ["negative offset", rawFile({ x: { ...ok, data_offsets: [-4, 0] } }, new Uint8Array(4)), /data_offsets must be/],
     ["end before begin", rawFile({ x: { ...ok, data_offsets: [4, 0] } }, new Uint8Array(4)), /end before begin/],
-    ["shape × dtype ≠ byte length", rawFile({ x: { ...ok, shape: [2] } }, new Uint8Array(4)), /is 8 bytes but data_offsets span 4/],
-    ["offsets past the data", rawFile({ x: { ...ok, shape: [2], data_offsets: [0, 8] } }, new Uint8Array(4)), /past the 4-byte data section/],
+    [
+      "shape × dtype ≠ byte length",
+      rawFile({ x: { ...ok, shape: [2] } }, new Uint8Array(4)),
+      /is 8 bytes but data_offsets span 4/,
+    ],
+    [
+      "offsets past the data",
+      rawFile({ x: { ...ok, shape: [2], data_offsets: [0, 8] } }, new Uint8Array(4)),
+      /past the 4-byte data section/,
+    ],
     [
       "overlapping tensors",
       rawFile({ a: { ...ok, data_offsets: [0, 4] }, b: { ...ok, data_offsets: [2, 6] } }, new Uint8Array(8)),
@@ -128,7 +146,11 @@ describe("safetensors", () => {
       rawFile({ a: { ...ok, data_offsets: [0, 4] }, b: { ...ok, data_offsets: [8, 12] } }, new Uint8Array(12)),
       /gap before/,
     ],
-    ["bytes left over after the tensors", rawFile({ a: ok }, new Uint8Array(6)), /data section is 6 bytes but the tensors cover 4/],
+    [
+      "bytes left over after the tensors",
+      rawFile({ a: ok }, new Uint8Array(6)),
+      /data section is 6 bytes but the tensors cover 4/,
+    ],
     ["a gap at the start", rawFile({ a: { ...ok, data_offsets: [4, 8] } }, new Uint8Array(8)), /gap before/],
     ["an empty tensor name", rawFile({ "": ok }, new Uint8Array(4)), /empty tensor name/],
   ];
@@ -146,10 +168,18 @@ describe("safetensors", () => {
   });
 
   it("refuses to encode inconsistent tensors", () => {
-    expect(() => encodeSafetensors({ x: { dtype: "F32", shape: [3], data: new Float32Array(2) } })).toThrow(/has 3 elements but data has 2/);
-    expect(() => encodeSafetensors({ x: { dtype: "I32", shape: [2], data: new Float32Array(2) } })).toThrow(/Float32Array, dtype is I32/);
-    expect(() => encodeSafetensors({ __metadata__: { dtype: "U8", shape: [0], data: new Uint8Array(0) } })).toThrow(/invalid tensor name/);
-    expect(() => encodeSafetensors({ x: { dtype: "U8", shape: [-1], data: new Uint8Array(0) } })).toThrow(DatasetFormatError);
+    expect(() => encodeSafetensors({ x: { dtype: "F32", shape: [3], data: new Float32Array(2) } })).toThrow(
+      /has 3 elements but data has 2/,
+    );
+    expect(() => encodeSafetensors({ x: { dtype: "I32", shape: [2], data: new Float32Array(2) } })).toThrow(
+      /Float32Array, dtype is I32/,
+    );
+    expect(() => encodeSafetensors({ __metadata__: { dtype: "U8", shape: [0], data: new Uint8Array(0) } })).toThrow(
+      /invalid tensor name/,
+    );
+    expect(() => encodeSafetensors({ x: { dtype: "U8", shape: [-1], data: new Uint8Array(0) } })).toThrow(
+      DatasetFormatError,
+    );
   });
 });
 
@@ -191,7 +221,11 @@ describe("datasets", () => {
     expect(back.y).toBeInstanceOf(Float32Array);
     expect(Array.from(back.y)).toEqual([0.5, -1.5]);
     expect(back.meta).toEqual({});
-    expect(describeDataset(back)).toMatchObject({ n: 2, labels: "regression", targets: { min: -1.5, max: 0.5, mean: -0.5 } });
+    expect(describeDataset(back)).toMatchObject({
+      n: 2,
+      labels: "regression",
+      targets: { min: -1.5, max: 0.5, mean: -0.5 },
+    });
   });
 
   const enc = (tensors: Record<string, Tensor>) => new Map([[DATASET_FILE, encodeSafetensors(tensors)]]);
@@ -200,15 +234,48 @@ describe("datasets", () => {
     ["no data.safetensors", new Map([["other.bin", new Uint8Array(1)]]), /no data\.safetensors/],
     ["no x", enc({ y: { dtype: "I32", shape: [1], data: new Int32Array(1) } }), /missing tensor "x"/],
     ["no y", enc({ x: x(1) }), /missing tensor "y"/],
-    ["an extra tensor", enc({ x: x(1), y: { dtype: "I32", shape: [1], data: new Int32Array(1) }, z: x(1) }), /unexpected tensors "z"/],
-    ["x of I32", enc({ x: { dtype: "I32", shape: [1, 2], data: new Int32Array(2) }, y: { dtype: "I32", shape: [1], data: new Int32Array(1) } }), /"x" must be F32/],
+    [
+      "an extra tensor",
+      enc({ x: x(1), y: { dtype: "I32", shape: [1], data: new Int32Array(1) }, z: x(1) }),
+      /unexpected tensors "z"/,
+    ],
+    [
+      "x of I32",
+      enc({
+        x: { dtype: "I32", shape: [1, 2], data: new Int32Array(2) },
+        y: { dtype: "I32", shape: [1], data: new Int32Array(1) },
+      }),
+      /"x" must be F32/,
+    ],
     ["y of U8", enc({ x: x(1), y: { dtype: "U8", shape: [1], data: new Uint8Array(1) } }), /"y" must be I32 or F32/],
     ["y of rank 2", enc({ x: x(1), y: { dtype: "I32", shape: [1, 1], data: new Int32Array(1) } }), /shape \[n\]/],
-    ["x of rank 1", enc({ x: { dtype: "F32", shape: [2], data: new Float32Array(2) }, y: { dtype: "I32", shape: [2], data: new Int32Array(2) } }), /\[n, \.\.\.inputShape\]/],
-    ["n mismatch", enc({ x: x(2), y: { dtype: "I32", shape: [3], data: new Int32Array(3) } }), /x has 2 examples but y has 3/],
+    [
+      "x of rank 1",
+      enc({
+        x: { dtype: "F32", shape: [2], data: new Float32Array(2) },
+        y: { dtype: "I32", shape: [2], data: new Int32Array(2) },
+      }),
+      /\[n, \.\.\.inputShape\]/,
+    ],
+    [
+      "n mismatch",
+      enc({ x: x(2), y: { dtype: "I32", shape: [3], data: new Int32Array(3) } }),
+      /x has 2 examples but y has 3/,
+    ],
     ["a negative label", enc({ x: x(1), y: { dtype: "I32", shape: [1], data: new Int32Array([-3]) } }), /is negative/],
-    ["NaN in x", enc({ x: { dtype: "F32", shape: [1, 2], data: new Float32Array([0, NaN]) }, y: { dtype: "I32", shape: [1], data: new Int32Array(1) } }), /x\[1\] is not finite/],
-    ["Infinity in y", enc({ x: x(1), y: { dtype: "F32", shape: [1], data: new Float32Array([Infinity]) } }), /target y\[0\] is not finite/],
+    [
+      "NaN in x",
+      enc({
+        x: { dtype: "F32", shape: [1, 2], data: new Float32Array([0, NaN]) },
+        y: { dtype: "I32", shape: [1], data: new Int32Array(1) },
+      }),
+      /x\[1\] is not finite/,
+    ],
+    [
+      "Infinity in y",
+      enc({ x: x(1), y: { dtype: "F32", shape: [1], data: new Float32Array([Infinity]) } }),
+      /target y\[0\] is not finite/,
+    ],
   ];
   it.each(invalid)("rejects a dataset with %s", (_what, files, message) => {
     expect(() => datasetFromFiles(files)).toThrow(DatasetFormatError);
@@ -216,7 +283,9 @@ describe("datasets", () => {
   });
 
   it("refuses to save an inconsistent dataset and reports a corrupt file on load", async () => {
-    await expect(saveDataset(join(tmp, "bad"), { x: new Float32Array(3), xShape: [2, 2], y: new Int32Array(2) })).rejects.toThrow(/has 4 elements but x has 3/);
+    await expect(
+      saveDataset(join(tmp, "bad"), { x: new Float32Array(3), xShape: [2, 2], y: new Int32Array(2) }),
+    ).rejects.toThrow(/has 4 elements but x has 3/);
     const dir = join(tmp, "corrupt");
     await saveDataset(dir, classification());
     const bytes = await readFile(join(dir, DATASET_FILE));
@@ -277,19 +346,29 @@ describe("mnist", () => {
     const all = [...skewed.eval, ...skewed.shards.flat()];
     expect(new Set(all).size).toBe(all.length);
     // α large ≈ IID
-    expect(maxShare(planMnistSplits(digits.labels, { shards: 5, trainPerShard: 1000, seed: 1, nonIid: 1000 }))).toBeLessThan(0.16);
+    expect(
+      maxShare(planMnistSplits(digits.labels, { shards: 5, trainPerShard: 1000, seed: 1, nonIid: 1000 })),
+    ).toBeLessThan(0.16);
   });
 
   it("fills a shard exactly even when its Dirichlet draw wants more of a class than is left", () => {
     // 8 shards × 1000 at α = 0.05: the dominant classes run out, the shortfall comes from the others
-    const plan = planMnistSplits(digits.labels, { shards: 8, evalSize: 2000, trainPerShard: 1000, seed: 3, nonIid: 0.05 });
+    const plan = planMnistSplits(digits.labels, {
+      shards: 8,
+      evalSize: 2000,
+      trainPerShard: 1000,
+      seed: 3,
+      nonIid: 0.05,
+    });
     expect(plan.shards.every((s) => s.length === 1000)).toBe(true);
     const all = [...plan.eval, ...plan.shards.flat()];
     expect(new Set(all).size).toBe(10_000);
   });
 
   it("rejects sizes that do not fit and bad options", () => {
-    expect(() => planMnistSplits(digits.labels, { shards: 5, evalSize: 2000, trainPerShard: 1700, seed: 1 })).toThrow(/exceeds the 10000 digits/);
+    expect(() => planMnistSplits(digits.labels, { shards: 5, evalSize: 2000, trainPerShard: 1700, seed: 1 })).toThrow(
+      /exceeds the 10000 digits/,
+    );
     expect(() => planMnistSplits(digits.labels, { shards: 0, seed: 1 })).toThrow(RangeError);
     expect(() => planMnistSplits(digits.labels, { shards: 2, seed: 1, nonIid: 0 })).toThrow(/must be > 0/);
     expect(() => planMnistSplits(digits.labels, { shards: 2, seed: 1.5 })).toThrow(/seed/);
@@ -306,7 +385,10 @@ describe("mnist", () => {
     expect(a.shards.map((s) => s.n)).toEqual([3000, 3000, 3000]);
     expect(a.unused).toBe(0);
     expect(a.eval.classHistogram.reduce((x, y) => x + y, 0)).toBe(1000);
-    const sha = async (dir: string) => createHash("sha256").update(await readFile(join(dir, DATASET_FILE))).digest("hex");
+    const sha = async (dir: string) =>
+      createHash("sha256")
+        .update(await readFile(join(dir, DATASET_FILE)))
+        .digest("hex");
     for (const [sa, sb] of [[a.eval, b.eval], ...a.shards.map((s, i) => [s, b.shards[i]])]) {
       expect(await sha(sa.path)).toBe(await sha(sb.path));
     }
@@ -323,7 +405,11 @@ describe("mnist", () => {
     expect(manifest.shards[1].path).toBe("train-1");
 
     // no digit of the eval split appears in a shard (by content: pixels + label)
-    const key = (ds: Dataset, i: number) => createHash("sha1").update(new Uint8Array(ds.x.buffer, i * 784 * 4, 784 * 4)).update(String(ds.y[i])).digest("hex");
+    const key = (ds: Dataset, i: number) =>
+      createHash("sha1")
+        .update(new Uint8Array(ds.x.buffer, i * 784 * 4, 784 * 4))
+        .update(String(ds.y[i]))
+        .digest("hex");
     // (the package's 10,000 images are pairwise distinct, so equal content means the same digit)
     const evalKeys = new Set(Array.from({ length: evalDs.y.length }, (_, i) => key(evalDs, i)));
     expect(evalKeys.size).toBe(1000);

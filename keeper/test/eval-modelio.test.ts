@@ -1,6 +1,14 @@
 import * as tf from "@tensorflow/tfjs";
 import { beforeAll, describe, expect, it } from "vitest";
-import { checkModelFiles, estimateParams, initBackend, isSafeRelativePath, loadModelFromFiles, ModelRejected, saveModelToFiles } from "../src/eval/index.js";
+import {
+  checkModelFiles,
+  estimateParams,
+  initBackend,
+  isSafeRelativePath,
+  loadModelFromFiles,
+  ModelRejected,
+  saveModelToFiles,
+} from "../src/eval/index.js";
 import { buildDense, buildSmallCnn } from "../src/train/index.js";
 import type { FileMap } from "../src/types.js";
 import { mnistSpec } from "./fixtures/mnist.js";
@@ -9,7 +17,9 @@ beforeAll(async () => {
   await initBackend("wasm");
 }, 20_000);
 
-async function roundTrip(model: tf.LayersModel): Promise<{ files: FileMap; before: Float32Array; after: Float32Array }> {
+async function roundTrip(
+  model: tf.LayersModel,
+): Promise<{ files: FileMap; before: Float32Array; after: Float32Array }> {
   const x = tf.randomUniform([4, 28, 28, 1], 0, 1, "float32", 5);
   const before = (await (model.predict(x) as tf.Tensor).data()) as Float32Array;
   const files = await saveModelToFiles(model);
@@ -89,8 +99,22 @@ describe("checkModelFiles", () => {
   });
 
   it("accepts only plain relative paths", () => {
-    for (const ok of ["weights.bin", "group1-shard1of2.bin", "sub/dir/w.bin"]) expect(isSafeRelativePath(ok), ok).toBe(true);
-    for (const bad of ["", "/etc/passwd", "../x", "a/../../x", "./x", "a//b", "C:\\x", "http://x/y", "file:///x", "a\\b", 3, null]) {
+    for (const ok of ["weights.bin", "group1-shard1of2.bin", "sub/dir/w.bin"])
+      expect(isSafeRelativePath(ok), ok).toBe(true);
+    for (const bad of [
+      "",
+      "/etc/passwd",
+      "../x",
+      "a/../../x",
+      "./x",
+      "a//b",
+      "C:\\x",
+      "http://x/y",
+      "file:///x",
+      "a\\b",
+      3,
+      null,
+    ]) {
       expect(isSafeRelativePath(bad), String(bad)).toBe(false);
     }
   });

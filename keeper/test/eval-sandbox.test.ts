@@ -11,7 +11,13 @@ let garbage: FileMap;
 let cnn: FileMap;
 
 beforeAll(async () => {
-  ({ files: trained } = await trainModel({ dataset: mnistDataset(60, 0), spec, arch: "mlp-small", epochs: 2, seed: 1 }));
+  ({ files: trained } = await trainModel({
+    dataset: mnistDataset(60, 0),
+    spec,
+    arch: "mlp-small",
+    epochs: 2,
+    seed: 1,
+  }));
   garbage = await garbageModel(spec);
   cnn = await smallCnnModel(spec);
 }, 30_000);

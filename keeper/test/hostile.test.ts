@@ -2,7 +2,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { EvalPool } from "../src/eval/index.js";
 import { trainModel } from "../src/train/index.js";
 import type { FileMap } from "../src/types.js";
-import { hostileCorpus, type HostileCase } from "./fixtures/hostile.js";
+import { type HostileCase, hostileCorpus } from "./fixtures/hostile.js";
 import { mnistDataset, mnistSpec } from "./fixtures/mnist.js";
 
 const spec = mnistSpec;
@@ -27,7 +27,13 @@ describe("hostile models", () => {
   it("scores every hostile model 0 with its specific reason, then still scores a good model", async () => {
     const listenersBefore = process.listeners("uncaughtException").length;
     const results = await pool.evaluateAll(
-      corpus.map((c) => ({ files: c.files, dataset: evalSet, spec, timeoutMs: c.timeoutMs ?? 20_000, batchSize: c.batchSize })),
+      corpus.map((c) => ({
+        files: c.files,
+        dataset: evalSet,
+        spec,
+        timeoutMs: c.timeoutMs ?? 20_000,
+        batchSize: c.batchSize,
+      })),
     );
     const report = corpus.map((c, i) => ({ kind: c.kind, score: results[i].score, reason: results[i].reason }));
     for (const [i, c] of corpus.entries()) {
@@ -36,7 +42,10 @@ describe("hostile models", () => {
       expect(results[i].reason ?? "", `${c.kind}: ${JSON.stringify(report[i])}`).toMatch(c.expect);
     }
     // the timeout and the OOM each cost a worker, which the pool replaced
-    const after = await pool.evaluateAll([{ files: good, dataset: evalSet, spec }, { files: good, dataset: evalSet, spec }]);
+    const after = await pool.evaluateAll([
+      { files: good, dataset: evalSet, spec },
+      { files: good, dataset: evalSet, spec },
+    ]);
     for (const r of after) {
       expect(r.reason).toBeNull();
       expect(r.score).toBeGreaterThan(5000);

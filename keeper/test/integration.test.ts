@@ -8,10 +8,11 @@
 import { mkdtempSync, readFileSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { parseEventLogs, type Address } from "viem";
+import { type Address, parseEventLogs } from "viem";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { buildMnistDatasets } from "../src/data/mnist.js";
 import { loadDataset } from "../src/data/dataset.js";
+import { buildMnistDatasets } from "../src/data/mnist.js";
+import type { ActorName } from "../src/devnet/actors.js";
 import { warpTo } from "../src/devnet/anvil.js";
 import { REPO_ROOT } from "../src/devnet/deploy.js";
 import { EvalPool } from "../src/eval/index.js";
@@ -24,14 +25,17 @@ import { commitModel, revealModel } from "../src/roles/trainer.js";
 import { ValidatorBot } from "../src/roles/validator.js";
 import { parseSpec } from "../src/spec.js";
 import { EmbeddedStore } from "../src/storage/embedded.js";
-import { trainModel, type Arch } from "../src/train/index.js";
-import type { ActorName } from "../src/devnet/actors.js";
-import { actorNode, FLOCK, fund, stakeAll, startDevChain, type DevChain } from "./helpers/devchain.js";
+import { type Arch, trainModel } from "../src/train/index.js";
+import { actorNode, type DevChain, FLOCK, fund, stakeAll, startDevChain } from "./helpers/devchain.js";
 
 const WINDOW = 3600;
 const TRAINERS = ["trainer-strong", "trainer-weak"] as const;
 const VALIDATORS = ["validator-1", "validator-2", "validator-3"] as const;
-const VALIDATOR_STAKE: Record<(typeof VALIDATORS)[number], bigint> = { "validator-1": FLOCK(5000), "validator-2": FLOCK(4000), "validator-3": FLOCK(3000) };
+const VALIDATOR_STAKE: Record<(typeof VALIDATORS)[number], bigint> = {
+  "validator-1": FLOCK(5000),
+  "validator-2": FLOCK(4000),
+  "validator-3": FLOCK(3000),
+};
 
 let dir: string;
 let chain: DevChain;
@@ -71,10 +75,19 @@ describe("an AI Arena task, end to end on anvil + embedded IPFS", () => {
       ...TRAINERS.map((t) => [t, FLOCK(2000)] as [ActorName, bigint]),
       ...VALIDATORS.map((v) => [v, FLOCK(6000)] as [ActorName, bigint]),
     ]);
-    await stakeAll([...TRAINERS.map((t) => [node(t), "trainer", FLOCK(1500)] as const), ...VALIDATORS.map((v) => [node(v), "validator", VALIDATOR_STAKE[v]] as const)]);
+    await stakeAll([
+      ...TRAINERS.map((t) => [node(t), "trainer", FLOCK(1500)] as const),
+      ...VALIDATORS.map((v) => [node(v), "validator", VALIDATOR_STAKE[v]] as const),
+    ]);
 
     // ── data and the task ──
-    const built = await buildMnistDatasets({ outDir: join(dir, "data"), shards: 2, evalSize: 300, trainPerShard: 500, seed: 3 });
+    const built = await buildMnistDatasets({
+      outDir: join(dir, "data"),
+      shards: 2,
+      evalSize: 300,
+      trainPerShard: 500,
+      seed: 3,
+    });
     const spec = parseSpec(JSON.parse(readFileSync(join(REPO_ROOT, "examples", "mnist", "spec.json"), "utf8")));
     const reward = FLOCK(500);
     const created = await createTask(node("creator"), {
@@ -96,7 +109,12 @@ describe("an AI Arena task, end to end on anvil + embedded IPFS", () => {
     for (const [[name, arch, epochs, samples], shard] of plan.map((p, i) => [p, built.shards[i]] as const)) {
       const ds = await loadDataset(shard.path);
       const per = ds.x.length / ds.y.length;
-      const head = { ...ds, x: ds.x.slice(0, samples * per), xShape: [samples, ...ds.xShape.slice(1)], y: ds.y.slice(0, samples) as typeof ds.y };
+      const head = {
+        ...ds,
+        x: ds.x.slice(0, samples * per),
+        xShape: [samples, ...ds.xShape.slice(1)],
+        y: ds.y.slice(0, samples) as typeof ds.y,
+      };
       const { files } = await trainModel({ dataset: head, spec: taskSpec, arch, epochs, seed: 7 });
       await commitModel(node(name), taskId, files);
     }
@@ -128,8 +146,14 @@ describe("an AI Arena task, end to end on anvil + embedded IPFS", () => {
     expect(task.phase).toBe(Phase.Settled);
 
     // consensus = the (stake-weighted) median of the revealed scores; here every honest validator agrees
-    const scores = await Promise.all(VALIDATORS.map((v) => read().readContract({ ...arena(), functionName: "scoresOf", args: [taskId, cast[v].address] })));
-    const subs = await Promise.all([0n, 1n].map((i) => read().readContract({ ...arena(), functionName: "submissionAt", args: [taskId, i] })));
+    const scores = await Promise.all(
+      VALIDATORS.map((v) =>
+        read().readContract({ ...arena(), functionName: "scoresOf", args: [taskId, cast[v].address] }),
+      ),
+    );
+    const subs = await Promise.all(
+      [0n, 1n].map((i) => read().readContract({ ...arena(), functionName: "submissionAt", args: [taskId, i] })),
+    );
     for (const [i, s] of subs.entries()) {
       const col = scores.map((sc) => sc[i]).sort((a, b) => a - b);
       expect(s.consensus).toBe(col[1]);
@@ -142,7 +166,8 @@ describe("an AI Arena task, end to end on anvil + embedded IPFS", () => {
 
     // ── everyone claims; rewards go into the operators' pools ──
     const operators = [...TRAINERS, ...VALIDATORS];
-    const assets = (a: Address) => read().readContract({ ...node("deployer").protocol.vault, functionName: "assetsOf", args: [a, a] });
+    const assets = (a: Address) =>
+      read().readContract({ ...node("deployer").protocol.vault, functionName: "assetsOf", args: [a, a] });
     const before = await Promise.all(operators.map((o) => assets(cast[o].address)));
     const claims: bigint[] = [];
     for (const o of operators) claims.push((await claimTask(node(o), taskId)).amount);
@@ -151,7 +176,11 @@ describe("an AI Arena task, end to end on anvil + embedded IPFS", () => {
       // the pool's assets are shares × price, rounded down: at most one wei below the claim
       expect(claims[i] - (after[i] - before[i]), `${o}'s pool grew by its claim`).toBeGreaterThanOrEqual(0n);
       expect(claims[i] - (after[i] - before[i]), `${o}'s pool grew by its claim`).toBeLessThanOrEqual(1n);
-      const lock = await read().readContract({ ...node("deployer").protocol.vault, functionName: "lockOf", args: [arena().address, taskId, cast[o].address] });
+      const lock = await read().readContract({
+        ...node("deployer").protocol.vault,
+        functionName: "lockOf",
+        args: [arena().address, taskId, cast[o].address],
+      });
       expect(lock, `${o}'s lock released`).toBe(0n);
     }
     expect(claims[0]).toBeGreaterThan(0n); // the strong model is paid
@@ -161,10 +190,14 @@ describe("an AI Arena task, end to end on anvil + embedded IPFS", () => {
     const settlement = await read().readContract({ ...arena(), functionName: "settlementOf", args: [taskId] });
     const logs = await read().getLogs({ address: arena().address, fromBlock: 0n, toBlock: "latest" });
     const ranked = parseEventLogs({ abi: arena().abi, logs, eventName: "SubmissionRanked" });
-    const judged = parseEventLogs({ abi: arena().abi, logs, eventName: "ValidatorJudged" }).filter((e) => e.args.reward! > 0n);
+    const judged = parseEventLogs({ abi: arena().abi, logs, eventName: "ValidatorJudged" }).filter(
+      (e) => e.args.reward! > 0n,
+    );
     const trainerRewards = ranked.reduce((s, e) => s + e.args.reward!, 0n);
     const validatorRewards = judged.reduce((s, e) => s + e.args.reward!, 0n);
-    expect(reward + settlement.slashed).toBe(trainerRewards + validatorRewards + settlement.protocolFee + settlement.keeperBounty);
+    expect(reward + settlement.slashed).toBe(
+      trainerRewards + validatorRewards + settlement.protocolFee + settlement.keeperBounty,
+    );
     expect(claims.reduce((s, c) => s + c, 0n)).toBe(trainerRewards + validatorRewards);
     expect(keeper.bountyEarned).toBe(settlement.keeperBounty);
     expect(settlement.keeperBounty).toBeGreaterThan(0n);

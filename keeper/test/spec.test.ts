@@ -2,7 +2,10 @@ import { readFileSync } from "node:fs";
 import { describe, expect, it } from "vitest";
 import { InvalidSpecError, outputUnits, parseSpec } from "../src/spec.js";
 
-const example = JSON.parse(readFileSync(new URL("../../examples/mnist/spec.json", import.meta.url), "utf8")) as Record<string, unknown>;
+const example = JSON.parse(readFileSync(new URL("../../examples/mnist/spec.json", import.meta.url), "utf8")) as Record<
+  string,
+  unknown
+>;
 
 function issuesOf(json: unknown): string[] {
   try {
@@ -23,7 +26,9 @@ describe("parseSpec", () => {
   });
 
   it("accepts a JSON string and a regression spec with an optional data CID", () => {
-    const spec = parseSpec(JSON.stringify({ ...example, output: { type: "regression" }, metric: "mse", trainingDataCid: "bafy123" }));
+    const spec = parseSpec(
+      JSON.stringify({ ...example, output: { type: "regression" }, metric: "mse", trainingDataCid: "bafy123" }),
+    );
     expect(outputUnits(spec)).toBe(1);
     expect(spec.trainingDataCid).toBe("bafy123");
   });
@@ -50,7 +55,10 @@ describe("parseSpec", () => {
   for (const [field, patch, expected] of bad) {
     it(`rejects a bad ${field}`, () => {
       const issues = issuesOf({ ...example, ...patch });
-      expect(issues.some((i) => expected.test(i)), issues.join("; ")).toBe(true);
+      expect(
+        issues.some((i) => expected.test(i)),
+        issues.join("; "),
+      ).toBe(true);
     });
   }
 

@@ -1,31 +1,31 @@
-import { createServer } from "node:http";
 import { mkdtemp, readdir, rm, stat, writeFile } from "node:fs/promises";
+import { createServer } from "node:http";
 import type { AddressInfo } from "node:net";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import * as dagPb from "@ipld/dag-pb";
 import { UnixFS } from "ipfs-unixfs";
+import { importer } from "ipfs-unixfs-importer";
 import { CID } from "multiformats/cid";
 import * as raw from "multiformats/codecs/raw";
 import { sha256 } from "multiformats/hashes/sha2";
 import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
+import { kuboCompatibleImportOptions, MAX_BLOCK_BYTES } from "../src/storage/blocks.js";
 import {
   ContentNotFoundError,
+  type ContentStore,
   ContentTimeoutError,
   ContentTooLargeError,
   ContentVerificationError,
+  type EmbeddedStore,
   InvalidCidError,
   InvalidPathError,
   NotADirectoryError,
-  StoreUnavailableError,
-  UnsupportedContentError,
   openStore,
+  StoreUnavailableError,
   startGatewayServer,
-  type ContentStore,
-  type EmbeddedStore,
+  UnsupportedContentError,
 } from "../src/storage/index.js";
-import { MAX_BLOCK_BYTES, kuboCompatibleImportOptions } from "../src/storage/blocks.js";
-import { importer } from "ipfs-unixfs-importer";
 import type { FileMap } from "../src/types.js";
 
 // Loading helia takes a few seconds the first time.
@@ -48,7 +48,11 @@ afterAll(async () => {
 });
 
 let dirs = 0;
-async function embedded(name = `s${dirs++}`, gateways?: string[], gatewayRequestTimeoutMs?: number): Promise<EmbeddedStore> {
+async function embedded(
+  name = `s${dirs++}`,
+  gateways?: string[],
+  gatewayRequestTimeoutMs?: number,
+): Promise<EmbeddedStore> {
   const store = await openStore({ kind: "embedded", dataDir: join(tmp, name), gateways, gatewayRequestTimeoutMs });
   open.push(store);
   return store;
@@ -100,7 +104,10 @@ class FakeNode {
 
   file(children: Array<{ cid: CID; size: number }>, declaredSizes?: number[]): Promise<CID> {
     const unixfs = new UnixFS({ type: "file", blockSizes: (declaredSizes ?? children.map((c) => c.size)).map(BigInt) });
-    const node = dagPb.prepare({ Data: unixfs.marshal(), Links: children.map((c) => ({ Hash: c.cid, Tsize: c.size })) });
+    const node = dagPb.prepare({
+      Data: unixfs.marshal(),
+      Links: children.map((c) => ({ Hash: c.cid, Tsize: c.size })),
+    });
     return this.put(dagPb.encode(node), dagPb.code);
   }
 
@@ -115,7 +122,10 @@ class FakeNode {
 }
 
 /** An HTTP gateway that forwards to `upstream` and changes the answers with `tamper`. */
-async function proxyGateway(upstream: string, tamper: (body: Uint8Array, path: string) => Uint8Array | "hang"): Promise<{ url: string; requests: () => number }> {
+async function proxyGateway(
+  upstream: string,
+  tamper: (body: Uint8Array, path: string) => Uint8Array | "hang",
+): Promise<{ url: string; requests: () => number }> {
   let requests = 0;
   const server = createServer(async (req, res) => {
     requests++;
@@ -175,28 +185,39 @@ describe("embedded store (Helia light, offline)", () => {
     // and `echo hello | ipfs add --cid-version 1` is the raw leaf bafkreicysg23kiwv34eg2d7qweipxwosdo2py4ldv42nbauguluen5v6am
     const url = await store.serveGateway();
     const root = dagPb.decode(await rawBlock(url, cid));
-    expect(root.Links.find((l) => l.Name === "hello")!.Hash.toString()).toBe("bafkreicysg23kiwv34eg2d7qweipxwosdo2py4ldv42nbauguluen5v6am");
+    expect(root.Links.find((l) => l.Name === "hello")!.Hash.toString()).toBe(
+      "bafkreicysg23kiwv34eg2d7qweipxwosdo2py4ldv42nbauguluen5v6am",
+    );
   });
 
-  it("chunks files like Kubo: 256 KiB raw leaves, balanced DAG of 174 links per node", async () => {
-    const store = await embedded();
-    const chunk = 262_144;
-    const cid = await store.addDirectory(new Map([["a.bin", pattern(2 * chunk + 5)], ["b.bin", pattern(174 * chunk + 1, 2)]]));
-    const url = await store.serveGateway();
-    const root = dagPb.decode(await rawBlock(url, cid));
-    const a = dagPb.decode(await rawBlock(url, root.Links.find((l) => l.Name === "a.bin")!.Hash));
-    expect(a.Links.map((l) => [l.Hash.code, l.Tsize])).toEqual([
-      [raw.code, chunk],
-      [raw.code, chunk],
-      [raw.code, 5],
-    ]);
-    // 175 chunks do not fit in one node of 174 links: a second level appears
-    const b = dagPb.decode(await rawBlock(url, root.Links.find((l) => l.Name === "b.bin")!.Hash));
-    expect(b.Links).toHaveLength(2);
-    const left = dagPb.decode(await rawBlock(url, b.Links[0].Hash));
-    expect(left.Links).toHaveLength(174);
-    expect(left.Links.every((l) => l.Hash.code === raw.code)).toBe(true);
-  }, SLOW);
+  it(
+    "chunks files like Kubo: 256 KiB raw leaves, balanced DAG of 174 links per node",
+    async () => {
+      const store = await embedded();
+      const chunk = 262_144;
+      const cid = await store.addDirectory(
+        new Map([
+          ["a.bin", pattern(2 * chunk + 5)],
+          ["b.bin", pattern(174 * chunk + 1, 2)],
+        ]),
+      );
+      const url = await store.serveGateway();
+      const root = dagPb.decode(await rawBlock(url, cid));
+      const a = dagPb.decode(await rawBlock(url, root.Links.find((l) => l.Name === "a.bin")!.Hash));
+      expect(a.Links.map((l) => [l.Hash.code, l.Tsize])).toEqual([
+        [raw.code, chunk],
+        [raw.code, chunk],
+        [raw.code, 5],
+      ]);
+      // 175 chunks do not fit in one node of 174 links: a second level appears
+      const b = dagPb.decode(await rawBlock(url, root.Links.find((l) => l.Name === "b.bin")!.Hash));
+      expect(b.Links).toHaveLength(2);
+      const left = dagPb.decode(await rawBlock(url, b.Links[0].Hash));
+      expect(left.Links).toHaveLength(174);
+      expect(left.Links.every((l) => l.Hash.code === raw.code)).toBe(true);
+    },
+    SLOW,
+  );
 
   it("gives two stores the same CID for the same files", async () => {
     const [a, b] = [await embedded(), await embedded()];
@@ -220,8 +241,17 @@ describe("embedded store (Helia light, offline)", () => {
     const cid = await a.addDirectory(new Map([["data.bin", pattern(300_000, 5)]]));
     const b = await embedded("corrupt-me", [await a.serveGateway()]);
     await b.getDirectory(cid, limits);
-    const blockFiles = (await readdir(join(tmp, "corrupt-me", "ipfs", "blocks"), { recursive: true, withFileTypes: true })).filter((d) => d.isFile());
-    const biggest = (await Promise.all(blockFiles.map(async (d) => ({ path: join(d.parentPath, d.name), size: (await stat(join(d.parentPath, d.name))).size })))).sort((x, y) => y.size - x.size)[0];
+    const blockFiles = (
+      await readdir(join(tmp, "corrupt-me", "ipfs", "blocks"), { recursive: true, withFileTypes: true })
+    ).filter((d) => d.isFile());
+    const biggest = (
+      await Promise.all(
+        blockFiles.map(async (d) => ({
+          path: join(d.parentPath, d.name),
+          size: (await stat(join(d.parentPath, d.name))).size,
+        })),
+      )
+    ).sort((x, y) => y.size - x.size)[0];
     await writeFile(biggest.path, pattern(biggest.size, 99)); // bit rot in the 256 KiB leaf
     const got = await b.getDirectory(cid, limits);
     expect(Buffer.from(got.get("data.bin")!).equals(Buffer.from(pattern(300_000, 5)))).toBe(true);
@@ -232,16 +262,36 @@ describe("embedded store (Helia light, offline)", () => {
     const unknown = CID.createV1(dagPb.code, await sha256.digest(text("nobody has this"))).toString();
     expect(await store.has(unknown)).toBe(false);
     const started = performance.now();
-    await expect(store.getDirectory(unknown, { maxBytes: 1000, timeoutMs: 30_000 })).rejects.toBeInstanceOf(ContentNotFoundError);
+    await expect(store.getDirectory(unknown, { maxBytes: 1000, timeoutMs: 30_000 })).rejects.toBeInstanceOf(
+      ContentNotFoundError,
+    );
     expect(performance.now() - started).toBeLessThan(500);
   });
 
   it("rejects unsafe paths on add", async () => {
     const store = await embedded();
-    for (const bad of ["../escape", "/etc/passwd", "a/../b", "a//b", "", ".", "dir/", "back\\slash", "nul\0", "C:/windows"]) {
+    for (const bad of [
+      "../escape",
+      "/etc/passwd",
+      "a/../b",
+      "a//b",
+      "",
+      ".",
+      "dir/",
+      "back\\slash",
+      "nul\0",
+      "C:/windows",
+    ]) {
       await expect(store.addDirectory(new Map([[bad, text("x")]])), bad).rejects.toBeInstanceOf(InvalidPathError);
     }
-    await expect(store.addDirectory(new Map([["a", text("1")], ["a/b", text("2")]]))).rejects.toThrow(/both a file and the directory/);
+    await expect(
+      store.addDirectory(
+        new Map([
+          ["a", text("1")],
+          ["a/b", text("2")],
+        ]),
+      ),
+    ).rejects.toThrow(/both a file and the directory/);
     await expect(store.addDirectory(new Map())).rejects.toThrow(/at least one file/);
   });
 
@@ -336,16 +386,22 @@ describe("sharing between stores through the loopback gateway", () => {
     const cid = await a.addDirectory(new Map([["big.bin", pattern(5_000_000)]]));
     const counter = await proxyGateway(await a.serveGateway(), (body) => body);
     const b = await embedded(undefined, [counter.url]);
-    await expect(b.getDirectory(cid, { maxBytes: 1_000_000, timeoutMs: 5_000 })).rejects.toBeInstanceOf(ContentTooLargeError);
+    await expect(b.getDirectory(cid, { maxBytes: 1_000_000, timeoutMs: 5_000 })).rejects.toBeInstanceOf(
+      ContentTooLargeError,
+    );
     expect(counter.requests()).toBe(1); // the root's link sizes were enough to refuse
   });
 
   it("aborts on maxBytes by counting received bytes when the DAG under-declares its size", async () => {
     const node = new FakeNode();
     const leaves = await Promise.all(Array.from({ length: 20 }, (_, i) => node.rawLeaf(pattern(100_000, i + 1))));
-    const dir = await node.directory(leaves.map((cid, i) => ({ name: `part${String(i).padStart(2, "0")}`, cid, tsize: 0 })));
+    const dir = await node.directory(
+      leaves.map((cid, i) => ({ name: `part${String(i).padStart(2, "0")}`, cid, tsize: 0 })),
+    );
     const store = await embedded(undefined, [await node.serve()]);
-    await expect(store.getDirectory(dir.toString(), { maxBytes: 450_000, timeoutMs: 5_000 })).rejects.toBeInstanceOf(ContentTooLargeError);
+    await expect(store.getDirectory(dir.toString(), { maxBytes: 450_000, timeoutMs: 5_000 })).rejects.toBeInstanceOf(
+      ContentTooLargeError,
+    );
     expect(node.requests).toBeLessThan(10); // 1 directory + ~5 leaves, not all 20
   });
 
@@ -355,14 +411,21 @@ describe("sharing between stores through the loopback gateway", () => {
     const sink = { put: async (cid: CID, bytes: Uint8Array) => (node.blocks.set(cid.toString(), bytes), cid) };
     const files = Array.from({ length: 100 }, (_, i) => ({ path: `entry-${i}.txt`, content: text(`file ${i}`) }));
     let root: CID | undefined;
-    for await (const e of importer(files, sink, { ...kuboCompatibleImportOptions(), wrapWithDirectory: true, shardSplitThresholdBytes: 1000 })) root = e.cid;
+    for await (const e of importer(files, sink, {
+      ...kuboCompatibleImportOptions(),
+      wrapWithDirectory: true,
+      shardSplitThresholdBytes: 1000,
+    }))
+      root = e.cid;
     const top = UnixFS.unmarshal(dagPb.decode(node.blocks.get(root!.toString())!).Data!);
     expect(top.type).toBe("hamt-sharded-directory");
     const store = await embedded(undefined, [await node.serve()]);
     const got = await store.getDirectory(root!.toString(), limits);
     expect(got.size).toBe(100);
     expect(decodeText(got.get("entry-42.txt"))).toBe("file 42");
-    await expect(store.getDirectory(root!.toString(), { ...limits, maxFiles: 99 })).rejects.toBeInstanceOf(ContentTooLargeError);
+    await expect(store.getDirectory(root!.toString(), { ...limits, maxFiles: 99 })).rejects.toBeInstanceOf(
+      ContentTooLargeError,
+    );
   });
 
   it("rejects a file whose blocks do not add up to its declared size", async () => {
@@ -383,7 +446,10 @@ describe("sharing between stores through the loopback gateway", () => {
       const dir = await node.directory([{ name, cid: leaf }]);
       await expect(store.getDirectory(dir.toString(), limits), name).rejects.toBeInstanceOf(InvalidPathError);
     }
-    const dup = await node.directory([{ name: "same", cid: leaf }, { name: "same", cid: leaf }]);
+    const dup = await node.directory([
+      { name: "same", cid: leaf },
+      { name: "same", cid: leaf },
+    ]);
     await expect(store.getDirectory(dup.toString(), limits)).rejects.toThrow(/duplicate entry/);
   });
 
@@ -392,19 +458,25 @@ describe("sharing between stores through the loopback gateway", () => {
     const unknown = CID.createV1(dagPb.code, await sha256.digest(text("missing"))).toString();
     const empty = await embedded(undefined, [await node.serve()]);
     let started = performance.now();
-    await expect(empty.getDirectory(unknown, { maxBytes: 1000, timeoutMs: 30_000 })).rejects.toBeInstanceOf(ContentNotFoundError);
+    await expect(empty.getDirectory(unknown, { maxBytes: 1000, timeoutMs: 30_000 })).rejects.toBeInstanceOf(
+      ContentNotFoundError,
+    );
     expect(performance.now() - started).toBeLessThan(1000);
 
     // nothing listens on this port: connection refused is "not found", also fast
     const refused = await embedded(undefined, [`http://127.0.0.1:${await freePort()}`]);
-    await expect(refused.getDirectory(unknown, { maxBytes: 1000, timeoutMs: 30_000 })).rejects.toBeInstanceOf(ContentNotFoundError);
+    await expect(refused.getDirectory(unknown, { maxBytes: 1000, timeoutMs: 30_000 })).rejects.toBeInstanceOf(
+      ContentNotFoundError,
+    );
 
     const a = await embedded();
     const cid = await a.addDirectory(sampleFiles());
     const silent = await proxyGateway(await a.serveGateway(), () => "hang");
     const waiting = await embedded(undefined, [silent.url]);
     started = performance.now();
-    await expect(waiting.getDirectory(cid, { maxBytes: 1_000_000, timeoutMs: 400 })).rejects.toBeInstanceOf(ContentTimeoutError);
+    await expect(waiting.getDirectory(cid, { maxBytes: 1_000_000, timeoutMs: 400 })).rejects.toBeInstanceOf(
+      ContentTimeoutError,
+    );
     const took = performance.now() - started;
     expect(took).toBeGreaterThanOrEqual(350);
     expect(took).toBeLessThan(2000);
@@ -428,7 +500,9 @@ describe("sharing between stores through the loopback gateway", () => {
     expect(ok.headers.get("content-type")).toBe("application/vnd.ipld.raw");
     const bytes = new Uint8Array(await ok.arrayBuffer());
     expect(CID.createV1(dagPb.code, await sha256.digest(bytes)).toString()).toBe(cid);
-    expect((await fetch(`${url}/ipfs/${cid}`, { method: "HEAD", headers: { Accept: "application/vnd.ipld.raw" } })).status).toBe(200);
+    expect(
+      (await fetch(`${url}/ipfs/${cid}`, { method: "HEAD", headers: { Accept: "application/vnd.ipld.raw" } })).status,
+    ).toBe(200);
     const missing = CID.createV1(raw.code, await sha256.digest(text("?"))).toString();
     expect((await fetch(`${url}/ipfs/${missing}?format=raw`)).status).toBe(404);
     expect((await fetch(`${url}/ipfs/${cid}`)).status).toBe(406);
@@ -456,12 +530,16 @@ describe("Kubo RPC store (no daemon here)", () => {
     const gateway = await a.serveGateway();
     const kubo = await openStore({ kind: "kubo", url: await fakeKubo(gateway) });
     const got = await kubo.getDirectory(cid, limits);
-    expect(Buffer.from(got.get("group1-shard1of1.bin")!).equals(Buffer.from(files.get("group1-shard1of1.bin")!))).toBe(true);
+    expect(Buffer.from(got.get("group1-shard1of1.bin")!).equals(Buffer.from(files.get("group1-shard1of1.bin")!))).toBe(
+      true,
+    );
     expect(await kubo.has(cid)).toBe(true);
     const unknown = CID.createV1(dagPb.code, await sha256.digest(text("missing"))).toString();
     expect(await kubo.has(unknown)).toBe(false);
     await expect(kubo.getDirectory(unknown, limits)).rejects.toBeInstanceOf(ContentNotFoundError);
-    await expect(kubo.getDirectory(cid, { maxBytes: 100_000, timeoutMs: 5_000 })).rejects.toBeInstanceOf(ContentTooLargeError);
+    await expect(kubo.getDirectory(cid, { maxBytes: 100_000, timeoutMs: 5_000 })).rejects.toBeInstanceOf(
+      ContentTooLargeError,
+    );
 
     const lying = await openStore({ kind: "kubo", url: await fakeKubo(gateway, true) });
     await expect(lying.getDirectory(cid, limits)).rejects.toBeInstanceOf(ContentVerificationError);
@@ -488,7 +566,13 @@ async function fakeKubo(gateway: string, tamper = false): Promise<string> {
     const answer = await fetch(`${gateway}/ipfs/${cid}?format=raw`);
     if (req.method !== "POST" || answer.status !== 200) {
       res.writeHead(500, { "Content-Type": "application/json" });
-      res.end(JSON.stringify({ Message: `block was not found locally (offline): ipld: could not find ${cid}`, Code: 0, Type: "error" }));
+      res.end(
+        JSON.stringify({
+          Message: `block was not found locally (offline): ipld: could not find ${cid}`,
+          Code: 0,
+          Type: "error",
+        }),
+      );
       return;
     }
     const bytes = new Uint8Array(await answer.arrayBuffer());

@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { EvalPool } from "../src/eval/index.js";
-import { ARCHS, garbageModel, trainModel, type EpochLog, type TrainResult } from "../src/train/index.js";
+import { type ARCHS, type EpochLog, garbageModel, type TrainResult, trainModel } from "../src/train/index.js";
 import { mnistDataset, mnistSpec } from "./fixtures/mnist.js";
 
 const spec = mnistSpec;
@@ -13,7 +13,15 @@ describe("trainModel", () => {
   let mlp: TrainResult;
   const epochs: EpochLog[] = [];
   beforeAll(async () => {
-    mlp = await trainModel({ dataset: train, spec, arch: "mlp", epochs: 2, batchSize: 32, seed: 1, onEpoch: (l) => epochs.push(l) });
+    mlp = await trainModel({
+      dataset: train,
+      spec,
+      arch: "mlp",
+      epochs: 2,
+      batchSize: 32,
+      seed: 1,
+      onEpoch: (l) => epochs.push(l),
+    });
   }, 30_000);
 
   it("an MLP trained 2 epochs on 2,000 MNIST digits beats 80% accuracy", async () => {
@@ -29,8 +37,17 @@ describe("trainModel", () => {
   }, 30_000);
 
   it("different archs / budgets give clearly different accuracies; garbage is below spamScore", async () => {
-    const weak = await trainModel({ dataset: mnistDataset(5, 0), spec, arch: "linear", epochs: 1, batchSize: 16, seed: 2 });
-    const [w, s, g] = await pool.evaluateAll([weak.files, mlp.files, await garbageModel(spec)].map((files) => ({ files, dataset: evalSet, spec })));
+    const weak = await trainModel({
+      dataset: mnistDataset(5, 0),
+      spec,
+      arch: "linear",
+      epochs: 1,
+      batchSize: 16,
+      seed: 2,
+    });
+    const [w, s, g] = await pool.evaluateAll(
+      [weak.files, mlp.files, await garbageModel(spec)].map((files) => ({ files, dataset: evalSet, spec })),
+    );
     expect(s.score - w.score).toBeGreaterThan(2000);
     expect(s.score).toBeGreaterThan(spec.minScore);
     expect(g.reason).toBeNull();
@@ -40,7 +57,13 @@ describe("trainModel", () => {
   it("trains and scores a regression task (mse → R²)", async () => {
     const regSpec = { ...spec, output: { type: "regression" as const }, metric: "mse" as const };
     const asTargets = (d: typeof train) => ({ ...d, y: Float32Array.from(d.y) }); // predict the digit's value
-    const { files } = await trainModel({ dataset: asTargets(mnistDataset(50, 0)), spec: regSpec, arch: "mlp-small", epochs: 3, seed: 4 });
+    const { files } = await trainModel({
+      dataset: asTargets(mnistDataset(50, 0)),
+      spec: regSpec,
+      arch: "mlp-small",
+      epochs: 3,
+      seed: 4,
+    });
     const r = await pool.evaluate({ files, dataset: asTargets(evalSet), spec: regSpec });
     expect(r.reason).toBeNull();
     expect(r.metric).toBe("mse");
@@ -55,7 +78,11 @@ describe("trainModel", () => {
   }, 20_000);
 
   it("rejects an unknown arch and a dataset of the wrong shape", async () => {
-    await expect(trainModel({ dataset: train, spec, arch: "resnet" as (typeof ARCHS)[number], epochs: 1 })).rejects.toThrow(/unknown arch/);
-    await expect(trainModel({ dataset: { ...train, xShape: [2000, 784] }, spec, arch: "mlp", epochs: 1 })).rejects.toThrow(/differs/);
+    await expect(
+      trainModel({ dataset: train, spec, arch: "resnet" as (typeof ARCHS)[number], epochs: 1 }),
+    ).rejects.toThrow(/unknown arch/);
+    await expect(
+      trainModel({ dataset: { ...train, xShape: [2000, 784] }, spec, arch: "mlp", epochs: 1 }),
+    ).rejects.toThrow(/differs/);
   });
 });

@@ -1,11 +1,11 @@
 /** The bot loop: a pid lock per bot and account, no overlapping ticks, errors survived, a clean stop. */
-import { spawn, type ChildProcess } from "node:child_process";
+import { type ChildProcess, spawn } from "node:child_process";
 import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join, resolve } from "node:path";
 import { pino } from "pino";
 import { afterAll, describe, expect, it } from "vitest";
-import { acquirePidLock, AlreadyRunningError, Bot } from "../src/roles/bot.js";
+import { AlreadyRunningError, acquirePidLock, Bot } from "../src/roles/bot.js";
 
 const dir = mkdtempSync(join(tmpdir(), "flock-bot-"));
 const children: ChildProcess[] = [];
@@ -19,7 +19,9 @@ const BOT_MODULE = resolve(import.meta.dirname, "../src/roles/bot.ts");
 /** Another process that takes the lock and holds it until killed; resolves once it holds it. */
 function holder(dataDir: string, name: string): Promise<ChildProcess> {
   const code = `const { acquirePidLock } = await import(${JSON.stringify(BOT_MODULE)}); acquirePidLock(${JSON.stringify(dataDir)}, ${JSON.stringify(name)}); console.log("locked"); setInterval(() => {}, 1000);`;
-  const child = spawn(process.execPath, ["--import", "tsx", "--input-type=module", "-e", code], { stdio: ["ignore", "pipe", "inherit"] });
+  const child = spawn(process.execPath, ["--import", "tsx", "--input-type=module", "-e", code], {
+    stdio: ["ignore", "pipe", "inherit"],
+  });
   children.push(child);
   return new Promise((res, rej) => {
     child.stdout!.on("data", (d: Buffer) => d.toString().includes("locked") && res(child));

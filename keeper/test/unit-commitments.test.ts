@@ -3,11 +3,11 @@
 import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { createPublicClient, http, type Address } from "viem";
+import { type Address, createPublicClient, http } from "viem";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { arenaTasksAbi } from "../../generated/abis.js";
 import { evalCommitment, newSalt, scoresCommitment, submissionCommitment } from "../src/logic/commitments.js";
-import { startDevChain, type DevChain } from "./helpers/devchain.js";
+import { type DevChain, startDevChain } from "./helpers/devchain.js";
 
 const ARENA = "0xCf7Ed3AccA5a467e9e704C703E8D87F634fB0Fc9" as Address;
 const ME = "0x70997970C51812dc3A010C7d01b50e0d17dc79C8" as Address;
@@ -28,7 +28,9 @@ describe("commitments (pure)", () => {
       submissionCommitment(31337, ARENA, 1n, ME, CID, newSalt()),
     ];
     expect(new Set([base, ...variants]).size).toBe(7);
-    expect(scoresCommitment(31337, ARENA, 1n, ME, [1, 2], salt)).not.toBe(scoresCommitment(31337, ARENA, 1n, ME, [2, 1], salt));
+    expect(scoresCommitment(31337, ARENA, 1n, ME, [1, 2], salt)).not.toBe(
+      scoresCommitment(31337, ARENA, 1n, ME, [2, 1], salt),
+    );
   });
 
   it("refuses scores outside [0, 10000] or not integers", () => {

@@ -26,7 +26,11 @@ describe("readConfig", () => {
   });
 
   it("takes flags over environment over defaults; empty env values count as unset", () => {
-    const c = readConfig({ pollMs: "300" }, { FLOCK_POLL_MS: "700", FLOCK_RPC_URL: "", FLOCK_IPFS_GATEWAYS: "http://a:1, http://b:2" }, "/w");
+    const c = readConfig(
+      { pollMs: "300" },
+      { FLOCK_POLL_MS: "700", FLOCK_RPC_URL: "", FLOCK_IPFS_GATEWAYS: "http://a:1, http://b:2" },
+      "/w",
+    );
     expect(c.pollMs).toBe(300);
     expect(c.rpcUrl).toBe("http://127.0.0.1:8545");
     expect(c.ipfsGateways).toEqual(["http://a:1", "http://b:2"]);
@@ -92,7 +96,11 @@ describe("readConfig", () => {
   });
 
   it("accepts a good key, an https Kubo URL and gateways", () => {
-    const c = readConfig({ privateKey: KEY, ipfs: "https://kubo.example:5001", ipfsGateways: "http://127.0.0.1:8080" }, {}, "/");
+    const c = readConfig(
+      { privateKey: KEY, ipfs: "https://kubo.example:5001", ipfsGateways: "http://127.0.0.1:8080" },
+      {},
+      "/",
+    );
     expect(c.privateKey).toBe(KEY);
     expect(c.ipfs).toBe("https://kubo.example:5001");
     expect(c.ipfsGateways).toEqual(["http://127.0.0.1:8080"]);

@@ -11,7 +11,12 @@ afterAll(() => rmSync(dir, { recursive: true, force: true }));
 const ARENA = "0xCf7Ed3AccA5a467e9e704C703E8D87F634fB0Fc9";
 const ME = "0x70997970C51812dc3A010C7d01b50e0d17dc79C8";
 const key: Key = { kind: "scores", chainId: 31337, contract: ARENA, taskId: 7n, account: ME };
-const row = (salt: string, payload: string) => ({ ...key, salt: salt as `0x${string}`, commitment: `0x${"cc".repeat(32)}` as `0x${string}`, payload });
+const row = (salt: string, payload: string) => ({
+  ...key,
+  salt: salt as `0x${string}`,
+  commitment: `0x${"cc".repeat(32)}` as `0x${string}`,
+  payload,
+});
 
 describe("Journal", () => {
   it("keeps a prepared row across close and reopen (what a crash leaves behind)", () => {
@@ -33,7 +38,9 @@ describe("Journal", () => {
   it("keys addresses case-insensitively", () => {
     const j = new Journal(join(dir, "b.sqlite"));
     j.prepare(row("0x01", "x"));
-    expect(j.get({ ...key, account: ME.toLowerCase(), contract: ARENA.toUpperCase().replace("0X", "0x") })?.salt).toBe("0x01");
+    expect(j.get({ ...key, account: ME.toLowerCase(), contract: ARENA.toUpperCase().replace("0X", "0x") })?.salt).toBe(
+      "0x01",
+    );
     j.close();
   });
 
@@ -69,7 +76,13 @@ describe("Journal", () => {
     j.prepare(row("0x99", "[9]"));
     j.close();
     const k = new Journal(path);
-    expect(k.get(key)).toMatchObject({ state: "revealed", salt: "0x01", payload: "[1]", commitTx: "0xc1", revealTx: "0xr1" });
+    expect(k.get(key)).toMatchObject({
+      state: "revealed",
+      salt: "0x01",
+      payload: "[1]",
+      commitTx: "0xc1",
+      revealTx: "0xr1",
+    });
     k.close();
   });
 

@@ -17,16 +17,28 @@ function keystore(pk: `0x${string}`, password: string, kdf: "scrypt" | "pbkdf2")
   const salt = randomBytes(32);
   const iv = randomBytes(16);
   const dk =
-    kdf === "scrypt" ? scryptSync(password, salt, 32, { N: 1024, r: 8, p: 1 }) : pbkdf2Sync(password, salt, 1000, 32, "sha256");
+    kdf === "scrypt"
+      ? scryptSync(password, salt, 32, { N: 1024, r: 8, p: 1 })
+      : pbkdf2Sync(password, salt, 1000, 32, "sha256");
   const cipher = createCipheriv("aes-128-ctr", dk.subarray(0, 16), iv);
   const ciphertext = Buffer.concat([cipher.update(Buffer.from(pk.slice(2), "hex")), cipher.final()]);
   const mac = keccak256(concatBytes([new Uint8Array(dk.subarray(16, 32)), new Uint8Array(ciphertext)])).slice(2);
-  const kdfparams = kdf === "scrypt" ? { dklen: 32, n: 1024, r: 8, p: 1, salt: salt.toString("hex") } : { dklen: 32, c: 1000, prf: "hmac-sha256", salt: salt.toString("hex") };
+  const kdfparams =
+    kdf === "scrypt"
+      ? { dklen: 32, n: 1024, r: 8, p: 1, salt: salt.toString("hex") }
+      : { dklen: 32, c: 1000, prf: "hmac-sha256", salt: salt.toString("hex") };
   return {
     version: 3,
     id: "3198bc9c-6672-5ab3-d995-4942343ae5b6",
     address: privateKeyToAccount(pk).address.slice(2).toLowerCase(),
-    crypto: { cipher: "aes-128-ctr", ciphertext: ciphertext.toString("hex"), cipherparams: { iv: iv.toString("hex") }, kdf, kdfparams, mac },
+    crypto: {
+      cipher: "aes-128-ctr",
+      ciphertext: ciphertext.toString("hex"),
+      cipherparams: { iv: iv.toString("hex") },
+      kdf,
+      kdfparams,
+      mac,
+    },
   };
 }
 
@@ -50,7 +62,9 @@ describe("keystore", () => {
     expect(() => decryptKeystore({ version: 1 }, "x")).toThrow(KeystoreError);
     expect(() => decryptKeystore(null, "x")).toThrow(KeystoreError);
     const ks = keystore(PK, "p", "pbkdf2");
-    expect(() => decryptKeystore({ ...ks, crypto: { ...ks.crypto, cipher: "aes-256-cbc" } }, "p")).toThrow(/unsupported cipher/);
+    expect(() => decryptKeystore({ ...ks, crypto: { ...ks.crypto, cipher: "aes-256-cbc" } }, "p")).toThrow(
+      /unsupported cipher/,
+    );
   });
 
   it("loads an account from a file; an unreadable file is a KeystoreError", async () => {

@@ -1,6 +1,15 @@
 /** Phase arithmetic and the bots' pure decisions: every window boundary, end − 1 vs end. */
 import { describe, expect, it } from "vitest";
-import { creatorShouldReveal, Phase, phaseAt, secondsLeft, trainerAction, validatorAction, type PhaseId, type Windows } from "../src/logic/phase.js";
+import {
+  creatorShouldReveal,
+  Phase,
+  type PhaseId,
+  phaseAt,
+  secondsLeft,
+  trainerAction,
+  validatorAction,
+  type Windows,
+} from "../src/logic/phase.js";
 
 const w: Windows = { submissionStart: 1000, submissionEnd: 2000, publishEnd: 2500, commitEnd: 3000, revealEnd: 3500 };
 
@@ -33,7 +42,8 @@ describe("phaseAt", () => {
 });
 
 describe("validatorAction", () => {
-  const at = (now: number, s: { committed: boolean; revealed: boolean; viable: boolean }) => validatorAction(phaseAt(w, now), s);
+  const at = (now: number, s: { committed: boolean; revealed: boolean; viable: boolean }) =>
+    validatorAction(phaseAt(w, now), s);
   const fresh = { committed: false, revealed: false, viable: true };
   const committed = { committed: true, revealed: false, viable: true };
 

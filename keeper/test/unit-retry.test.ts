@@ -65,14 +65,24 @@ describe("withRetry", () => {
 
 describe("isTransient", () => {
   it("retries network failures", () => {
-    for (const m of ["fetch failed", "connect ECONNREFUSED 127.0.0.1:8545", "socket hang up", "The request timed out.", "other side closed"]) {
+    for (const m of [
+      "fetch failed",
+      "connect ECONNREFUSED 127.0.0.1:8545",
+      "socket hang up",
+      "The request timed out.",
+      "other side closed",
+    ]) {
       expect(isTransient(new Error(m)), m).toBe(true);
     }
     expect(isTransient(new HttpRequestError({ url: "http://127.0.0.1:1", details: "fetch failed" }))).toBe(true);
   });
 
   it("never retries a revert", () => {
-    const revert = new ContractFunctionRevertedError({ abi: [], functionName: "f", message: "timed out (in the revert text)" });
+    const revert = new ContractFunctionRevertedError({
+      abi: [],
+      functionName: "f",
+      message: "timed out (in the revert text)",
+    });
     expect(isTransient(revert)).toBe(false);
     expect(isTransient(new BaseError("wrapped", { cause: revert }))).toBe(false);
     expect(isTransient(new Error("execution reverted: AlreadyRevealed"))).toBe(false);

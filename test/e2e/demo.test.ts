@@ -7,11 +7,11 @@
 import { mkdtempSync, readFileSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { createPublicClient, http, parseEventLogs, type Address } from "viem";
+import { type Address, createPublicClient, http, parseEventLogs } from "viem";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { arenaTasksAbi, flockTokenAbi, stakingVaultAbi } from "../../generated/abis.js";
-import { startDevnet, type Devnet } from "../../keeper/src/devnet/index.js";
 import { graphql } from "../../keeper/src/devnet/graphql.js";
+import { type Devnet, startDevnet } from "../../keeper/src/devnet/index.js";
 
 const ValidatorOutcome = { Rewarded: 1, Neutral: 2, SlashedDeviation: 3, SlashedNonReveal: 4 } as const;
 
@@ -33,7 +33,10 @@ function chain() {
 }
 
 function contracts() {
-  const d = JSON.parse(readFileSync(devnet!.deploymentsPath, "utf8")) as { contracts: Record<string, Address>; treasury: Address };
+  const d = JSON.parse(readFileSync(devnet!.deploymentsPath, "utf8")) as {
+    contracts: Record<string, Address>;
+    treasury: Address;
+  };
   return d;
 }
 
@@ -56,7 +59,12 @@ describe("the demo's AI Arena task", () => {
       ["validator-random", ValidatorOutcome.SlashedDeviation, "Deviation"],
       ["validator-lazy", ValidatorOutcome.SlashedNonReveal, "NonReveal"],
     ] as const) {
-      const rec = await chain().readContract({ address: c.ArenaTasks, abi: arenaTasksAbi, functionName: "validatorRecord", args: [BigInt(s.taskId), byName(name)] });
+      const rec = await chain().readContract({
+        address: c.ArenaTasks,
+        abi: arenaTasksAbi,
+        functionName: "validatorRecord",
+        args: [BigInt(s.taskId), byName(name)],
+      });
       expect(rec.outcome, name).toBe(outcome);
       const slash = s.report.slashes.find((x) => x.operator.toLowerCase() === byName(name).toLowerCase());
       expect(slash?.reason, name).toBe(reason);
@@ -65,7 +73,12 @@ describe("the demo's AI Arena task", () => {
       expect(BigInt(v.reward ?? "0")).toBe(0n);
     }
     for (const name of ["validator-1", "validator-2", "validator-3", "validator-4"]) {
-      const rec = await chain().readContract({ address: c.ArenaTasks, abi: arenaTasksAbi, functionName: "validatorRecord", args: [BigInt(s.taskId), byName(name)] });
+      const rec = await chain().readContract({
+        address: c.ArenaTasks,
+        abi: arenaTasksAbi,
+        functionName: "validatorRecord",
+        args: [BigInt(s.taskId), byName(name)],
+      });
       expect(rec.outcome, name).toBe(ValidatorOutcome.Rewarded);
     }
   });
@@ -74,20 +87,39 @@ describe("the demo's AI Arena task", () => {
     const s = devnet!.summary;
     const { contracts: c } = contracts();
     expect(s.rejected.map((r) => r.error).join()).toMatch(/DuplicateModel/);
-    const rec = await chain().readContract({ address: c.ArenaTasks, abi: arenaTasksAbi, functionName: "trainerRecord", args: [BigInt(s.taskId), s.addresses["trainer-copier"] as Address] });
+    const rec = await chain().readContract({
+      address: c.ArenaTasks,
+      abi: arenaTasksAbi,
+      functionName: "trainerRecord",
+      args: [BigInt(s.taskId), s.addresses["trainer-copier"] as Address],
+    });
     expect(rec.published).toBe(false);
-    const row = s.report.leaderboard.find((r) => r.trainer.toLowerCase() === s.addresses["trainer-copier"].toLowerCase());
+    const row = s.report.leaderboard.find(
+      (r) => r.trainer.toLowerCase() === s.addresses["trainer-copier"].toLowerCase(),
+    );
     expect(row?.modelCid ?? null).toBeNull();
   });
 
   it("scores the garbage model below the spam score and slashes its node", async () => {
     const s = devnet!.summary;
     const { contracts: c } = contracts();
-    const params = await chain().readContract({ address: c.ArenaTasks, abi: arenaTasksAbi, functionName: "paramsOf", args: [BigInt(s.taskId)] });
-    const g = s.report.leaderboard.find((r) => r.trainer.toLowerCase() === s.addresses["trainer-garbage"].toLowerCase())!;
+    const params = await chain().readContract({
+      address: c.ArenaTasks,
+      abi: arenaTasksAbi,
+      functionName: "paramsOf",
+      args: [BigInt(s.taskId)],
+    });
+    const g = s.report.leaderboard.find(
+      (r) => r.trainer.toLowerCase() === s.addresses["trainer-garbage"].toLowerCase(),
+    )!;
     expect(g.consensus!).toBeLessThan(params.spamScore);
     expect(g.spam).toBe(true);
-    const onChain = await chain().readContract({ address: c.ArenaTasks, abi: arenaTasksAbi, functionName: "submissionAt", args: [BigInt(s.taskId), BigInt(g.index!)] });
+    const onChain = await chain().readContract({
+      address: c.ArenaTasks,
+      abi: arenaTasksAbi,
+      functionName: "submissionAt",
+      args: [BigInt(s.taskId), BigInt(g.index!)],
+    });
     expect(onChain.spam).toBe(true);
     expect(onChain.consensus).toBe(g.consensus);
   });
@@ -97,12 +129,18 @@ describe("the demo's AI Arena task", () => {
     const { contracts: c } = contracts();
     const ranked = s.report.leaderboard.filter((r) => r.rank !== null);
     expect(ranked).toHaveLength(4);
-    for (let i = 1; i < ranked.length; i++) expect(ranked[i - 1].consensus!).toBeGreaterThanOrEqual(ranked[i].consensus!);
+    for (let i = 1; i < ranked.length; i++)
+      expect(ranked[i - 1].consensus!).toBeGreaterThanOrEqual(ranked[i].consensus!);
     expect(ranked.map((r) => r.trainer.toLowerCase())).toEqual(
       ["trainer-strong", "trainer-medium", "trainer-weak", "trainer-garbage"].map((n) => s.addresses[n].toLowerCase()),
     );
     for (const r of ranked) {
-      const sub = await chain().readContract({ address: c.ArenaTasks, abi: arenaTasksAbi, functionName: "submissionAt", args: [BigInt(s.taskId), BigInt(r.index!)] });
+      const sub = await chain().readContract({
+        address: c.ArenaTasks,
+        abi: arenaTasksAbi,
+        functionName: "submissionAt",
+        args: [BigInt(s.taskId), BigInt(r.index!)],
+      });
       expect(sub.rank).toBe(r.rank);
       expect(sub.consensus).toBe(r.consensus);
     }
@@ -119,16 +157,28 @@ describe("the demo's AI Arena task", () => {
     ]);
     const logs = await client.getLogs({ address: c.ArenaTasks, fromBlock: 0n, toBlock: "latest" });
     const events = parseEventLogs({ abi: arenaTasksAbi, logs });
-    const trainerRewards = events.filter((e) => e.eventName === "SubmissionRanked").reduce((a, e) => a + (e.args as { reward: bigint }).reward, 0n);
-    const validatorRewards = events.filter((e) => e.eventName === "ValidatorJudged").reduce((a, e) => a + (e.args as { reward: bigint }).reward, 0n);
-    const bounty = events.filter((e) => e.eventName === "FinalizeProgressed").reduce((a, e) => a + (e.args as { bounty: bigint }).bounty, 0n);
-    const slashed = events.filter((e) => e.eventName === "ParticipantSlashed").reduce((a, e) => a + (e.args as { amount: bigint }).amount, 0n);
+    const trainerRewards = events
+      .filter((e) => e.eventName === "SubmissionRanked")
+      .reduce((a, e) => a + (e.args as { reward: bigint }).reward, 0n);
+    const validatorRewards = events
+      .filter((e) => e.eventName === "ValidatorJudged")
+      .reduce((a, e) => a + (e.args as { reward: bigint }).reward, 0n);
+    const bounty = events
+      .filter((e) => e.eventName === "FinalizeProgressed")
+      .reduce((a, e) => a + (e.args as { bounty: bigint }).bounty, 0n);
+    const slashed = events
+      .filter((e) => e.eventName === "ParticipantSlashed")
+      .reduce((a, e) => a + (e.args as { amount: bigint }).amount, 0n);
     expect(bounty).toBe(settlement.keeperBounty);
     expect(slashed).toBe(settlement.slashed);
-    expect(trainerRewards + validatorRewards + settlement.protocolFee + settlement.keeperBounty).toBe(task.rewardPool + settlement.slashed);
+    expect(trainerRewards + validatorRewards + settlement.protocolFee + settlement.keeperBounty).toBe(
+      task.rewardPool + settlement.slashed,
+    );
     // the same figures through GraphQL
     const t = s.report.task;
-    const gRewards = s.report.leaderboard.reduce((a, r) => a + BigInt(r.reward ?? "0"), 0n) + s.report.validators.reduce((a, v) => a + BigInt(v.reward ?? "0"), 0n);
+    const gRewards =
+      s.report.leaderboard.reduce((a, r) => a + BigInt(r.reward ?? "0"), 0n) +
+      s.report.validators.reduce((a, v) => a + BigInt(v.reward ?? "0"), 0n);
     expect(gRewards + BigInt(t.protocolFee!) + BigInt(t.keeperBounty)).toBe(BigInt(t.rewardPool) + BigInt(t.slashed));
     // and the claims paid exactly the rewards
     const claimed = s.report.claims.reduce((a, x) => a + BigInt(x.amount), 0n);
@@ -146,7 +196,12 @@ describe("the demo's AI Arena task", () => {
       args: [s.addresses["validator-1"] as Address, s.addresses.delegator as Address],
     });
     expect(now).toBe(BigInt(s.delegator.after));
-    const treasury = await chain().readContract({ address: c.FlockToken, abi: flockTokenAbi, functionName: "balanceOf", args: [contracts().treasury] });
+    const treasury = await chain().readContract({
+      address: c.FlockToken,
+      abi: flockTokenAbi,
+      functionName: "balanceOf",
+      args: [contracts().treasury],
+    });
     expect(treasury).toBeGreaterThan(0n);
   });
 });

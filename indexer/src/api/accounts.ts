@@ -1,7 +1,6 @@
 /** `GET /accounts/:address`: token balance, operator pool, delegations, unbondings, rewards, slashes and claims. */
-import { Hono } from "hono";
+
 import { db } from "ponder:api";
-import { asc, desc, eq, inArray } from "ponder";
 import {
   account,
   claim,
@@ -13,6 +12,8 @@ import {
   taskValidator,
   unbonding,
 } from "ponder:schema";
+import { Hono } from "hono";
+import { asc, desc, eq, inArray } from "ponder";
 import { sharesToAssets } from "../lib/shares.js";
 import { poolStakes, toJson } from "./views.js";
 
@@ -39,7 +40,15 @@ accounts.get("/:address", async (c) => {
   const pools =
     positions.length === 0
       ? []
-      : await db.select().from(operator).where(inArray(operator.address, positions.map((p) => p.operator)));
+      : await db
+          .select()
+          .from(operator)
+          .where(
+            inArray(
+              operator.address,
+              positions.map((p) => p.operator),
+            ),
+          );
   const poolOf = new Map(pools.map((p) => [p.address, p]));
   const body = {
     address,
@@ -80,14 +89,25 @@ accounts.get("/:address", async (c) => {
       withdrawnAssets: u.withdrawnAssets,
     })),
     rewards: {
-      poolDeposits: deposits.map((d) => ({ module: d.module, amount: d.amount, commission: d.commission, block: d.block })),
+      poolDeposits: deposits.map((d) => ({
+        module: d.module,
+        amount: d.amount,
+        commission: d.commission,
+        block: d.block,
+      })),
       tasks: [
         ...subs
           .filter((s) => s.reward !== null)
           .map((s) => ({ taskId: s.taskId, role: "TrainingNode", rank: s.rank, reward: s.reward, claimed: s.claimed })),
         ...vals
           .filter((v) => v.reward !== null)
-          .map((v) => ({ taskId: v.taskId, role: "Validator", outcome: v.outcome, reward: v.reward, claimed: v.claimed })),
+          .map((v) => ({
+            taskId: v.taskId,
+            role: "Validator",
+            outcome: v.outcome,
+            reward: v.reward,
+            claimed: v.claimed,
+          })),
       ],
     },
     slashes: slashes.map((s) => ({
@@ -98,7 +118,13 @@ accounts.get("/:address", async (c) => {
       toTreasury: s.toTreasury,
       txHash: s.txHash,
     })),
-    claims: claims.map((cl) => ({ taskId: cl.taskId, kind: cl.kind, amount: cl.amount, unlocked: cl.unlocked, txHash: cl.txHash })),
+    claims: claims.map((cl) => ({
+      taskId: cl.taskId,
+      kind: cl.kind,
+      amount: cl.amount,
+      unlocked: cl.unlocked,
+      txHash: cl.txHash,
+    })),
   };
   return c.json(toJson(body) as Record<string, unknown>);
 });

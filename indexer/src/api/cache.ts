@@ -11,7 +11,8 @@ export class CheckpointCache<V> {
   private readonly entries = new Map<string, { checkpoint: string; value: Promise<V> }>();
 
   constructor(readonly maxEntries = 256) {
-    if (!Number.isInteger(maxEntries) || maxEntries < 1) throw new RangeError(`maxEntries must be a positive integer, got ${maxEntries}`);
+    if (!Number.isInteger(maxEntries) || maxEntries < 1)
+      throw new RangeError(`maxEntries must be a positive integer, got ${maxEntries}`);
   }
 
   get size(): number {

@@ -1,7 +1,8 @@
 /** The HTTP API: Ponder's GraphQL at `/graphql` and `/`, plus the custom JSON routes. */
-import { Hono } from "hono";
+
 import { db } from "ponder:api";
 import schema from "ponder:schema";
+import { Hono } from "hono";
 import { graphql } from "ponder";
 import { accounts } from "./accounts.js";
 import { leaderboard } from "./leaderboard.js";

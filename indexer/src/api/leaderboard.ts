@@ -6,8 +6,9 @@
  * validators, slashes and the checkpoint as JSON in a single snapshot (only the columns the route shows; amounts as
  * decimal text, so no bigint conversion in JS), and the answer is cached under the checkpoint.
  */
-import { Hono } from "hono";
+
 import { db } from "ponder:api";
+import { Hono } from "hono";
 import { sql } from "ponder";
 import { CheckpointCache } from "./cache.js";
 import { checkpointTimestamp, type LeaderboardRows, leaderboardBody } from "./views.js";
@@ -23,7 +24,9 @@ function rowsOf<T>(result: unknown): T[] {
 
 /** The latest indexed checkpoint (the highest over the chains), or "" before the first one. */
 async function latestCheckpoint(): Promise<string> {
-  const rows = rowsOf<{ cp: string }>(await db.execute(sql`select max("latest_checkpoint") as cp from "_ponder_checkpoint"`));
+  const rows = rowsOf<{ cp: string }>(
+    await db.execute(sql`select max("latest_checkpoint") as cp from "_ponder_checkpoint"`),
+  );
   return rows[0]?.cp ?? "";
 }
 

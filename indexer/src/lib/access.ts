@@ -50,6 +50,11 @@ export async function roleAdminChanged(
 ): Promise<void> {
   await db
     .insert(roleAdmin)
-    .values({ contract: lc(event.log.address), role: args.role, adminRole: args.newAdminRole, updatedBlock: event.block.number })
+    .values({
+      contract: lc(event.log.address),
+      role: args.role,
+      adminRole: args.newAdminRole,
+      updatedBlock: event.block.number,
+    })
     .onConflictDoUpdate({ adminRole: args.newAdminRole, updatedBlock: event.block.number });
 }

@@ -7,20 +7,20 @@
  * a reverted receipt is an error.
  */
 import {
-  BaseError,
-  ContractFunctionRevertedError,
-  createPublicClient,
-  encodeFunctionData,
-  http,
   type Abi,
   type Account,
   type Address,
-  type Chain as ViemChain,
+  BaseError,
   type ContractFunctionArgs,
   type ContractFunctionName,
+  ContractFunctionRevertedError,
+  createPublicClient,
+  encodeFunctionData,
   type Hash,
+  http,
   type PublicClient,
   type TransactionReceipt,
+  type Chain as ViemChain,
   WaitForTransactionReceiptTimeoutError,
 } from "viem";
 import { privateKeyToAccount } from "viem/accounts";
@@ -78,7 +78,8 @@ export class ChainClient {
   }
 
   get address(): Address {
-    if (!this.account) throw new Error("this command needs an account: set FLOCK_PRIVATE_KEY (or --private-key) or a keystore");
+    if (!this.account)
+      throw new Error("this command needs an account: set FLOCK_PRIVATE_KEY (or --private-key) or a keystore");
     return this.account.address;
   }
 
@@ -116,7 +117,11 @@ export class ChainClient {
       ).catch((e: unknown) => {
         throw new TxError(`${label} would revert: ${describeRevert(e)}`, label);
       });
-      const data = encodeFunctionData({ abi: req.abi as Abi, functionName: req.functionName as string, args: req.args as readonly unknown[] });
+      const data = encodeFunctionData({
+        abi: req.abi as Abi,
+        functionName: req.functionName as string,
+        args: req.args as readonly unknown[],
+      });
       const prepared = await withRetry(
         () =>
           this.public.prepareTransactionRequest({
@@ -132,12 +137,22 @@ export class ChainClient {
       );
       if (!account.signTransaction) throw new Error("the account cannot sign transactions locally");
       const raw = await account.signTransaction(prepared as never);
-      const hash = await withRetry(() => this.broadcast(raw), { label: `send ${label}`, logger: log, retryIf: isTransient, attempts: 12 });
+      const hash = await withRetry(() => this.broadcast(raw), {
+        label: `send ${label}`,
+        logger: log,
+        retryIf: isTransient,
+        attempts: 12,
+      });
       log.debug({ hash, nonce }, "sent");
       const receipt = await withRetry(
         () => this.public.waitForTransactionReceipt({ hash, timeout: this.txTimeoutMs, pollingInterval: 200 }),
         // an RPC error is retried; the receipt timeout is not (it already waited txTimeoutMs: retrying it would wait 12×)
-        { label: `receipt ${label}`, logger: log, retryIf: (e) => !(e instanceof WaitForTransactionReceiptTimeoutError) && isTransient(e), attempts: 12 },
+        {
+          label: `receipt ${label}`,
+          logger: log,
+          retryIf: (e) => !(e instanceof WaitForTransactionReceiptTimeoutError) && isTransient(e),
+          attempts: 12,
+        },
       ).catch((e: unknown) => {
         throw new TxError(`${label}: no receipt for ${hash}: ${(e as Error).message}`, label, hash);
       });
@@ -164,7 +179,9 @@ export class ChainClient {
 export function isTransient(e: unknown): boolean {
   const msg = errorText(e);
   if (e instanceof BaseError && e.walk((x) => x instanceof ContractFunctionRevertedError)) return false;
-  return /fetch failed|ECONNREFUSED|ECONNRESET|socket hang up|timed? ?out|HTTP request failed|503|502|504|other side closed|network/i.test(msg);
+  return /fetch failed|ECONNREFUSED|ECONNRESET|socket hang up|timed? ?out|HTTP request failed|503|502|504|other side closed|network/i.test(
+    msg,
+  );
 }
 
 export function errorText(e: unknown): string {

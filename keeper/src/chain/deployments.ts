@@ -1,9 +1,12 @@
 /** The deployments file written by `script/Deploy.s.sol`: chain id, start block and the protocol's addresses. */
 import { readFileSync } from "node:fs";
-import { getAddress, isAddress, type Address } from "viem";
+import { type Address, getAddress, isAddress } from "viem";
 import { z } from "zod";
 
-const address = z.string().refine((a) => isAddress(a), "must be an address").transform((a) => getAddress(a));
+const address = z
+  .string()
+  .refine((a) => isAddress(a), "must be an address")
+  .transform((a) => getAddress(a));
 
 const schema = z.object({
   chainId: z.number().int().positive(),
@@ -33,7 +36,9 @@ export function readDeployments(path: string): Deployments {
   }
   const parsed = schema.safeParse(json);
   if (!parsed.success) {
-    throw new DeploymentsError(`${path} is not a deployments file: ${parsed.error.issues.map((i) => `${i.path.join(".")}: ${i.message}`).join("; ")}`);
+    throw new DeploymentsError(
+      `${path} is not a deployments file: ${parsed.error.issues.map((i) => `${i.path.join(".")}: ${i.message}`).join("; ")}`,
+    );
   }
   return parsed.data;
 }

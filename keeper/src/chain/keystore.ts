@@ -4,7 +4,7 @@
  */
 import { createDecipheriv, pbkdf2Sync, scryptSync } from "node:crypto";
 import { readFile } from "node:fs/promises";
-import { bytesToHex, hexToBytes, keccak256, concatBytes, type Account } from "viem";
+import { type Account, bytesToHex, concatBytes, hexToBytes, keccak256 } from "viem";
 import { privateKeyToAccount } from "viem/accounts";
 
 interface KeystoreV3 {

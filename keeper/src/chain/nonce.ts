@@ -4,7 +4,7 @@
  * state) resynchronises by itself. A transaction that fails before it is broadcast gives its nonce back.
  */
 import type { Address, PublicClient } from "viem";
-import { withRetry, } from "./retry.js";
+import { withRetry } from "./retry.js";
 
 export class NonceManager {
   private next?: number;
@@ -18,10 +18,13 @@ export class NonceManager {
   /** Runs `job` with a nonce, after every earlier job of this account has finished. */
   run<T>(job: (nonce: number) => Promise<T>): Promise<T> {
     const result = this.queue.then(async () => {
-      const chain = await withRetry(() => this.client.getTransactionCount({ address: this.address, blockTag: "pending" }), {
-        label: "nonce",
-        attempts: 12,
-      });
+      const chain = await withRetry(
+        () => this.client.getTransactionCount({ address: this.address, blockTag: "pending" }),
+        {
+          label: "nonce",
+          attempts: 12,
+        },
+      );
       const nonce = Math.max(chain, this.next ?? 0);
       try {
         const out = await job(nonce);

@@ -2,13 +2,13 @@
  * Typed access to the deployed protocol: views, event reads and the transactions every role sends.
  * Built only on the contracts' views and events (SPEC §1.2). ABIs come from the generated module (never pasted).
  */
-import { BaseError, ContractFunctionRevertedError, maxUint256, parseSignature, type Address, type Hex } from "viem";
+import { type Address, BaseError, ContractFunctionRevertedError, type Hex, maxUint256, parseSignature } from "viem";
 import { arenaTasksAbi, flockTokenAbi, protocolConfigAbi, stakingVaultAbi } from "../../../generated/abis.js";
 import type { Logger } from "../log.js";
 import type { ChainClient } from "./client.js";
+import { describeRevert, isTransient } from "./client.js";
 import type { Deployments } from "./deployments.js";
 import { withRetry } from "./retry.js";
-import { describeRevert, isTransient } from "./client.js";
 
 export const Role = { None: 0, TrainingNode: 1, Validator: 2 } as const;
 export type RoleId = (typeof Role)[keyof typeof Role];
@@ -83,7 +83,9 @@ export class Protocol {
   }
 
   async getTask(id: bigint): Promise<TaskView> {
-    const t = await this.read(`getTask(${id})`, () => this.chain.public.readContract({ ...this.arena, functionName: "getTask", args: [id] }));
+    const t = await this.read(`getTask(${id})`, () =>
+      this.chain.public.readContract({ ...this.arena, functionName: "getTask", args: [id] }),
+    );
     return { id, ...t } as unknown as TaskView;
   }
 
@@ -106,16 +108,26 @@ export class Protocol {
       }),
     );
     return logs
-      .map((l) => ({ index: Number(l.args.index), trainer: l.args.trainer as Address, modelCid: String(l.args.modelCid) }))
+      .map((l) => ({
+        index: Number(l.args.index),
+        trainer: l.args.trainer as Address,
+        modelCid: String(l.args.modelCid),
+      }))
       .sort((a, b) => a.index - b.index);
   }
 
   async roleOf(account: Address): Promise<RoleId> {
-    return Number(await this.read("roleOf", () => this.chain.public.readContract({ ...this.vault, functionName: "roleOf", args: [account] }))) as RoleId;
+    return Number(
+      await this.read("roleOf", () =>
+        this.chain.public.readContract({ ...this.vault, functionName: "roleOf", args: [account] }),
+      ),
+    ) as RoleId;
   }
 
   async balanceOf(account: Address): Promise<bigint> {
-    return this.read("balanceOf", () => this.chain.public.readContract({ ...this.token, functionName: "balanceOf", args: [account] }));
+    return this.read("balanceOf", () =>
+      this.chain.public.readContract({ ...this.token, functionName: "balanceOf", args: [account] }),
+    );
   }
 
   /** Approves `spender` for at least `amount` (an unlimited approval only when asked). */
@@ -125,7 +137,12 @@ export class Protocol {
       this.chain.public.readContract({ ...this.token, functionName: "allowance", args: [owner, spender] }),
     );
     if (current >= amount) return;
-    await this.chain.write({ ...this.token, functionName: "approve", args: [spender, unlimited ? maxUint256 : amount], label: "approve" });
+    await this.chain.write({
+      ...this.token,
+      functionName: "approve",
+      args: [spender, unlimited ? maxUint256 : amount],
+      label: "approve",
+    });
   }
 
   /** An EIP-2612 permit signature of the caller for `spender`. */
@@ -133,7 +150,9 @@ export class Protocol {
     const account = this.chain.account;
     if (!account?.signTypedData) throw new Error("the account cannot sign typed data");
     const [nonce, name, chainId] = await Promise.all([
-      this.read("nonces", () => this.chain.public.readContract({ ...this.token, functionName: "nonces", args: [account.address] })),
+      this.read("nonces", () =>
+        this.chain.public.readContract({ ...this.token, functionName: "nonces", args: [account.address] }),
+      ),
       this.read("name", () => this.chain.public.readContract({ ...this.token, functionName: "name" })),
       this.chain.chainId(),
     ]);

@@ -19,7 +19,10 @@ export async function withRetry<T>(fn: () => Promise<T>, opts: RetryOptions): Pr
       return await fn();
     } catch (e) {
       if (i >= attempts || (opts.retryIf && !opts.retryIf(e))) throw e;
-      opts.logger?.warn({ attempt: i, err: (e as Error).message?.split("\n")[0] }, `${opts.label} failed, retrying in ${delay} ms`);
+      opts.logger?.warn(
+        { attempt: i, err: (e as Error).message?.split("\n")[0] },
+        `${opts.label} failed, retrying in ${delay} ms`,
+      );
       await new Promise((r) => setTimeout(r, delay));
       delay = Math.min(delay * 2, opts.maxMs ?? 5_000);
     }

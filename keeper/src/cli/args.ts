@@ -1,10 +1,11 @@
 /** Parsers for command-line values: each bad value is a clear error naming the option. */
 import { InvalidArgumentError } from "commander";
-import { getAddress, isAddress, parseUnits, type Address } from "viem";
+import { type Address, getAddress, isAddress, parseUnits } from "viem";
 
 /** A FLOCK amount in whole tokens ("100", "0.5") → base units. */
 export function parseAmount(value: string): bigint {
-  if (!/^\d+(\.\d{1,18})?$/.test(value.trim())) throw new InvalidArgumentError(`"${value}" is not a FLOCK amount (e.g. 100 or 2.5)`);
+  if (!/^\d+(\.\d{1,18})?$/.test(value.trim()))
+    throw new InvalidArgumentError(`"${value}" is not a FLOCK amount (e.g. 100 or 2.5)`);
   const v = parseUnits(value.trim(), 18);
   if (v === 0n) throw new InvalidArgumentError("the amount must be greater than 0");
   return v;
@@ -23,7 +24,8 @@ export function parseId(value: string): bigint {
 export function parseIntIn(min: number, max: number) {
   return (value: string): number => {
     const n = Number(value);
-    if (!Number.isInteger(n) || n < min || n > max) throw new InvalidArgumentError(`"${value}" must be a whole number in [${min}, ${max}]`);
+    if (!Number.isInteger(n) || n < min || n > max)
+      throw new InvalidArgumentError(`"${value}" must be a whole number in [${min}, ${max}]`);
     return n;
   };
 }

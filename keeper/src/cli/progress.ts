@@ -23,7 +23,12 @@ export function createProgress(log: Logger, tty = Boolean(process.stderr.isTTY))
         };
       }
       const bar = new cliProgress.SingleBar(
-        { format: `${label} [{bar}] {value}/{total} {eta_formatted}`, stream: process.stderr, clearOnComplete: false, hideCursor: true },
+        {
+          format: `${label} [{bar}] {value}/{total} {eta_formatted}`,
+          stream: process.stderr,
+          clearOnComplete: false,
+          hideCursor: true,
+        },
         cliProgress.Presets.shades_classic,
       );
       bar.start(total, 0);

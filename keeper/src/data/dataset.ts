@@ -33,7 +33,12 @@ export function encodeDataset(ds: Dataset): Uint8Array {
   validateDataset(ds);
   const tensors = new Map<string, Tensor>([
     ["x", { dtype: "F32", shape: ds.xShape, data: ds.x }],
-    ["y", ds.y instanceof Int32Array ? { dtype: "I32", shape: [ds.y.length], data: ds.y } : { dtype: "F32", shape: [ds.y.length], data: ds.y }],
+    [
+      "y",
+      ds.y instanceof Int32Array
+        ? { dtype: "I32", shape: [ds.y.length], data: ds.y }
+        : { dtype: "F32", shape: [ds.y.length], data: ds.y },
+    ],
   ]);
   return encodeSafetensors(tensors, ds.meta ?? {});
 }
@@ -42,15 +47,22 @@ export function encodeDataset(ds: Dataset): Uint8Array {
 export function decodeDataset(bytes: Uint8Array): Dataset {
   const { tensors, metadata } = decodeSafetensors(bytes);
   const extra = [...tensors.keys()].filter((k) => k !== "x" && k !== "y");
-  if (extra.length > 0) throw new DatasetFormatError(`unexpected tensors ${extra.map((k) => `"${k}"`).join(", ")} (only x and y)`);
+  if (extra.length > 0)
+    throw new DatasetFormatError(`unexpected tensors ${extra.map((k) => `"${k}"`).join(", ")} (only x and y)`);
   const x = tensors.get("x");
   const y = tensors.get("y");
   if (x === undefined) throw new DatasetFormatError('missing tensor "x"');
   if (y === undefined) throw new DatasetFormatError('missing tensor "y"');
   if (x.dtype !== "F32") throw new DatasetFormatError(`tensor "x" must be F32, got ${x.dtype}`);
-  if (y.dtype !== "F32" && y.dtype !== "I32") throw new DatasetFormatError(`tensor "y" must be I32 or F32, got ${y.dtype}`);
+  if (y.dtype !== "F32" && y.dtype !== "I32")
+    throw new DatasetFormatError(`tensor "y" must be I32 or F32, got ${y.dtype}`);
   if (y.shape.length !== 1) throw new DatasetFormatError(`tensor "y" must have shape [n], got [${y.shape}]`);
-  const ds: Dataset = { x: x.data as Float32Array, xShape: x.shape, y: y.data as Int32Array | Float32Array, meta: metadata };
+  const ds: Dataset = {
+    x: x.data as Float32Array,
+    xShape: x.shape,
+    y: y.data as Int32Array | Float32Array,
+    meta: metadata,
+  };
   validateDataset(ds);
   return ds;
 }
@@ -58,12 +70,15 @@ export function decodeDataset(bytes: Uint8Array): Dataset {
 /** Checks shapes, label ranges and finiteness. @throws DatasetFormatError naming the first problem. */
 export function validateDataset(ds: Dataset): void {
   if (!(ds.x instanceof Float32Array)) throw new DatasetFormatError("x must be a Float32Array");
-  if (!(ds.y instanceof Int32Array || ds.y instanceof Float32Array)) throw new DatasetFormatError("y must be an Int32Array or a Float32Array");
+  if (!(ds.y instanceof Int32Array || ds.y instanceof Float32Array))
+    throw new DatasetFormatError("y must be an Int32Array or a Float32Array");
   if (ds.xShape.length < 2) throw new DatasetFormatError(`x must have shape [n, ...inputShape], got [${ds.xShape}]`);
-  if (!ds.xShape.every((d) => Number.isSafeInteger(d) && d >= 0)) throw new DatasetFormatError(`bad x shape [${ds.xShape}]`);
+  if (!ds.xShape.every((d) => Number.isSafeInteger(d) && d >= 0))
+    throw new DatasetFormatError(`bad x shape [${ds.xShape}]`);
   const n = ds.xShape[0];
   const size = ds.xShape.reduce((a, b) => a * b, 1);
-  if (size !== ds.x.length) throw new DatasetFormatError(`x shape [${ds.xShape}] has ${size} elements but x has ${ds.x.length}`);
+  if (size !== ds.x.length)
+    throw new DatasetFormatError(`x shape [${ds.xShape}] has ${size} elements but x has ${ds.x.length}`);
   if (ds.y.length !== n) throw new DatasetFormatError(`x has ${n} examples but y has ${ds.y.length} labels`);
   const badX = firstNonFinite(ds.x);
   if (badX >= 0) throw new DatasetFormatError(`x[${badX}] is not finite`);
@@ -109,7 +124,8 @@ export function datasetToFiles(ds: Dataset): FileMap {
 /** The dataset held by the files of an IPFS directory. @throws DatasetFormatError when `data.safetensors` is missing or bad. */
 export function datasetFromFiles(files: FileMap): Dataset {
   const bytes = files.get(DATASET_FILE);
-  if (bytes === undefined) throw new DatasetFormatError(`directory has no ${DATASET_FILE} (files: ${[...files.keys()].join(", ") || "none"})`);
+  if (bytes === undefined)
+    throw new DatasetFormatError(`directory has no ${DATASET_FILE} (files: ${[...files.keys()].join(", ") || "none"})`);
   return decodeDataset(bytes);
 }
 

@@ -18,13 +18,14 @@
  * uneven ones, α ≥ 100 nearly IID. When a class runs out, the shortfall is filled from the classes with the most
  * digits left, so shard sizes are always exact. Without `nonIid` the shards are IID (a uniform random split).
  */
-import { writeFile } from "node:fs/promises";
+
 import { readFileSync } from "node:fs";
+import { writeFile } from "node:fs/promises";
 import { createRequire } from "node:module";
 import { dirname, join, relative, resolve } from "node:path";
+import { mulberry32 } from "../logic/random.js";
 import type { Dataset } from "../types.js";
 import { classHistogram, saveDataset } from "./dataset.js";
-import { mulberry32 } from "../logic/random.js";
 
 export const MNIST_CLASSES = 10;
 export const MNIST_SIDE = 28;
@@ -116,13 +117,19 @@ export function planMnistSplits(labels: Int32Array, opts: Omit<BuildMnistOptions
   const trainPerShard = opts.trainPerShard ?? Math.floor((total - evalSize) / opts.shards);
   checkInt("trainPerShard", trainPerShard, 1, total);
   if (evalSize + opts.shards * trainPerShard > total) {
-    throw new RangeError(`evalSize + shards × trainPerShard = ${evalSize + opts.shards * trainPerShard} exceeds the ${total} digits`);
+    throw new RangeError(
+      `evalSize + shards × trainPerShard = ${evalSize + opts.shards * trainPerShard} exceeds the ${total} digits`,
+    );
   }
-  if (opts.nonIid !== undefined && !(opts.nonIid > 0)) throw new RangeError(`nonIid (Dirichlet α) must be > 0, got ${opts.nonIid}`);
+  if (opts.nonIid !== undefined && !(opts.nonIid > 0))
+    throw new RangeError(`nonIid (Dirichlet α) must be > 0, got ${opts.nonIid}`);
   if (!Number.isSafeInteger(opts.seed)) throw new RangeError(`seed must be an integer, got ${opts.seed}`);
 
   const rand = mulberry32(opts.seed);
-  const order = shuffle(Array.from({ length: total }, (_, i) => i), rand);
+  const order = shuffle(
+    Array.from({ length: total }, (_, i) => i),
+    rand,
+  );
   const rest = order.slice(evalSize);
   const shards =
     opts.nonIid === undefined
@@ -183,7 +190,14 @@ function subset(digits: MnistDigits, idx: number[], meta: Record<string, string>
 }
 
 /** Label-skewed shards: see the module comment. `pool` is already shuffled. */
-function dirichletShards(pool: number[], labels: Int32Array, shards: number, size: number, alpha: number, rand: () => number): number[][] {
+function dirichletShards(
+  pool: number[],
+  labels: Int32Array,
+  shards: number,
+  size: number,
+  alpha: number,
+  rand: () => number,
+): number[][] {
   const byClass: number[][] = Array.from({ length: MNIST_CLASSES }, () => []);
   for (const i of pool) byClass[labels[i]].push(i);
   const out: number[][] = [];
@@ -228,7 +242,7 @@ function dirichlet(alpha: number, k: number, rand: () => number): number[] {
 
 /** Gamma(shape a, scale 1), Marsaglia & Tsang (2000); a < 1 by the boost Gamma(a) = Gamma(a + 1) · U^(1/a). */
 function gamma(a: number, rand: () => number): number {
-  if (a < 1) return gamma(a + 1, rand) * Math.pow(rand(), 1 / a);
+  if (a < 1) return gamma(a + 1, rand) * rand() ** (1 / a);
   const d = a - 1 / 3;
   const c = 1 / Math.sqrt(9 * d);
   for (;;) {
@@ -262,6 +276,6 @@ export function shuffle<T>(a: T[], rand: () => number): T[] {
 }
 
 function checkInt(name: string, v: number, min: number, max: number): void {
-  if (!Number.isSafeInteger(v) || v < min || v > max) throw new RangeError(`${name} must be an integer in [${min}, ${max}], got ${v}`);
+  if (!Number.isSafeInteger(v) || v < min || v > max)
+    throw new RangeError(`${name} must be an integer in [${min}, ${max}], got ${v}`);
 }
-

@@ -133,10 +133,12 @@ interface HeaderEntry {
  *   dtype; a bad shape; bad offsets; shape × dtype size ≠ byte length; gaps, overlaps, or bytes left over.
  */
 export function decodeSafetensors(bytes: Uint8Array): SafetensorsFile {
-  if (bytes.length < 8) throw new DatasetFormatError(`file is ${bytes.length} bytes, shorter than the 8-byte header length`);
+  if (bytes.length < 8)
+    throw new DatasetFormatError(`file is ${bytes.length} bytes, shorter than the 8-byte header length`);
   const n = new DataView(bytes.buffer, bytes.byteOffset, 8).getBigUint64(0, true);
   if (n === 0n) throw new DatasetFormatError("header length is 0");
-  if (n > BigInt(MAX_HEADER_BYTES)) throw new DatasetFormatError(`header length ${n} exceeds the ${MAX_HEADER_BYTES}-byte limit`);
+  if (n > BigInt(MAX_HEADER_BYTES))
+    throw new DatasetFormatError(`header length ${n} exceeds the ${MAX_HEADER_BYTES}-byte limit`);
   const headerLength = Number(n);
   if (8 + headerLength > bytes.length) {
     throw new DatasetFormatError(`header length ${headerLength} runs past the end of the ${bytes.length}-byte file`);
@@ -192,7 +194,9 @@ function parseEntry(name: string, info: unknown): HeaderEntry {
   if (!isPlainObject(info)) throw new DatasetFormatError(`tensor "${name}": header entry is not an object`);
   const { dtype, shape, data_offsets: offsets } = info;
   if (typeof dtype !== "string" || !(dtype in DTYPE_BYTES)) {
-    throw new DatasetFormatError(`tensor "${name}": unsupported dtype ${JSON.stringify(dtype)} (supported: F32, I32, U8)`);
+    throw new DatasetFormatError(
+      `tensor "${name}": unsupported dtype ${JSON.stringify(dtype)} (supported: F32, I32, U8)`,
+    );
   }
   if (!Array.isArray(shape) || !shape.every(isNonNegativeInteger)) {
     throw new DatasetFormatError(`tensor "${name}": shape must be an array of non-negative integers`);
@@ -218,13 +222,19 @@ function checkTiling(entries: HeaderEntry[], dataLength: number): void {
   let expected = 0;
   for (const e of entries) {
     if (e.begin < expected) {
-      throw new DatasetFormatError(`tensor "${e.name}": data_offsets [${e.begin}, ${e.end}] overlap the previous tensor`);
+      throw new DatasetFormatError(
+        `tensor "${e.name}": data_offsets [${e.begin}, ${e.end}] overlap the previous tensor`,
+      );
     }
     if (e.begin > expected) {
-      throw new DatasetFormatError(`tensor "${e.name}": gap before data_offsets [${e.begin}, ${e.end}] (expected ${expected})`);
+      throw new DatasetFormatError(
+        `tensor "${e.name}": gap before data_offsets [${e.begin}, ${e.end}] (expected ${expected})`,
+      );
     }
     if (e.end > dataLength) {
-      throw new DatasetFormatError(`tensor "${e.name}": data_offsets end ${e.end} is past the ${dataLength}-byte data section`);
+      throw new DatasetFormatError(
+        `tensor "${e.name}": data_offsets end ${e.end} is past the ${dataLength}-byte data section`,
+      );
     }
     expected = e.end;
   }
@@ -243,7 +253,8 @@ function readTensor(bytes: Uint8Array, at: number, e: HeaderEntry): TensorData {
   const view = new DataView(copy.buffer);
   const count = length / 4;
   const out = e.dtype === "F32" ? new Float32Array(count) : new Int32Array(count);
-  for (let i = 0; i < count; i++) out[i] = e.dtype === "F32" ? view.getFloat32(i * 4, true) : view.getInt32(i * 4, true);
+  for (let i = 0; i < count; i++)
+    out[i] = e.dtype === "F32" ? view.getFloat32(i * 4, true) : view.getInt32(i * 4, true);
   return out;
 }
 

@@ -1,6 +1,7 @@
 /** The devnet's cast: anvil's well-known test accounts, each with a name and a part in the demo. */
-import { mnemonicToAccount, type HDAccount } from "viem/accounts";
+
 import { toHex } from "viem";
+import { type HDAccount, mnemonicToAccount } from "viem/accounts";
 
 /** anvil's default mnemonic: the keys are public knowledge — never use them outside a local chain. */
 export const ANVIL_MNEMONIC = "test test test test test test test test test test test junk";

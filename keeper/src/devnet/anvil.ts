@@ -2,7 +2,7 @@
 import { existsSync } from "node:fs";
 import { createRequire } from "node:module";
 import { dirname, join } from "node:path";
-import { startProcess, type Managed } from "./procs.js";
+import { type Managed, startProcess } from "./procs.js";
 
 const require = createRequire(import.meta.url);
 
@@ -17,7 +17,9 @@ export function foundryBinary(tool: "anvil" | "forge" | "cast"): string {
   } catch {
     /* fall through */
   }
-  throw new Error(`no ${tool} binary for ${process.platform}-${process.arch}: run \`npm ci\` (it installs @foundry-rs/${tool})`);
+  throw new Error(
+    `no ${tool} binary for ${process.platform}-${process.arch}: run \`npm ci\` (it installs @foundry-rs/${tool})`,
+  );
 }
 
 export interface Anvil {
@@ -39,7 +41,18 @@ export interface AnvilOptions {
 }
 
 export async function startAnvil(o: AnvilOptions = {}): Promise<Anvil> {
-  const args = ["--host", "127.0.0.1", "--port", String(o.port ?? 0), "--accounts", String(o.accounts ?? 20), "--balance", "10000", "--chain-id", "31337"];
+  const args = [
+    "--host",
+    "127.0.0.1",
+    "--port",
+    String(o.port ?? 0),
+    "--accounts",
+    String(o.accounts ?? 20),
+    "--balance",
+    "10000",
+    "--chain-id",
+    "31337",
+  ];
   if (o.stateFile) args.push("--state", o.stateFile);
   if (o.noMining) args.push("--no-mining");
   let resolvePort: (p: number) => void;
@@ -51,7 +64,9 @@ export async function startAnvil(o: AnvilOptions = {}): Promise<Anvil> {
       if (m) resolvePort(Number(m[1]));
     },
   });
-  const timeout = new Promise<never>((_, rej) => setTimeout(() => rej(new Error("anvil did not start within the timeout")), o.timeoutMs ?? 20_000).unref());
+  const timeout = new Promise<never>((_, rej) =>
+    setTimeout(() => rej(new Error("anvil did not start within the timeout")), o.timeoutMs ?? 20_000).unref(),
+  );
   const exited = proc.exited.then((c) => Promise.reject(new Error(`anvil exited early (${c})`)));
   const port = await Promise.race([portSeen, timeout, exited]);
   const url = `http://127.0.0.1:${port}`;
@@ -60,7 +75,11 @@ export async function startAnvil(o: AnvilOptions = {}): Promise<Anvil> {
 
 /** A JSON-RPC call to anvil's dev methods (evm_increaseTime, anvil_mine, ...). */
 export async function rpc<T = unknown>(url: string, method: string, params: unknown[] = []): Promise<T> {
-  const res = await fetch(url, { method: "POST", headers: { "content-type": "application/json" }, body: JSON.stringify({ jsonrpc: "2.0", id: 1, method, params }) });
+  const res = await fetch(url, {
+    method: "POST",
+    headers: { "content-type": "application/json" },
+    body: JSON.stringify({ jsonrpc: "2.0", id: 1, method, params }),
+  });
   const body = (await res.json()) as { result?: T; error?: { message: string } };
   if (body.error) throw new Error(`${method}: ${body.error.message}`);
   return body.result as T;

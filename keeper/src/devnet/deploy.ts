@@ -1,9 +1,9 @@
 /** Deploys the protocol with `script/Deploy.s.sol` (forge script) and returns the deployments file it wrote. */
 import { copyFileSync, mkdirSync, rmSync } from "node:fs";
 import { dirname, join, resolve } from "node:path";
+import { type Deployments, readDeployments } from "../chain/deployments.js";
 import { foundryBinary } from "./anvil.js";
 import { startProcess } from "./procs.js";
-import { readDeployments, type Deployments } from "../chain/deployments.js";
 
 export const REPO_ROOT = resolve(import.meta.dirname, "..", "..", "..");
 
@@ -25,7 +25,16 @@ export async function deployProtocol(o: DeployOptions): Promise<Deployments> {
   const proc = startProcess(
     "forge-script",
     foundryBinary("forge"),
-    ["script", "script/Deploy.s.sol:Deploy", "--rpc-url", o.rpcUrl, "--broadcast", "--private-key", o.privateKey, "--non-interactive"],
+    [
+      "script",
+      "script/Deploy.s.sol:Deploy",
+      "--rpc-url",
+      o.rpcUrl,
+      "--broadcast",
+      "--private-key",
+      o.privateKey,
+      "--non-interactive",
+    ],
     {
       cwd: REPO_ROOT,
       env: {

@@ -89,5 +89,11 @@ export async function taskReport(graphqlUrl: string, taskId: bigint): Promise<Ta
   if (!d.task) throw new Error(`the indexer has no task ${taskId}`);
   const ranked = d.submissions.items.filter((s) => s.rank !== null);
   const unranked = d.submissions.items.filter((s) => s.rank === null);
-  return { task: d.task, leaderboard: [...ranked, ...unranked], validators: d.taskValidators.items, slashes: d.slashs.items, claims: d.claims.items };
+  return {
+    task: d.task,
+    leaderboard: [...ranked, ...unranked],
+    validators: d.taskValidators.items,
+    slashes: d.slashs.items,
+    claims: d.claims.items,
+  };
 }

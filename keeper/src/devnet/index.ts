@@ -6,14 +6,14 @@
 import { mkdirSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { formatUnits } from "viem";
-import { startIndexer, type RunningIndexer } from "../../../indexer/src/launch.js";
+import { type RunningIndexer, startIndexer } from "../../../indexer/src/launch.js";
 import { createLogger, type Logger } from "../log.js";
 import { EmbeddedStore } from "../storage/embedded.js";
-import { mine, startAnvil, type Anvil } from "./anvil.js";
 import { actors } from "./actors.js";
+import { type Anvil, mine, startAnvil } from "./anvil.js";
 import { deployProtocol, REPO_ROOT } from "./deploy.js";
-import { stopAll, type Managed } from "./procs.js";
-import { playArena, type ArenaSummary, type ScenarioSize } from "./scenario.js";
+import { type Managed, stopAll } from "./procs.js";
+import { type ArenaSummary, playArena, type ScenarioSize } from "./scenario.js";
 
 export interface DevnetOptions {
   /** where everything is kept (default .flock/devnet-<time>) */
@@ -36,8 +36,18 @@ export interface Devnet {
   stop(): Promise<void>;
 }
 
-export const FULL_SIZE: ScenarioSize = { evalSize: 2000, trainPerShard: 2400, epochs: { strong: 4, medium: 1, weak: 1 }, weakSamples: 600 };
-export const QUICK_SIZE: ScenarioSize = { evalSize: 600, trainPerShard: 1200, epochs: { strong: 2, medium: 1, weak: 1 }, weakSamples: 150 };
+export const FULL_SIZE: ScenarioSize = {
+  evalSize: 2000,
+  trainPerShard: 2400,
+  epochs: { strong: 4, medium: 1, weak: 1 },
+  weakSamples: 600,
+};
+export const QUICK_SIZE: ScenarioSize = {
+  evalSize: 600,
+  trainPerShard: 1200,
+  epochs: { strong: 2, medium: 1, weak: 1 },
+  weakSamples: 150,
+};
 
 /** Stop functions of devnets being started or running in this process (for Ctrl-C at any moment). */
 const running = new Set<() => Promise<void>>();
@@ -84,9 +94,31 @@ export async function startDevnet(o: DevnetOptions = {}): Promise<Devnet> {
     indexer = await startIndexer({ rpcUrl: anvil.url, deploymentsPath, dataDir: join(dataDir, "indexer"), port: 0 });
     say(`▸ indexer ready at ${indexer.url}`);
     const size = { ...(o.quick ? QUICK_SIZE : FULL_SIZE), ...o.size };
-    const summary = await playArena({ rpcUrl: anvil.url, deploymentsPath, deployments, dataDir, hub, gatewayUrl, graphqlUrl: indexer.graphqlUrl, cast, size, log, say, bots });
+    const summary = await playArena({
+      rpcUrl: anvil.url,
+      deploymentsPath,
+      deployments,
+      dataDir,
+      hub,
+      gatewayUrl,
+      graphqlUrl: indexer.graphqlUrl,
+      cast,
+      size,
+      log,
+      say,
+      bots,
+    });
     summary.seconds = Math.round((performance.now() - t0) / 100) / 10;
-    return { rpcUrl: anvil.url, graphqlUrl: indexer.graphqlUrl, indexerUrl: indexer.url, gatewayUrl, dataDir, deploymentsPath, summary, stop };
+    return {
+      rpcUrl: anvil.url,
+      graphqlUrl: indexer.graphqlUrl,
+      indexerUrl: indexer.url,
+      gatewayUrl,
+      dataDir,
+      deploymentsPath,
+      summary,
+      stop,
+    };
   } catch (e) {
     await stop();
     throw e;
@@ -135,17 +167,42 @@ export function printSummary(s: ArenaSummary): void {
   }
   for (const c of s.rejected) out.push(`  ✗ ${name(c.account)}: ${c.what} → rejected: ${c.error}`);
   out.push("", "══ validators ══");
-  out.push(pad(["validator", "stake", "revealed", "distance", "outcome", "reward FLOCK", "slashed"], [18, 10, 9, 9, 18, 14, 10]));
+  out.push(
+    pad(
+      ["validator", "stake", "revealed", "distance", "outcome", "reward FLOCK", "slashed"],
+      [18, 10, 9, 9, 18, 14, 10],
+    ),
+  );
   for (const v of s.report.validators) {
-    out.push(pad([name(v.validator), fmt(v.lockedStake), v.revealed ? "yes" : "no", v.distance ?? "-", v.outcome ?? "-", fmt(v.reward), fmt(v.slashed)], [18, 10, 9, 9, 18, 14, 10]));
+    out.push(
+      pad(
+        [
+          name(v.validator),
+          fmt(v.lockedStake),
+          v.revealed ? "yes" : "no",
+          v.distance ?? "-",
+          v.outcome ?? "-",
+          fmt(v.reward),
+          fmt(v.slashed),
+        ],
+        [18, 10, 9, 9, 18, 14, 10],
+      ),
+    );
   }
   out.push("", "══ slashes ══");
   if (s.report.slashes.length === 0) out.push("  none");
-  for (const sl of s.report.slashes) out.push(`  ${name(sl.operator)}: ${sl.reason ?? "?"} — ${fmt(sl.amount)} FLOCK (${fmt(sl.toTreasury)} to the treasury)`);
+  for (const sl of s.report.slashes)
+    out.push(
+      `  ${name(sl.operator)}: ${sl.reason ?? "?"} — ${fmt(sl.amount)} FLOCK (${fmt(sl.toTreasury)} to the treasury)`,
+    );
   out.push("", "══ money ══");
   const t = s.report.task;
-  out.push(`  pool ${fmt(t.rewardPool)} · trainer pot ${fmt(t.trainerPot)} · validator pot ${fmt(t.validatorPot)} · protocol fee ${fmt(t.protocolFee)} · keeper bounty ${fmt(t.keeperBounty)} · slashed ${fmt(t.slashed)}`);
-  out.push(`  delegator's position in validator-1's pool: ${fmt(s.delegator.before)} → ${fmt(s.delegator.after)} FLOCK`);
+  out.push(
+    `  pool ${fmt(t.rewardPool)} · trainer pot ${fmt(t.trainerPot)} · validator pot ${fmt(t.validatorPot)} · protocol fee ${fmt(t.protocolFee)} · keeper bounty ${fmt(t.keeperBounty)} · slashed ${fmt(t.slashed)}`,
+  );
+  out.push(
+    `  delegator's position in validator-1's pool: ${fmt(s.delegator.before)} → ${fmt(s.delegator.after)} FLOCK`,
+  );
   out.push(`  demo took ${s.seconds} s`);
   process.stdout.write(`${out.join("\n")}\n`);
 }

@@ -2,7 +2,7 @@
  * Child processes that never outlive us: each is spawned in its own process group and killed as a group (SIGTERM,
  * then SIGKILL after a grace period) — also when this process exits abnormally.
  */
-import { spawn, type ChildProcess, type SpawnOptions } from "node:child_process";
+import { type ChildProcess, type SpawnOptions, spawn } from "node:child_process";
 import { createWriteStream, mkdirSync, type WriteStream } from "node:fs";
 import { dirname } from "node:path";
 

@@ -6,14 +6,18 @@
  * as separate `flock validate` processes; a delegator backs validator-1; a `flock finalize` keeper settles; everyone
  * claims. Block time is moved forward with anvil once everyone has acted in a window (no waiting on the wall clock).
  */
+
+import { readFileSync } from "node:fs";
 import { join } from "node:path";
 import type { Address } from "viem";
+import { parseUnits } from "viem";
 import { ChainClient, describeRevert, TxError } from "../chain/client.js";
 import type { Deployments } from "../chain/deployments.js";
 import { Protocol } from "../chain/protocol.js";
 import { readConfig } from "../config.js";
-import { buildMnistDatasets } from "../data/mnist.js";
 import { loadDataset } from "../data/dataset.js";
+import { buildMnistDatasets } from "../data/mnist.js";
+import { WEIGHTS_BIN } from "../eval/index.js";
 import type { Logger } from "../log.js";
 import { Phase } from "../logic/phase.js";
 import type { Node } from "../node.js";
@@ -23,16 +27,13 @@ import { commitModel, commitModelCid, revealModel } from "../roles/trainer.js";
 import { parseSpec, type TaskSpec } from "../spec.js";
 import type { EmbeddedStore } from "../storage/index.js";
 import { Journal } from "../store/journal.js";
-import { garbageModel, trainModel, type Arch } from "../train/index.js";
+import { type Arch, garbageModel, trainModel } from "../train/index.js";
 import type { Dataset, FileMap } from "../types.js";
-import { WEIGHTS_BIN } from "../eval/index.js";
-import { readFileSync } from "node:fs";
 import type { Actor, ActorName } from "./actors.js";
 import { warpTo } from "./anvil.js";
 import { REPO_ROOT } from "./deploy.js";
-import { taskReport, type TaskReport } from "./graphql.js";
-import { startProcess, type Managed } from "./procs.js";
-import { parseUnits } from "viem";
+import { type TaskReport, taskReport } from "./graphql.js";
+import { type Managed, startProcess } from "./procs.js";
 
 export interface ScenarioSize {
   evalSize: number;
@@ -89,12 +90,21 @@ export async function playArena(ctx: ScenarioContext): Promise<ArenaSummary> {
     const deployer = node("deployer");
     const grants: [ActorName, number][] = [
       ["creator", 20_000],
-      ...(["trainer-strong", "trainer-medium", "trainer-weak", "trainer-garbage", "trainer-copier"] as const).map((n) => [n, 5_000] as [ActorName, number]),
-      ...(["validator-1", "validator-2", "validator-3", "validator-4", "validator-random", "validator-lazy"] as const).map((n) => [n, 20_000] as [ActorName, number]),
+      ...(["trainer-strong", "trainer-medium", "trainer-weak", "trainer-garbage", "trainer-copier"] as const).map(
+        (n) => [n, 5_000] as [ActorName, number],
+      ),
+      ...(
+        ["validator-1", "validator-2", "validator-3", "validator-4", "validator-random", "validator-lazy"] as const
+      ).map((n) => [n, 20_000] as [ActorName, number]),
       ["delegator", 10_000],
     ];
     for (const [name, amount] of grants) {
-      await deployer.chain.write({ ...deployer.protocol.token, functionName: "mint", args: [cast[name].address, FLOCK(amount)], label: `mint ${name}` });
+      await deployer.chain.write({
+        ...deployer.protocol.token,
+        functionName: "mint",
+        args: [cast[name].address, FLOCK(amount)],
+        label: `mint ${name}`,
+      });
     }
     const validatorStakes: [ActorName, number][] = [
       ["validator-1", 10_000],
@@ -107,7 +117,9 @@ export async function playArena(ctx: ScenarioContext): Promise<ArenaSummary> {
     const trainers = ["trainer-strong", "trainer-medium", "trainer-weak", "trainer-garbage", "trainer-copier"] as const;
     await Promise.all([
       ...trainers.map((n) => stake(node(n), { role: "trainer", amount: FLOCK(2_000), commissionBps: 0 })),
-      ...validatorStakes.map(([n, amount]) => stake(node(n), { role: "validator", amount: FLOCK(amount), commissionBps: 1_000 })),
+      ...validatorStakes.map(([n, amount]) =>
+        stake(node(n), { role: "validator", amount: FLOCK(amount), commissionBps: 1_000 }),
+      ),
     ]);
     say("▸ 5 training nodes and 6 validators registered and staked");
 
@@ -117,15 +129,27 @@ export async function playArena(ctx: ScenarioContext): Promise<ArenaSummary> {
     say(`▸ delegator delegated 5000 FLOCK to validator-1`);
 
     // ── bots: six validators and a keeper, each its own process ──────────────────────────────────────
-    const validatorFlags: Record<string, string[]> = { "validator-random": ["--strategy", "random"], "validator-lazy": ["--skip-reveal"] };
-    for (const [name] of validatorStakes) ctx.bots.push(startBot(ctx, name, ["validate", "--watch", "--workers", "1", ...(validatorFlags[name] ?? [])]));
+    const validatorFlags: Record<string, string[]> = {
+      "validator-random": ["--strategy", "random"],
+      "validator-lazy": ["--skip-reveal"],
+    };
+    for (const [name] of validatorStakes)
+      ctx.bots.push(startBot(ctx, name, ["validate", "--watch", "--workers", "1", ...(validatorFlags[name] ?? [])]));
     ctx.bots.push(startBot(ctx, "keeper", ["finalize", "--watch", "--steps", "64"]));
     say("▸ validator bots ×6 and the keeper bot started");
 
     // ── data and the task ────────────────────────────────────────────────────────────────────────────
     const dataRoot = join(ctx.dataDir, "data");
-    const built = await buildMnistDatasets({ outDir: dataRoot, shards: 3, evalSize: size.evalSize, trainPerShard: size.trainPerShard, seed: 2024 });
-    say(`▸ MNIST: ${built.shards.length} training shards of ${size.trainPerShard} digits, hidden eval split of ${size.evalSize}`);
+    const built = await buildMnistDatasets({
+      outDir: dataRoot,
+      shards: 3,
+      evalSize: size.evalSize,
+      trainPerShard: size.trainPerShard,
+      seed: 2024,
+    });
+    say(
+      `▸ MNIST: ${built.shards.length} training shards of ${size.trainPerShard} digits, hidden eval split of ${size.evalSize}`,
+    );
     const spec = parseSpec(JSON.parse(readFileSync(join(REPO_ROOT, "examples", "mnist", "spec.json"), "utf8")));
     const created = await createTask(node("creator"), {
       spec,
@@ -152,10 +176,14 @@ export async function playArena(ctx: ScenarioContext): Promise<ArenaSummary> {
       const { files } = await trainModel({ dataset: ds, spec: taskSpec, arch: p.arch, epochs: p.epochs, seed: 7 });
       const { modelCid } = await commitModel(node(p.name), taskId, files);
       trained.push({ name: p.name, arch: p.arch, epochs: p.epochs, samples: ds.y.length, modelCid });
-      say(`▸ ${p.name}: trained ${p.arch} × ${p.epochs} epoch(s) on ${ds.y.length} digits in ${Math.round(performance.now() - t)} ms, committed ${modelCid.slice(0, 16)}…`);
+      say(
+        `▸ ${p.name}: trained ${p.arch} × ${p.epochs} epoch(s) on ${ds.y.length} digits in ${Math.round(performance.now() - t)} ms, committed ${modelCid.slice(0, 16)}…`,
+      );
     }
     const garbage = await commitModel(node("trainer-garbage"), taskId, await zeroModel(taskSpec));
-    say(`▸ trainer-garbage committed a model that was never trained (all weights zero) ${garbage.modelCid.slice(0, 16)}…`);
+    say(
+      `▸ trainer-garbage committed a model that was never trained (all weights zero) ${garbage.modelCid.slice(0, 16)}…`,
+    );
     // the copier got hold of the strong node's model files off-chain: same bytes, same CID
     await commitModelCid(node("trainer-copier"), taskId, trained[0].modelCid);
     say("▸ trainer-copier committed to a copy of trainer-strong's model");
@@ -163,14 +191,19 @@ export async function playArena(ctx: ScenarioContext): Promise<ArenaSummary> {
     // ── publish window ───────────────────────────────────────────────────────────────────────────────
     let task = await deployer.protocol.getTask(taskId);
     await warpTo(ctx.rpcUrl, task.submissionEnd);
-    for (const n of ["trainer-strong", "trainer-medium", "trainer-weak", "trainer-garbage"] as const) await revealModel(node(n), taskId);
+    for (const n of ["trainer-strong", "trainer-medium", "trainer-weak", "trainer-garbage"] as const)
+      await revealModel(node(n), taskId);
     const rejected: ArenaSummary["rejected"] = [];
     try {
       await revealModel(node("trainer-copier"), taskId);
       throw new Error("the copier's reveal was accepted: the protocol should have rejected it");
     } catch (e) {
       if (!(e instanceof TxError)) throw e;
-      rejected.push({ account: cast["trainer-copier"].address, what: "reveal of trainer-strong's model CID", error: e.message.replace(/^.*would revert: /, "") });
+      rejected.push({
+        account: cast["trainer-copier"].address,
+        what: "reveal of trainer-strong's model CID",
+        error: e.message.replace(/^.*would revert: /, ""),
+      });
       say(`▸ trainer-copier's reveal rejected: ${rejected[0].error}`);
     }
     await revealEvalData(node("creator"), taskId);
@@ -179,16 +212,28 @@ export async function playArena(ctx: ScenarioContext): Promise<ArenaSummary> {
     // ── commit and reveal windows: the validator bots act on their own ──────────────────────────────
     task = await deployer.protocol.getTask(taskId);
     await warpTo(ctx.rpcUrl, task.publishEnd);
-    await until(async () => (await deployer.protocol.getTask(taskId)).validators === 6, 180_000, "6 validators to commit");
+    await until(
+      async () => (await deployer.protocol.getTask(taskId)).validators === 6,
+      180_000,
+      "6 validators to commit",
+    );
     say("▸ all 6 validators evaluated the models and committed their scores");
     await warpTo(ctx.rpcUrl, task.commitEnd);
-    await until(async () => (await deployer.protocol.getTask(taskId)).revealed === 5, 120_000, "5 validators to reveal");
+    await until(
+      async () => (await deployer.protocol.getTask(taskId)).revealed === 5,
+      120_000,
+      "5 validators to reveal",
+    );
     await waitForLazyToGiveUp(ctx);
     say("▸ 5 validators revealed (validator-lazy never will)");
 
     // ── finalization by the keeper bot, then claims ─────────────────────────────────────────────────
     await warpTo(ctx.rpcUrl, task.revealEnd);
-    await until(async () => (await deployer.protocol.getTask(taskId)).phase === Phase.Settled, 120_000, "the keeper to settle the task");
+    await until(
+      async () => (await deployer.protocol.getTask(taskId)).phase === Phase.Settled,
+      120_000,
+      "the keeper to settle the task",
+    );
     say("▸ the keeper finalized the task (consensus, slashes, ranks, rewards)");
     const claimants: ActorName[] = [...trainers, ...validatorStakes.map(([n]) => n)];
     for (const n of claimants) await claimTask(node(n), taskId);
@@ -230,7 +275,10 @@ export async function playArena(ctx: ScenarioContext): Promise<ArenaSummary> {
 /** An in-process actor sharing the hub's content store (the store is closed by the devnet, not here). */
 function actorNode(ctx: ScenarioContext, actor: Actor): Node {
   const dataDir = join(ctx.dataDir, "actors", actor.name);
-  const config = readConfig({ rpcUrl: ctx.rpcUrl, deployments: ctx.deploymentsPath, dataDir, pollMs: "250", logLevel: ctx.log.level }, {});
+  const config = readConfig(
+    { rpcUrl: ctx.rpcUrl, deployments: ctx.deploymentsPath, dataDir, pollMs: "250", logLevel: ctx.log.level },
+    {},
+  );
   const log = ctx.log.child({ actor: actor.name });
   const chain = new ChainClient({ rpcUrl: ctx.rpcUrl, account: actor.account, pollMs: 250, logger: log });
   const protocol = new Protocol(chain, ctx.deployments, log);
@@ -258,7 +306,11 @@ function startBot(ctx: ScenarioContext, name: ActorName, args: string[]): Manage
 }
 
 async function positionOf(n: Node, operator: Address): Promise<bigint> {
-  return n.chain.public.readContract({ ...n.protocol.vault, functionName: "assetsOf", args: [operator, n.chain.address] });
+  return n.chain.public.readContract({
+    ...n.protocol.vault,
+    functionName: "assetsOf",
+    args: [operator, n.chain.address],
+  });
 }
 
 /** The lazy validator has committed; it is simply never going to reveal. Nothing to wait for but make it explicit. */
@@ -298,5 +350,5 @@ function head(ds: Dataset, n: number): Dataset {
   return { ...ds, x: ds.x.slice(0, n * per), xShape: [n, ...ds.xShape.slice(1)], y: ds.y.slice(0, n) as Dataset["y"] };
 }
 
-export { describeRevert, TxError };
 export type { TaskSpec };
+export { describeRevert, TxError };

@@ -60,7 +60,8 @@ async function tryWasm(): Promise<boolean> {
 export async function initBackend(choice: BackendChoice = "auto"): Promise<BackendName> {
   if (choice === "node" || choice === "auto") {
     if (await tryNode()) return "tensorflow";
-    if (choice === "node") throw new Error("the tfjs-node backend is not available (@tensorflow/tfjs-node is not installed)");
+    if (choice === "node")
+      throw new Error("the tfjs-node backend is not available (@tensorflow/tfjs-node is not installed)");
   }
   if (choice === "wasm" || choice === "auto") {
     if (await tryWasm()) return "wasm";

@@ -32,7 +32,15 @@ export class ModelRejected extends Error {
 }
 
 /** Bytes per element of a stored weight (after quantisation if any). */
-const DTYPE_BYTES: Record<string, number> = { float32: 4, int32: 4, bool: 1, complex64: 8, uint8: 1, uint16: 2, float16: 2 };
+const DTYPE_BYTES: Record<string, number> = {
+  float32: 4,
+  int32: 4,
+  bool: 1,
+  complex64: 8,
+  uint8: 1,
+  uint16: 2,
+  float16: 2,
+};
 
 interface ManifestEntry {
   name: string;
@@ -55,7 +63,15 @@ const isObject = (v: unknown): v is Json => typeof v === "object" && v !== null 
 /** A plain relative POSIX path inside the directory: no "..", no absolute path, no URL, no backslash. */
 export function isSafeRelativePath(p: unknown): p is string {
   if (typeof p !== "string" || p.length === 0 || p.length > 255) return false;
-  if (p.startsWith("/") || p.includes("\\") || p.includes(":") || p.includes("\0") || p.includes("?") || p.includes("#")) return false;
+  if (
+    p.startsWith("/") ||
+    p.includes("\\") ||
+    p.includes(":") ||
+    p.includes("\0") ||
+    p.includes("?") ||
+    p.includes("#")
+  )
+    return false;
   return p.split("/").every((seg) => seg !== "" && seg !== "." && seg !== "..");
 }
 
@@ -99,7 +115,8 @@ function declaredOutputUnits(topology: Json, layers: Json[]): number | undefined
   for (let i = layers.length - 1; i >= 0; i--) {
     const c = layerConfig(layers[i]);
     if (typeof c.units === "number") return c.units;
-    if (typeof c.filters === "number" || c.target_shape !== undefined || layers[i].class_name === "Flatten") return undefined;
+    if (typeof c.filters === "number" || c.target_shape !== undefined || layers[i].class_name === "Flatten")
+      return undefined;
   }
   return undefined;
 }
@@ -169,7 +186,8 @@ export function estimateParams(layers: Json[], inputShape: number[]): number {
       default:
         return params;
     }
-    if (!shape.every((d) => Number.isSafeInteger(d) && d > 0) || !Number.isFinite(params)) return Number.POSITIVE_INFINITY;
+    if (!shape.every((d) => Number.isSafeInteger(d) && d > 0) || !Number.isFinite(params))
+      return Number.POSITIVE_INFINITY;
   }
   return params;
 }
@@ -189,7 +207,10 @@ export function checkModelFiles(files: FileMap, spec: TaskSpec): ModelFacts {
   let totalBytes = 0;
   for (const bytes of files.values()) totalBytes += bytes.byteLength;
   if (totalBytes > spec.maxModelBytes) {
-    throw new ModelRejected("too_large", `model directory is ${totalBytes} bytes, more than maxModelBytes ${spec.maxModelBytes}`);
+    throw new ModelRejected(
+      "too_large",
+      `model directory is ${totalBytes} bytes, more than maxModelBytes ${spec.maxModelBytes}`,
+    );
   }
   const raw = files.get(MODEL_JSON);
   if (!raw) throw new ModelRejected("missing_model_json", `no ${MODEL_JSON} in the model directory`);
@@ -198,7 +219,10 @@ export function checkModelFiles(files: FileMap, spec: TaskSpec): ModelFacts {
   try {
     json = JSON.parse(new TextDecoder("utf-8", { fatal: true }).decode(raw));
   } catch (err) {
-    throw new ModelRejected("bad_json", `${MODEL_JSON} is not valid UTF-8 JSON: ${(err as Error).message.slice(0, 200)}`);
+    throw new ModelRejected(
+      "bad_json",
+      `${MODEL_JSON} is not valid UTF-8 JSON: ${(err as Error).message.slice(0, 200)}`,
+    );
   }
   if (!isObject(json) || !isObject(json.modelTopology)) {
     throw new ModelRejected("not_layers_model", `${MODEL_JSON} has no modelTopology object`);
@@ -221,7 +245,10 @@ export function checkModelFiles(files: FileMap, spec: TaskSpec): ModelFacts {
     }
     for (const p of group.paths) {
       if (!isSafeRelativePath(p)) {
-        throw new ModelRejected("bad_path", `weight path ${JSON.stringify(p).slice(0, 100)} is not a plain relative file name`);
+        throw new ModelRejected(
+          "bad_path",
+          `weight path ${JSON.stringify(p).slice(0, 100)} is not a plain relative file name`,
+        );
       }
       if (!files.has(p)) throw new ModelRejected("missing_shard", `weight shard ${p} is not in the model directory`);
       shardPaths.push(p);
@@ -242,24 +269,37 @@ export function checkModelFiles(files: FileMap, spec: TaskSpec): ModelFacts {
   let params = 0;
   for (const e of entries) params += product(e.shape);
   if (params > spec.maxParams) {
-    throw new ModelRejected("too_many_params", `model declares ${params} parameters, more than maxParams ${spec.maxParams}`);
+    throw new ModelRejected(
+      "too_many_params",
+      `model declares ${params} parameters, more than maxParams ${spec.maxParams}`,
+    );
   }
   for (const layer of layers) {
     const c = layerConfig(layer);
     for (const key of ["units", "filters"] as const) {
       const v = c[key];
       if (v !== undefined && (typeof v !== "number" || !Number.isSafeInteger(v) || v < 1 || v > spec.maxParams)) {
-        throw new ModelRejected("too_many_params", `layer ${String(c.name)} declares ${key} = ${String(v)} (maxParams ${spec.maxParams})`);
+        throw new ModelRejected(
+          "too_many_params",
+          `layer ${String(c.name)} declares ${key} = ${String(v)} (maxParams ${spec.maxParams})`,
+        );
       }
     }
   }
 
   // what building the topology would allocate (Sequential only: its layers form a chain)
   const batchShape = declaredInputShape(topology, layers);
-  if (topology.class_name === "Sequential" && Array.isArray(batchShape) && batchShape.slice(1).every((d) => typeof d === "number")) {
+  if (
+    topology.class_name === "Sequential" &&
+    Array.isArray(batchShape) &&
+    batchShape.slice(1).every((d) => typeof d === "number")
+  ) {
     const implied = estimateParams(layers, batchShape.slice(1) as number[]);
     if (implied > spec.maxParams) {
-      throw new ModelRejected("too_many_params", `topology implies at least ${implied} parameters, more than maxParams ${spec.maxParams}`);
+      throw new ModelRejected(
+        "too_many_params",
+        `topology implies at least ${implied} parameters, more than maxParams ${spec.maxParams}`,
+      );
     }
   }
 
@@ -274,7 +314,10 @@ export function checkModelFiles(files: FileMap, spec: TaskSpec): ModelFacts {
   let shardBytes = 0;
   for (const p of shardPaths) shardBytes += files.get(p)!.byteLength;
   if (shardBytes !== weightBytes) {
-    throw new ModelRejected("size_mismatch", `manifest declares ${weightBytes} weight bytes but the shards hold ${shardBytes}`);
+    throw new ModelRejected(
+      "size_mismatch",
+      `manifest declares ${weightBytes} weight bytes but the shards hold ${shardBytes}`,
+    );
   }
 
   // shapes
@@ -285,7 +328,10 @@ export function checkModelFiles(files: FileMap, spec: TaskSpec): ModelFacts {
     inputShape.length === expected.length + 1 &&
     inputShape.slice(1).every((d, i) => d === null || d === expected[i]);
   if (!inputOk) {
-    throw new ModelRejected("input_shape", `model input shape ${JSON.stringify(inputShape)} does not fit [null, ${expected.join(", ")}]`);
+    throw new ModelRejected(
+      "input_shape",
+      `model input shape ${JSON.stringify(inputShape)} does not fit [null, ${expected.join(", ")}]`,
+    );
   }
   const units = declaredOutputUnits(topology, layers);
   if (units !== undefined && units !== outputUnits(spec)) {

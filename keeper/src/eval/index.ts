@@ -1,7 +1,39 @@
 /** Model evaluation: static checks, sandboxed TF.js inference, metrics and the on-chain score mapping. */
-export { initBackend, nodeBackendInstalled, type BackendChoice, type BackendName } from "./backend.js";
-export { checkModelFiles, estimateParams, isSafeRelativePath, ModelRejected, type ModelFacts, type RejectCode } from "./checks.js";
-export { accuracy, evaluatePredictions, logLoss, meanSquaredError, MAX_SCORE, scoreFromValue, variance, type MetricOutcome } from "./metrics.js";
-export { artifactsFromFiles, fileMapSaver, loadModelFromFiles, MODEL_JSON, saveModelToFiles, WEIGHTS_BIN } from "./modelio.js";
-export { EvalPool, type EvalJob, type EvalPoolOptions } from "./pool.js";
-export { DatasetMismatchError, DEFAULT_RESOURCE_LIMITS, EvalWorker, evaluateModel, sharedInputs, WorkerStartError, type EvaluateOptions, type JobOutcome } from "./sandbox.js";
+export { type BackendChoice, type BackendName, initBackend, nodeBackendInstalled } from "./backend.js";
+export {
+  checkModelFiles,
+  estimateParams,
+  isSafeRelativePath,
+  type ModelFacts,
+  ModelRejected,
+  type RejectCode,
+} from "./checks.js";
+export {
+  accuracy,
+  evaluatePredictions,
+  logLoss,
+  MAX_SCORE,
+  type MetricOutcome,
+  meanSquaredError,
+  scoreFromValue,
+  variance,
+} from "./metrics.js";
+export {
+  artifactsFromFiles,
+  fileMapSaver,
+  loadModelFromFiles,
+  MODEL_JSON,
+  saveModelToFiles,
+  WEIGHTS_BIN,
+} from "./modelio.js";
+export { type EvalJob, EvalPool, type EvalPoolOptions } from "./pool.js";
+export {
+  DatasetMismatchError,
+  DEFAULT_RESOURCE_LIMITS,
+  type EvaluateOptions,
+  EvalWorker,
+  evaluateModel,
+  type JobOutcome,
+  sharedInputs,
+  WorkerStartError,
+} from "./sandbox.js";

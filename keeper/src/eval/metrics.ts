@@ -23,13 +23,15 @@ export const MAX_SCORE = 10000;
 /** probabilities are clipped to [EPS, 1] before the logarithm */
 export const LOG_LOSS_EPS = 1e-7;
 
-export type MetricOutcome =
-  | { ok: true; value: number; score: number }
-  | { ok: false; reason: string };
+export type MetricOutcome = { ok: true; value: number; score: number } | { ok: false; reason: string };
 
 /** Maps a metric value to the uint16 score (see the table above). `classes` is needed for log_loss,
  *  `targetVariance` for mse. */
-export function scoreFromValue(metric: Metric, value: number, opts: { classes?: number; targetVariance?: number } = {}): number {
+export function scoreFromValue(
+  metric: Metric,
+  value: number,
+  opts: { classes?: number; targetVariance?: number } = {},
+): number {
   if (!Number.isFinite(value)) return 0;
   let s: number;
   switch (metric) {
@@ -104,7 +106,12 @@ export function variance(values: ArrayLike<number>): number {
 
 /** Computes the metric and score of predictions `pred` (row-major [n, units]) against `y`.
  *  `units` is K for classification and 1 for regression. Never throws for bad predictions. */
-export function evaluatePredictions(metric: Metric, pred: Float32Array, y: Int32Array | Float32Array, units: number): MetricOutcome {
+export function evaluatePredictions(
+  metric: Metric,
+  pred: Float32Array,
+  y: Int32Array | Float32Array,
+  units: number,
+): MetricOutcome {
   const n = y.length;
   if (pred.length !== n * units) {
     return { ok: false, reason: `model produced ${pred.length} outputs, expected ${n} × ${units}` };

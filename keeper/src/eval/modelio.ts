@@ -51,7 +51,12 @@ export async function loadModelFromFiles(files: FileMap): Promise<tf.LayersModel
 export function fileMapSaver(files: FileMap): tf.io.IOHandler {
   return {
     async save(artifacts: tf.io.ModelArtifacts): Promise<tf.io.SaveResult> {
-      const parts = artifacts.weightData == null ? [] : Array.isArray(artifacts.weightData) ? artifacts.weightData : [artifacts.weightData];
+      const parts =
+        artifacts.weightData == null
+          ? []
+          : Array.isArray(artifacts.weightData)
+            ? artifacts.weightData
+            : [artifacts.weightData];
       const weights = new Uint8Array(tf.io.concatenateArrayBuffers(parts));
       const modelJson: tf.io.ModelJSON = {
         modelTopology: artifacts.modelTopology as object,
@@ -83,4 +88,3 @@ export async function saveModelToFiles(model: tf.LayersModel): Promise<FileMap> 
   await model.save(fileMapSaver(files));
   return files;
 }
-

@@ -7,7 +7,7 @@ import os from "node:os";
 import type { ResourceLimits } from "node:worker_threads";
 import type { EvalResult } from "../types.js";
 import type { BackendChoice, BackendName } from "./backend.js";
-import { EvalWorker, evaluateWith, type EvaluateOptions } from "./sandbox.js";
+import { type EvaluateOptions, EvalWorker, evaluateWith } from "./sandbox.js";
 
 export interface EvalPoolOptions {
   /** number of worker threads; default os.availableParallelism() */

@@ -4,7 +4,7 @@
  * always yields score 0 with a reason. Only problems that are not the model's throw: a dataset that does not
  * match the spec (DatasetMismatchError) and a worker thread that cannot start (WorkerStartError).
  */
-import { Worker, type ResourceLimits } from "node:worker_threads";
+import { type ResourceLimits, Worker } from "node:worker_threads";
 import type { TaskSpec } from "../spec.js";
 import { outputUnits } from "../spec.js";
 import type { Dataset, EvalResult, FileMap } from "../types.js";
@@ -27,7 +27,9 @@ export interface WorkerOptions {
 }
 
 /** Outcome of one job in a worker; `fatal` means the worker is gone (terminated, crashed, out of memory). */
-type WorkerOutcome = { ok: true; predictions: Float32Array; loadMs: number; predictMs: number } | { ok: false; reason: string; fatal: boolean };
+type WorkerOutcome =
+  | { ok: true; predictions: Float32Array; loadMs: number; predictMs: number }
+  | { ok: false; reason: string; fatal: boolean };
 export type JobOutcome = WorkerOutcome & {
   /** wall time from sending the job to its outcome */
   ms: number;
@@ -57,7 +59,11 @@ export class EvalWorker {
       if (msg.type !== "result") return;
       const settle = this.pending;
       this.pending = null;
-      settle?.(msg.ok ? { ok: true, predictions: msg.predictions, loadMs: msg.loadMs, predictMs: msg.predictMs } : { ok: false, reason: msg.reason, fatal: false });
+      settle?.(
+        msg.ok
+          ? { ok: true, predictions: msg.predictions, loadMs: msg.loadMs, predictMs: msg.predictMs }
+          : { ok: false, reason: msg.reason, fatal: false },
+      );
     });
     worker.on("error", (err: Error & { code?: string }) => this.fail(describeWorkerError(err)));
     worker.on("exit", (code) => this.fail(`evaluation worker exited (code ${code})`));
@@ -72,7 +78,10 @@ export class EvalWorker {
       stderr: false,
     });
     return new Promise((resolve, reject) => {
-      const timer = setTimeout(() => fail(new WorkerStartError(`evaluation worker did not start within ${WORKER_STARTUP_TIMEOUT_MS} ms`)), WORKER_STARTUP_TIMEOUT_MS);
+      const timer = setTimeout(
+        () => fail(new WorkerStartError(`evaluation worker did not start within ${WORKER_STARTUP_TIMEOUT_MS} ms`)),
+        WORKER_STARTUP_TIMEOUT_MS,
+      );
       const fail = (err: Error) => {
         cleanup();
         void worker.terminate();
@@ -87,7 +96,8 @@ export class EvalWorker {
         }
       };
       const onError = (err: Error) => fail(new WorkerStartError(`evaluation worker failed to start: ${err.message}`));
-      const onExit = (code: number) => fail(new WorkerStartError(`evaluation worker exited during start-up (code ${code})`));
+      const onExit = (code: number) =>
+        fail(new WorkerStartError(`evaluation worker exited during start-up (code ${code})`));
       const cleanup = () => {
         clearTimeout(timer);
         worker.off("message", onMessage).off("error", onError).off("exit", onExit);
@@ -102,7 +112,8 @@ export class EvalWorker {
 
   /** Runs one job; after `timeoutMs` the worker is terminated and the outcome is a fatal timeout. */
   run(req: Omit<EvalRequest, "type" | "id">, timeoutMs: number): Promise<JobOutcome> {
-    if (this.dead) return Promise.resolve({ ok: false, reason: "evaluation worker is not running", fatal: true, ms: 0 });
+    if (this.dead)
+      return Promise.resolve({ ok: false, reason: "evaluation worker is not running", fatal: true, ms: 0 });
     if (this.pending) throw new Error("EvalWorker runs one job at a time");
     this.jobs++;
     const t0 = performance.now();
@@ -170,9 +181,12 @@ export function assertDatasetFitsSpec(dataset: Dataset, spec: TaskSpec): void {
   const [n, ...shape] = dataset.xShape;
   const want = spec.input.shape;
   if (shape.length !== want.length || shape.some((d, i) => d !== want[i])) {
-    throw new DatasetMismatchError(`dataset example shape [${shape.join(", ")}] differs from the spec's input shape [${want.join(", ")}]`);
+    throw new DatasetMismatchError(
+      `dataset example shape [${shape.join(", ")}] differs from the spec's input shape [${want.join(", ")}]`,
+    );
   }
-  if (dataset.x.length !== n * want.reduce((a, b) => a * b, 1)) throw new DatasetMismatchError(`dataset x has ${dataset.x.length} values, xShape says ${dataset.xShape.join("×")}`);
+  if (dataset.x.length !== n * want.reduce((a, b) => a * b, 1))
+    throw new DatasetMismatchError(`dataset x has ${dataset.x.length} values, xShape says ${dataset.xShape.join("×")}`);
   if (dataset.y.length !== n) throw new DatasetMismatchError(`dataset has ${n} inputs but ${dataset.y.length} labels`);
 }
 
@@ -187,7 +201,13 @@ export interface EvaluateOptions {
   batchSize?: number;
 }
 
-export const zeroResult = (spec: TaskSpec, reason: string, ms: number): EvalResult => ({ score: 0, metric: spec.metric, value: null, reason, ms });
+export const zeroResult = (spec: TaskSpec, reason: string, ms: number): EvalResult => ({
+  score: 0,
+  metric: spec.metric,
+  value: null,
+  reason,
+  ms,
+});
 
 /** Evaluates one model on a runner that executes the worker part (a fresh EvalWorker, or a pool's). */
 export async function evaluateWith(
@@ -215,7 +235,13 @@ export async function evaluateWith(
   }
   const units = outputUnits(spec);
   const outcome = await runJob(
-    { files: [...files], x: sharedInputs(dataset).x, xShape: dataset.xShape, units, batchSize: opts.batchSize ?? DEFAULT_BATCH_SIZE },
+    {
+      files: [...files],
+      x: sharedInputs(dataset).x,
+      xShape: dataset.xShape,
+      units,
+      batchSize: opts.batchSize ?? DEFAULT_BATCH_SIZE,
+    },
     opts.timeoutMs ?? spec.evalTimeoutMs,
   );
   spent += outcome.ms;

@@ -29,7 +29,11 @@ async function predictAll(model: tf.LayersModel, req: EvalRequest): Promise<Floa
   for (let start = 0; start < n; start += req.batchSize) {
     const count = Math.min(req.batchSize, n - start);
     const y = tf.tidy(() => {
-      const xs = tf.tensor(req.x.subarray(start * perExample, (start + count) * perExample), [count, ...inputShape], "float32");
+      const xs = tf.tensor(
+        req.x.subarray(start * perExample, (start + count) * perExample),
+        [count, ...inputShape],
+        "float32",
+      );
       // predict() splits its input into batches of 32 by default (a Slice per batch): use ours whole
       const pred = model.predict(xs, { batchSize: count });
       if (Array.isArray(pred)) throw new Error("model returned several outputs");
@@ -57,17 +61,32 @@ async function evaluate(req: EvalRequest): Promise<void> {
     }
     const loadMs = performance.now() - t0;
     if (model.inputs.length !== 1 || model.outputs.length !== 1) {
-      post({ type: "result", id: req.id, ok: false, reason: `model has ${model.inputs.length} inputs and ${model.outputs.length} outputs, expected 1 and 1` });
+      post({
+        type: "result",
+        id: req.id,
+        ok: false,
+        reason: `model has ${model.inputs.length} inputs and ${model.outputs.length} outputs, expected 1 and 1`,
+      });
       return;
     }
     const inShape = model.inputs[0].shape;
     if (!shapeFits(inShape, req.xShape.slice(1))) {
-      post({ type: "result", id: req.id, ok: false, reason: `model input shape ${JSON.stringify(inShape)} does not fit [null, ${req.xShape.slice(1).join(", ")}]` });
+      post({
+        type: "result",
+        id: req.id,
+        ok: false,
+        reason: `model input shape ${JSON.stringify(inShape)} does not fit [null, ${req.xShape.slice(1).join(", ")}]`,
+      });
       return;
     }
     const outShape = model.outputs[0].shape;
     if (!shapeFits(outShape, [req.units])) {
-      post({ type: "result", id: req.id, ok: false, reason: `model output shape ${JSON.stringify(outShape)} is not [null, ${req.units}]` });
+      post({
+        type: "result",
+        id: req.id,
+        ok: false,
+        reason: `model output shape ${JSON.stringify(outShape)} is not [null, ${req.units}]`,
+      });
       return;
     }
     const t1 = performance.now();
@@ -78,7 +97,9 @@ async function evaluate(req: EvalRequest): Promise<void> {
       post({ type: "result", id: req.id, ok: false, reason: `prediction failed: ${describe(err)}` });
       return;
     }
-    post({ type: "result", id: req.id, ok: true, predictions, loadMs, predictMs: performance.now() - t1 }, [predictions.buffer as ArrayBuffer]);
+    post({ type: "result", id: req.id, ok: true, predictions, loadMs, predictMs: performance.now() - t1 }, [
+      predictions.buffer as ArrayBuffer,
+    ]);
   } finally {
     model?.dispose();
   }
@@ -97,7 +118,9 @@ async function main(): Promise<void> {
   }
   // requests are handled one at a time: the parent never sends a second one before the first's result
   port.on("message", (req: EvalRequest) => {
-    evaluate(req).catch((err) => post({ type: "result", id: req.id, ok: false, reason: `evaluation failed: ${describe(err)}` }));
+    evaluate(req).catch((err) =>
+      post({ type: "result", id: req.id, ok: false, reason: `evaluation failed: ${describe(err)}` }),
+    );
   });
   post({ type: "ready", backend });
 }

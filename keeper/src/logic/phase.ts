@@ -14,7 +14,16 @@ export const Phase = {
   Cancelled: 7,
 } as const;
 export type PhaseId = (typeof Phase)[keyof typeof Phase];
-export const PHASE_NAMES = ["Created", "Submission", "Publish", "Commit", "Reveal", "Finalizing", "Settled", "Cancelled"] as const;
+export const PHASE_NAMES = [
+  "Created",
+  "Submission",
+  "Publish",
+  "Commit",
+  "Reveal",
+  "Finalizing",
+  "Settled",
+  "Cancelled",
+] as const;
 
 export interface Windows {
   submissionStart: number;
@@ -49,7 +58,10 @@ export type ValidatorAction = "wait" | "evaluate-and-commit" | "reveal" | "too-l
  * @param revealed whether that commitment was revealed
  * @param viable whether the task can be scored (eval data revealed, enough submissions)
  */
-export function validatorAction(phase: PhaseId, s: { committed: boolean; revealed: boolean; viable: boolean }): ValidatorAction {
+export function validatorAction(
+  phase: PhaseId,
+  s: { committed: boolean; revealed: boolean; viable: boolean },
+): ValidatorAction {
   if (s.revealed) return "done";
   if (phase === Phase.Commit) return s.committed ? "wait" : s.viable ? "evaluate-and-commit" : "wait";
   if (phase === Phase.Reveal) return s.committed ? "reveal" : "too-late";

@@ -77,7 +77,8 @@ export function acquirePidLock(dataDir: string, name: string): () => void {
     } catch (e) {
       if ((e as NodeJS.ErrnoException).code !== "EEXIST") throw e;
       const pid = Number(readFileSync(path, "utf8").trim());
-      if (pid && pid !== process.pid && alive(pid)) throw new AlreadyRunningError(`${name} is already running (pid ${pid}, lock ${path})`);
+      if (pid && pid !== process.pid && alive(pid))
+        throw new AlreadyRunningError(`${name} is already running (pid ${pid}, lock ${path})`);
       rmSync(path, { force: true });
     }
   }

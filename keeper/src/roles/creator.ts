@@ -2,12 +2,12 @@
  * The task creator: pins the spec and the data, commits to the evaluation-data CID (the CID itself stays secret until
  * the publish window), deposits the reward with a permit, and later reveals the evaluation data.
  */
-import { parseEventLogs, type Hex } from "viem";
+import { type Hex, parseEventLogs } from "viem";
 import { datasetToFiles, loadDataset } from "../data/dataset.js";
 import { evalCommitment, newSalt } from "../logic/commitments.js";
 import { Phase } from "../logic/phase.js";
-import { parseSpec, type TaskSpec } from "../spec.js";
 import type { Node } from "../node.js";
+import { parseSpec, type TaskSpec } from "../spec.js";
 
 export interface CreateTaskOptions {
   spec: TaskSpec;
@@ -53,7 +53,10 @@ export async function createTask(node: Node, o: CreateTaskOptions): Promise<Crea
   const chainId = await node.chain.chainId();
   const salt = newSalt();
   const commitment = evalCommitment(chainId, protocol.arena.address, creator, evalCid, salt);
-  const [fee, bond] = await Promise.all([protocol.configValue("TASK_CREATION_FEE"), protocol.configValue("CREATOR_BOND")]);
+  const [fee, bond] = await Promise.all([
+    protocol.configValue("TASK_CREATION_FEE"),
+    protocol.configValue("CREATOR_BOND"),
+  ]);
   const total = o.reward + fee + bond;
   const params = {
     specCid,
@@ -68,7 +71,13 @@ export async function createTask(node: Node, o: CreateTaskOptions): Promise<Crea
     spamScore: spec.spamScore,
   } as const;
   // the eval secret is durable before the transaction that commits to it is sent
-  const pendingKey = { kind: "eval" as const, chainId, contract: protocol.arena.address, taskId: -1n, account: creator };
+  const pendingKey = {
+    kind: "eval" as const,
+    chainId,
+    contract: protocol.arena.address,
+    taskId: -1n,
+    account: creator,
+  };
   journal.prepare({ ...pendingKey, salt, commitment, payload: evalCid });
   const deadline = BigInt((await protocol.now()) + 3600);
   const { v, r, s } = await protocol.signPermit(protocol.arena.address, total, deadline);
@@ -99,7 +108,8 @@ export async function revealEvalData(node: Node, taskId: bigint): Promise<Hex> {
     node.journal.mark(key, "revealed");
     throw new Error(`task ${taskId}: eval data already revealed`);
   }
-  if (task.phase !== Phase.Publish) throw new Error(`task ${taskId} is not in its publish window (phase ${task.phase})`);
+  if (task.phase !== Phase.Publish)
+    throw new Error(`task ${taskId} is not in its publish window (phase ${task.phase})`);
   const receipt = await node.chain.write({
     ...protocol.arena,
     functionName: "revealEvalData",

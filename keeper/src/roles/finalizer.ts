@@ -38,14 +38,23 @@ export class FinalizerBot extends Bot {
       } else if (task.phase === Phase.Finalizing) {
         await this.finalize(task);
       } else if ((task.phase === Phase.Commit || task.phase === Phase.Reveal) && (await this.cancellable(task))) {
-        await this.node.chain.write({ ...this.node.protocol.arena, functionName: "cancel", args: [task.id], label: `cancel(${task.id})` });
+        await this.node.chain.write({
+          ...this.node.protocol.arena,
+          functionName: "cancel",
+          args: [task.id],
+          label: `cancel(${task.id})`,
+        });
       }
     }
   }
 
   private async cancellable(task: TaskView): Promise<boolean> {
     if (!task.evalRevealed) return true;
-    const params = await this.node.protocol.chain.public.readContract({ ...this.node.protocol.arena, functionName: "paramsOf", args: [task.id] });
+    const params = await this.node.protocol.chain.public.readContract({
+      ...this.node.protocol.arena,
+      functionName: "paramsOf",
+      args: [task.id],
+    });
     return task.published < Number(params.minSubmissions);
   }
 
@@ -59,7 +68,11 @@ export class FinalizerBot extends Bot {
         args: [task.id, steps],
         label: `finalize(${task.id})`,
       });
-      for (const ev of parseEventLogs({ abi: this.node.protocol.arena.abi, logs: receipt.logs, eventName: "FinalizeProgressed" })) {
+      for (const ev of parseEventLogs({
+        abi: this.node.protocol.arena.abi,
+        logs: receipt.logs,
+        eventName: "FinalizeProgressed",
+      })) {
         this.bountyEarned += ev.args.bounty as bigint;
       }
       const after = await this.node.protocol.getTask(task.id);
@@ -77,20 +90,38 @@ export async function claimAllFor(node: Node, taskId: bigint): Promise<number> {
   const { protocol } = node;
   const task = await protocol.getTask(taskId);
   const subs = await protocol.publishedSubmissions(taskId);
-  const validators = await protocol.chain.public.readContract({ ...protocol.arena, functionName: "validatorsOf", args: [taskId] });
+  const validators = await protocol.chain.public.readContract({
+    ...protocol.arena,
+    functionName: "validatorsOf",
+    args: [taskId],
+  });
   const committers = await protocol.chain.public.getContractEvents({
     ...protocol.arena,
     eventName: "SubmissionCommitted",
     args: { taskId },
     fromBlock: BigInt(protocol.deployments.startBlock),
   });
-  const accounts = new Set<string>([task.creator, ...subs.map((s) => s.trainer), ...validators, ...committers.map((c) => c.args.trainer as string)]);
+  const accounts = new Set<string>([
+    task.creator,
+    ...subs.map((s) => s.trainer),
+    ...validators,
+    ...committers.map((c) => c.args.trainer as string),
+  ]);
   let n = 0;
   for (const account of accounts) {
-    const amount = await protocol.chain.public.readContract({ ...protocol.arena, functionName: "claimable", args: [taskId, account as `0x${string}`] });
+    const amount = await protocol.chain.public.readContract({
+      ...protocol.arena,
+      functionName: "claimable",
+      args: [taskId, account as `0x${string}`],
+    });
     const rec = await claimState(node, taskId, account as `0x${string}`);
     if (amount === 0n && !rec) continue;
-    await node.chain.write({ ...protocol.arena, functionName: "claim", args: [taskId, account as `0x${string}`], label: `claim(${taskId}, ${account.slice(0, 8)})` });
+    await node.chain.write({
+      ...protocol.arena,
+      functionName: "claim",
+      args: [taskId, account as `0x${string}`],
+      label: `claim(${taskId}, ${account.slice(0, 8)})`,
+    });
     n++;
   }
   return n;

@@ -1,18 +1,29 @@
 /** Staking and rewards: register + self-stake, delegate, unbond, withdraw, claim commission and task rewards. */
-import { parseEventLogs, type Address, type Hex } from "viem";
+import { type Address, type Hex, parseEventLogs } from "viem";
 import { Role, type RoleId } from "../chain/protocol.js";
 import type { Node } from "../node.js";
 
-export async function stake(node: Node, o: { role?: "trainer" | "validator"; amount: bigint; commissionBps?: number }): Promise<Hex> {
+export async function stake(
+  node: Node,
+  o: { role?: "trainer" | "validator"; amount: bigint; commissionBps?: number },
+): Promise<Hex> {
   const { protocol } = node;
   const me = node.chain.address;
   const role = await protocol.roleOf(me);
-  const want: RoleId | undefined = o.role === "trainer" ? Role.TrainingNode : o.role === "validator" ? Role.Validator : undefined;
+  const want: RoleId | undefined =
+    o.role === "trainer" ? Role.TrainingNode : o.role === "validator" ? Role.Validator : undefined;
   if (role === Role.None) {
     if (want === undefined) throw new Error("this account is not registered yet: give --role trainer|validator");
-    await node.chain.write({ ...protocol.vault, functionName: "register", args: [want, o.commissionBps ?? 1000], label: "register" });
+    await node.chain.write({
+      ...protocol.vault,
+      functionName: "register",
+      args: [want, o.commissionBps ?? 1000],
+      label: "register",
+    });
   } else if (want !== undefined && want !== role) {
-    throw new Error(`this account is registered as ${role === Role.TrainingNode ? "trainer" : "validator"}, not ${o.role}`);
+    throw new Error(
+      `this account is registered as ${role === Role.TrainingNode ? "trainer" : "validator"}, not ${o.role}`,
+    );
   }
   await protocol.ensureAllowance(protocol.vault.address, o.amount);
   const r = await node.chain.write({ ...protocol.vault, functionName: "stake", args: [o.amount], label: "stake" });
@@ -34,7 +45,11 @@ export async function delegate(node: Node, operator: Address, amount: bigint): P
 }
 
 /** Starts unbonding `amount` worth of the caller's position in `operator`'s pool (or all of it). */
-export async function unstake(node: Node, operator: Address, amount: bigint | "all"): Promise<{ entryId: bigint; tx: Hex }> {
+export async function unstake(
+  node: Node,
+  operator: Address,
+  amount: bigint | "all",
+): Promise<{ entryId: bigint; tx: Hex }> {
   const { protocol } = node;
   const me = node.chain.address;
   const read = protocol.chain.public;
@@ -47,20 +62,35 @@ export async function unstake(node: Node, operator: Address, amount: bigint | "a
     burn = (shares * amount + assets - 1n) / assets;
     if (burn > shares) burn = shares;
   }
-  const receipt = await node.chain.write({ ...protocol.vault, functionName: "requestUnbond", args: [operator, burn], label: "requestUnbond" });
+  const receipt = await node.chain.write({
+    ...protocol.vault,
+    functionName: "requestUnbond",
+    args: [operator, burn],
+    label: "requestUnbond",
+  });
   const [ev] = parseEventLogs({ abi: protocol.vault.abi, logs: receipt.logs, eventName: "UnbondRequested" });
   return { entryId: ev.args.entryId as bigint, tx: receipt.transactionHash };
 }
 
 export async function withdraw(node: Node, entryId: bigint): Promise<Hex> {
-  const r = await node.chain.write({ ...node.protocol.vault, functionName: "withdraw", args: [entryId], label: `withdraw(${entryId})` });
+  const r = await node.chain.write({
+    ...node.protocol.vault,
+    functionName: "withdraw",
+    args: [entryId],
+    label: `withdraw(${entryId})`,
+  });
   return r.transactionHash;
 }
 
 export async function claimTask(node: Node, taskId: bigint, account?: Address): Promise<{ amount: bigint; tx: Hex }> {
   const { protocol } = node;
   const who = account ?? node.chain.address;
-  const receipt = await node.chain.write({ ...protocol.arena, functionName: "claim", args: [taskId, who], label: `claim(${taskId})` });
+  const receipt = await node.chain.write({
+    ...protocol.arena,
+    functionName: "claim",
+    args: [taskId, who],
+    label: `claim(${taskId})`,
+  });
   const [ev] = parseEventLogs({ abi: protocol.arena.abi, logs: receipt.logs, eventName: "Claimed" });
   return { amount: (ev?.args.amount as bigint) ?? 0n, tx: receipt.transactionHash };
 }

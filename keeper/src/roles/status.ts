@@ -18,7 +18,14 @@ export async function statusReport(node: Node, q: { taskId?: bigint; address?: A
     const settlement = await read.readContract({ ...protocol.arena, functionName: "settlementOf", args: [q.taskId] });
     const subs = await protocol.publishedSubmissions(q.taskId);
     const withResults = await Promise.all(
-      subs.map(async (s) => ({ ...s, ...(await read.readContract({ ...protocol.arena, functionName: "submissionAt", args: [q.taskId!, BigInt(s.index)] })) })),
+      subs.map(async (s) => ({
+        ...s,
+        ...(await read.readContract({
+          ...protocol.arena,
+          functionName: "submissionAt",
+          args: [q.taskId!, BigInt(s.index)],
+        })),
+      })),
     );
     return { source: "chain", task: { ...t, phaseName: PHASE_NAMES[t.phase] }, settlement, submissions: withResults };
   }

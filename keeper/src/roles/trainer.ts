@@ -7,7 +7,7 @@ import { loadDataset } from "../data/dataset.js";
 import { newSalt, submissionCommitment } from "../logic/commitments.js";
 import { Phase, trainerAction } from "../logic/phase.js";
 import type { Node } from "../node.js";
-import { trainModel, type Arch, type EpochLog } from "../train/index.js";
+import { type Arch, type EpochLog, trainModel } from "../train/index.js";
 import type { FileMap } from "../types.js";
 import { fetchSpec } from "./creator.js";
 
@@ -64,7 +64,11 @@ export async function revealModel(node: Node, taskId: bigint): Promise<Hex | nul
   const row = journal.get(key);
   if (!row) throw new Error(`no submission for task ${taskId} in the journal ${journal.path}`);
   const task = await protocol.getTask(taskId);
-  const onChain = await protocol.chain.public.readContract({ ...protocol.arena, functionName: "trainerRecord", args: [taskId, me] });
+  const onChain = await protocol.chain.public.readContract({
+    ...protocol.arena,
+    functionName: "trainerRecord",
+    args: [taskId, me],
+  });
   const committed = onChain.commitment === row.commitment;
   const action = trainerAction(task.phase as never, { committed, revealed: onChain.published });
   if (onChain.published) journal.mark(key, "revealed");

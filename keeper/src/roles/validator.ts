@@ -5,20 +5,21 @@
  *
  * A model that cannot be fetched or evaluated scores 0 with a logged reason; the bot goes on.
  */
+
+import { createHash } from "node:crypto";
 import { mkdirSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
-import { createHash } from "node:crypto";
+import type { TaskView } from "../chain/protocol.js";
+import type { Progress } from "../cli/progress.js";
 import { datasetFromFiles } from "../data/dataset.js";
-import { EvalPool } from "../eval/index.js";
+import type { EvalPool } from "../eval/index.js";
 import { newSalt, scoresCommitment } from "../logic/commitments.js";
 import { Phase, validatorAction } from "../logic/phase.js";
 import type { Node } from "../node.js";
 import type { TaskSpec } from "../spec.js";
 import type { Dataset, EvalResult } from "../types.js";
-import type { TaskView } from "../chain/protocol.js";
 import { Bot } from "./bot.js";
 import { fetchSpec } from "./creator.js";
-import type { Progress } from "../cli/progress.js";
 
 export type ScoringStrategy = "honest" | "random";
 
@@ -59,7 +60,13 @@ export class ValidatorBot extends Bot {
   }
 
   private key(taskId: bigint, chainId: number) {
-    return { kind: "scores" as const, chainId, contract: this.node.protocol.arena.address, taskId, account: this.node.chain.address };
+    return {
+      kind: "scores" as const,
+      chainId,
+      contract: this.node.protocol.arena.address,
+      taskId,
+      account: this.node.chain.address,
+    };
   }
 
   private async handle(task: TaskView): Promise<void> {
@@ -71,7 +78,11 @@ export class ValidatorBot extends Bot {
     if (row && (row.state === "prepared" || row.state === "committed")) {
       // crashed (or lost the RPC) between journal and receipt: the chain says whether the commit, or the reveal, landed
       const rec = await protocol.read(`validatorRecord(${task.id})`, () =>
-        protocol.chain.public.readContract({ ...protocol.arena, functionName: "validatorRecord", args: [task.id, key.account] }),
+        protocol.chain.public.readContract({
+          ...protocol.arena,
+          functionName: "validatorRecord",
+          args: [task.id, key.account],
+        }),
       );
       if (rec.commitment === row.commitment) journal.mark(key, rec.revealed ? "revealed" : "committed");
       row = journal.get(key);
@@ -82,7 +93,8 @@ export class ValidatorBot extends Bot {
       revealed: row?.state === "revealed",
       viable,
     });
-    if (action === "evaluate-and-commit") await this.evaluateAndCommit(task, row?.state === "prepared" ? row : undefined);
+    if (action === "evaluate-and-commit")
+      await this.evaluateAndCommit(task, row?.state === "prepared" ? row : undefined);
     else if (action === "reveal") await this.reveal(task);
     else if (action === "done" && task.phase >= Phase.Reveal) this.done.add(task.id);
     else if (action === "too-late") {
@@ -91,7 +103,10 @@ export class ValidatorBot extends Bot {
     }
   }
 
-  private async evaluateAndCommit(task: TaskView, prepared?: { salt: `0x${string}`; commitment: `0x${string}`; payload: string }): Promise<void> {
+  private async evaluateAndCommit(
+    task: TaskView,
+    prepared?: { salt: `0x${string}`; commitment: `0x${string}`; payload: string },
+  ): Promise<void> {
     const { protocol, journal } = this.node;
     const chainId = await this.node.chain.chainId();
     const key = this.key(task.id, chainId);
@@ -138,10 +153,20 @@ export class ValidatorBot extends Bot {
   /** Fetches and evaluates every published model of the task (or scores at random with the "random" strategy). */
   async scoreTask(task: TaskView): Promise<ScoredModel[]> {
     const subs = await this.node.protocol.publishedSubmissions(task.id);
-    if (subs.length !== task.published) throw new Error(`task ${task.id}: ${subs.length} reveal events for ${task.published} published`);
+    if (subs.length !== task.published)
+      throw new Error(`task ${task.id}: ${subs.length} reveal events for ${task.published} published`);
     if (this.opts.strategy === "random") {
       const me = this.node.chain.address;
-      return subs.map((s) => ({ ...s, result: { score: randomScore(task.id, me, s.index), metric: "accuracy", value: null, reason: "random strategy", ms: 0 } }));
+      return subs.map((s) => ({
+        ...s,
+        result: {
+          score: randomScore(task.id, me, s.index),
+          metric: "accuracy",
+          value: null,
+          reason: "random strategy",
+          ms: 0,
+        },
+      }));
     }
     const spec = await fetchSpec(this.node, task.specCid);
     const dataset = await this.fetchEvalData(task, spec);
@@ -150,7 +175,11 @@ export class ValidatorBot extends Bot {
     const scored = await mapLimit(subs, this.opts.pool.size * 2, async (s) => {
       const result = await this.scoreOne(s.modelCid, spec, dataset);
       bar?.increment();
-      if (result.reason) this.log.warn({ taskId: task.id.toString(), index: s.index, modelCid: s.modelCid, reason: result.reason }, "model scored 0");
+      if (result.reason)
+        this.log.warn(
+          { taskId: task.id.toString(), index: s.index, modelCid: s.modelCid, reason: result.reason },
+          "model scored 0",
+        );
       return { ...s, result };
     });
     bar?.stop();
@@ -158,10 +187,15 @@ export class ValidatorBot extends Bot {
   }
 
   private async fetchEvalData(task: TaskView, spec: TaskSpec): Promise<Dataset> {
-    const files = await this.node.store.getDirectory(task.evalCid, { maxBytes: this.opts.maxEvalBytes ?? 512 * 1024 * 1024, timeoutMs: 120_000, maxFiles: 8 });
+    const files = await this.node.store.getDirectory(task.evalCid, {
+      maxBytes: this.opts.maxEvalBytes ?? 512 * 1024 * 1024,
+      timeoutMs: 120_000,
+      maxFiles: 8,
+    });
     const ds = datasetFromFiles(files);
     const want = spec.input.shape.join("×");
-    if (ds.xShape.slice(1).join("×") !== want) throw new Error(`eval data of task ${task.id} has inputs ${ds.xShape.slice(1).join("×")}, spec says ${want}`);
+    if (ds.xShape.slice(1).join("×") !== want)
+      throw new Error(`eval data of task ${task.id} has inputs ${ds.xShape.slice(1).join("×")}, spec says ${want}`);
     return ds;
   }
 
@@ -169,9 +203,19 @@ export class ValidatorBot extends Bot {
     const t0 = performance.now();
     let files;
     try {
-      files = await this.node.store.getDirectory(modelCid, { maxBytes: spec.maxModelBytes, timeoutMs: spec.evalTimeoutMs, maxFiles: 64 });
+      files = await this.node.store.getDirectory(modelCid, {
+        maxBytes: spec.maxModelBytes,
+        timeoutMs: spec.evalTimeoutMs,
+        maxFiles: 64,
+      });
     } catch (e) {
-      return { score: 0, metric: spec.metric, value: null, reason: `fetch failed: ${(e as Error).message}`, ms: Math.round(performance.now() - t0) };
+      return {
+        score: 0,
+        metric: spec.metric,
+        value: null,
+        reason: `fetch failed: ${(e as Error).message}`,
+        ms: Math.round(performance.now() - t0),
+      };
     }
     return this.opts.pool.evaluate({ files, dataset, spec });
   }

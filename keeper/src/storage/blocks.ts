@@ -2,10 +2,10 @@
  * Block-level primitives shared by both stores: CID parsing, block verification, path rules, import options.
  */
 import { createHash } from "node:crypto";
-import { CID } from "multiformats/cid";
+import type { ImporterOptions } from "ipfs-unixfs-importer";
 import { fixedSize } from "ipfs-unixfs-importer/chunker";
 import { balanced } from "ipfs-unixfs-importer/layout";
-import type { ImporterOptions } from "ipfs-unixfs-importer";
+import { CID } from "multiformats/cid";
 import { ContentVerificationError, InvalidCidError, InvalidPathError, UnsupportedContentError } from "./errors.js";
 
 export const DAG_PB = 0x70;
@@ -77,7 +77,8 @@ export function identityBytes(cid: CID): Uint8Array | undefined {
 /** Whether `bytes` hash to `cid` (sha2-256 digest equality, or identity). */
 export function blockMatches(cid: CID, bytes: Uint8Array): boolean {
   const { code, digest } = cid.multihash;
-  if (code === IDENTITY) return Buffer.from(digest).equals(Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength));
+  if (code === IDENTITY)
+    return Buffer.from(digest).equals(Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength));
   if (code !== SHA2_256 || digest.length !== 32) return false;
   const actual = createHash("sha256").update(bytes).digest();
   return actual.equals(Buffer.from(digest.buffer, digest.byteOffset, digest.byteLength));
@@ -103,15 +104,18 @@ export function checkEntryName(name: string | undefined, where: string): string 
   if (name === undefined || name === "" || name === "." || name === "..") {
     throw new InvalidPathError(`${where}: invalid entry name ${JSON.stringify(name ?? null)}`);
   }
-  if (/[/\\\0]/.test(name)) throw new InvalidPathError(`${where}: entry name ${JSON.stringify(name)} contains "/", "\\" or NUL`);
-  if (Buffer.byteLength(name) > MAX_NAME_BYTES) throw new InvalidPathError(`${where}: entry name longer than ${MAX_NAME_BYTES} bytes`);
+  if (/[/\\\0]/.test(name))
+    throw new InvalidPathError(`${where}: entry name ${JSON.stringify(name)} contains "/", "\\" or NUL`);
+  if (Buffer.byteLength(name) > MAX_NAME_BYTES)
+    throw new InvalidPathError(`${where}: entry name longer than ${MAX_NAME_BYTES} bytes`);
   return name;
 }
 
 /** A relative POSIX path of a FileMap ("a/b.bin"): valid names joined by "/", no absolute or ".." paths. */
 export function checkRelativePath(path: string): string {
   if (Buffer.byteLength(path) > MAX_PATH_BYTES) throw new InvalidPathError(`path longer than ${MAX_PATH_BYTES} bytes`);
-  if (path.startsWith("/") || /^[A-Za-z]:/.test(path)) throw new InvalidPathError(`absolute path ${JSON.stringify(path)}`);
+  if (path.startsWith("/") || /^[A-Za-z]:/.test(path))
+    throw new InvalidPathError(`absolute path ${JSON.stringify(path)}`);
   for (const part of path.split("/")) checkEntryName(part, `path ${JSON.stringify(path)}`);
   return path;
 }

@@ -7,7 +7,7 @@
  * against its CID before it is stored. One data dir belongs to one process at a time.
  */
 import { join } from "node:path";
-import { unixfs, type UnixFS } from "@helia/unixfs";
+import { type UnixFS, unixfs } from "@helia/unixfs";
 import { FsBlockstore } from "blockstore-fs";
 import { FsDatastore } from "datastore-fs";
 import { createHeliaLight, type Helia } from "helia";
@@ -15,8 +15,8 @@ import type { CID } from "multiformats/cid";
 import type { FileMap } from "../types.js";
 import { blockMatches, checkFileMapPaths, identityBytes, kuboCompatibleImportOptions, parseCid } from "./blocks.js";
 import { ContentFormatError, ContentNotFoundError } from "./errors.js";
-import { concat, fetchBlockFromGateways, startGatewayServer, type GatewayServer } from "./gateway.js";
-import { getDirectoryWithLimits, type ContentStore, type GetDirectoryOptions } from "./store.js";
+import { concat, fetchBlockFromGateways, type GatewayServer, startGatewayServer } from "./gateway.js";
+import { type ContentStore, type GetDirectoryOptions, getDirectoryWithLimits } from "./store.js";
 
 export interface EmbeddedStoreOptions {
   /** the node's files go to `<dataDir>/ipfs/` */
@@ -64,7 +64,10 @@ export class EmbeddedStore implements ContentStore {
     if (paths.length === 0) throw new RangeError("addDirectory needs at least one file");
     let root: CID | undefined;
     const candidates = paths.map((path) => ({ path, content: files.get(path)! }));
-    for await (const entry of this.fs.addAll(candidates, { ...kuboCompatibleImportOptions(), wrapWithDirectory: true })) {
+    for await (const entry of this.fs.addAll(candidates, {
+      ...kuboCompatibleImportOptions(),
+      wrapWithDirectory: true,
+    })) {
       root = entry.cid;
     }
     if (root === undefined) throw new ContentFormatError("import produced no root directory");
@@ -119,8 +122,13 @@ export class EmbeddedStore implements ContentStore {
     const local = await this.readLocal(cid);
     if (local !== undefined) return local;
     const gateways = this.opts.gateways ?? [];
-    if (gateways.length === 0) throw new ContentNotFoundError(`block ${cid} is not in the local store and no gateway is configured (offline)`);
-    const bytes = await fetchBlockFromGateways(cid, { gateways, signal, requestTimeoutMs: this.opts.gatewayRequestTimeoutMs });
+    if (gateways.length === 0)
+      throw new ContentNotFoundError(`block ${cid} is not in the local store and no gateway is configured (offline)`);
+    const bytes = await fetchBlockFromGateways(cid, {
+      gateways,
+      signal,
+      requestTimeoutMs: this.opts.gatewayRequestTimeoutMs,
+    });
     await this.helia.blockstore.put(cid, bytes, { signal });
     return bytes;
   }

@@ -12,7 +12,7 @@
 import { createServer, type IncomingMessage, type ServerResponse } from "node:http";
 import type { AddressInfo } from "node:net";
 import { CID } from "multiformats/cid";
-import { MAX_BLOCK_BYTES, blockMatches } from "./blocks.js";
+import { blockMatches, MAX_BLOCK_BYTES } from "./blocks.js";
 import { ContentNotFoundError, ContentVerificationError } from "./errors.js";
 
 export const RAW_BLOCK_MEDIA_TYPE = "application/vnd.ipld.raw";
@@ -159,7 +159,8 @@ async function fetchFromOne(cid: CID, gateway: string, opts: GatewayFetchOptions
   } catch (err) {
     return { reason: describeFetchError(err) };
   }
-  if (!blockMatches(cid, bytes)) return { reason: `sent ${bytes.length} bytes that do not hash to the CID`, lied: true };
+  if (!blockMatches(cid, bytes))
+    return { reason: `sent ${bytes.length} bytes that do not hash to the CID`, lied: true };
   return { bytes };
 }
 

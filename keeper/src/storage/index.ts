@@ -18,9 +18,9 @@ export async function openStore(opts: StoreOptions): Promise<ContentStore> {
   throw new RangeError(`unknown store kind ${JSON.stringify((opts as { kind: unknown }).kind)}`);
 }
 
-export type { EmbeddedStore, EmbeddedStoreOptions, KuboStore, KuboStoreOptions };
+export { kuboCompatibleImportOptions, MAX_BLOCK_BYTES } from "./blocks.js";
+export * from "./errors.js";
+export { fetchBlockFromGateways, RAW_BLOCK_MEDIA_TYPE, startGatewayServer } from "./gateway.js";
 export type { ContentStore, GetDirectoryOptions } from "./store.js";
 export { DEFAULT_MAX_FILES } from "./store.js";
-export * from "./errors.js";
-export { startGatewayServer, fetchBlockFromGateways, RAW_BLOCK_MEDIA_TYPE } from "./gateway.js";
-export { kuboCompatibleImportOptions, MAX_BLOCK_BYTES } from "./blocks.js";
+export type { EmbeddedStore, EmbeddedStoreOptions, KuboStore, KuboStoreOptions };

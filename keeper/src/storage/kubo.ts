@@ -6,9 +6,15 @@
 import { create, type KuboRPCClient } from "kubo-rpc-client";
 import type { CID } from "multiformats/cid";
 import type { FileMap } from "../types.js";
-import { CHUNK_SIZE, MAX_BLOCK_BYTES, checkFileMapPaths, identityBytes, parseCid, verifyBlock } from "./blocks.js";
-import { ContentError, ContentFormatError, ContentNotFoundError, ContentVerificationError, StoreUnavailableError } from "./errors.js";
-import { getDirectoryWithLimits, type ContentStore, type GetDirectoryOptions } from "./store.js";
+import { CHUNK_SIZE, checkFileMapPaths, identityBytes, MAX_BLOCK_BYTES, parseCid, verifyBlock } from "./blocks.js";
+import {
+  ContentError,
+  ContentFormatError,
+  ContentNotFoundError,
+  ContentVerificationError,
+  StoreUnavailableError,
+} from "./errors.js";
+import { type ContentStore, type GetDirectoryOptions, getDirectoryWithLimits } from "./store.js";
 
 export interface KuboStoreOptions {
   /** Kubo RPC API, e.g. http://127.0.0.1:5001 */
@@ -27,7 +33,8 @@ export class KuboStore implements ContentStore {
     } catch {
       throw new RangeError(`Kubo RPC URL ${JSON.stringify(opts.url)} is not a URL`);
     }
-    if (url.protocol !== "http:" && url.protocol !== "https:") throw new RangeError(`Kubo RPC URL must be http(s), got ${opts.url}`);
+    if (url.protocol !== "http:" && url.protocol !== "https:")
+      throw new RangeError(`Kubo RPC URL must be http(s), got ${opts.url}`);
     this.client = create({ url: opts.url });
   }
 
@@ -39,7 +46,10 @@ export class KuboStore implements ContentStore {
       const parts = p.split("/");
       for (let i = 1; i < parts.length; i++) dirs.add(parts.slice(0, i).join("/"));
     }
-    const entries = [...[...dirs].sort().map((path) => ({ path })), ...paths.map((path) => ({ path, content: files.get(path)! }))];
+    const entries = [
+      ...[...dirs].sort().map((path) => ({ path })),
+      ...paths.map((path) => ({ path, content: files.get(path)! })),
+    ];
     let root: string | undefined;
     try {
       for await (const added of this.client.addAll(entries, {
@@ -68,7 +78,9 @@ export class KuboStore implements ContentStore {
     const parsed = parseCid(cid);
     if (identityBytes(parsed) !== undefined) return true;
     try {
-      await this.client.block.stat(parsed, { offline: true, signal: AbortSignal.timeout(5_000) } as Parameters<KuboRPCClient["block"]["stat"]>[1]);
+      await this.client.block.stat(parsed, { offline: true, signal: AbortSignal.timeout(5_000) } as Parameters<
+        KuboRPCClient["block"]["stat"]
+      >[1]);
       return true;
     } catch (err) {
       const mapped = rpcError(err, "block/stat", this.opts.url);
@@ -89,7 +101,8 @@ export class KuboStore implements ContentStore {
       if (signal.aborted) throw signal.reason;
       throw rpcError(err, `block/get ${cid}`, this.opts.url);
     }
-    if (bytes.length > MAX_BLOCK_BYTES) throw new ContentVerificationError(`block ${cid} from Kubo is ${bytes.length} bytes, over ${MAX_BLOCK_BYTES}`);
+    if (bytes.length > MAX_BLOCK_BYTES)
+      throw new ContentVerificationError(`block ${cid} from Kubo is ${bytes.length} bytes, over ${MAX_BLOCK_BYTES}`);
     return verifyBlock(cid, bytes, `Kubo at ${this.opts.url}`);
   }
 }
@@ -99,8 +112,10 @@ function rpcError(err: unknown, what: string, url: string): Error {
   if (err instanceof ContentError) return err;
   const e = err as Error & { cause?: { code?: string } };
   const message = e.message ?? String(err);
-  if (/not found|no such|block was not found/i.test(message)) return new ContentNotFoundError(`Kubo ${what}: ${message}`, { cause: err });
-  if (e.name === "HTTPError") return new StoreUnavailableError(`Kubo at ${url}: ${what} failed: ${message}`, { cause: err });
+  if (/not found|no such|block was not found/i.test(message))
+    return new ContentNotFoundError(`Kubo ${what}: ${message}`, { cause: err });
+  if (e.name === "HTTPError")
+    return new StoreUnavailableError(`Kubo at ${url}: ${what} failed: ${message}`, { cause: err });
   const code = e.cause?.code ?? e.name;
   return new StoreUnavailableError(`Kubo RPC at ${url} is unreachable (${what}: ${code}: ${message})`, { cause: err });
 }

@@ -15,8 +15,14 @@ import { decode as decodePb, type PBNode } from "@ipld/dag-pb";
 import { UnixFS } from "ipfs-unixfs";
 import type { CID } from "multiformats/cid";
 import type { FileMap } from "../types.js";
-import { DAG_PB, RAW, checkEntryName, checkSupported, identityBytes } from "./blocks.js";
-import { ContentFormatError, ContentTooLargeError, InvalidPathError, NotADirectoryError, UnsupportedContentError } from "./errors.js";
+import { checkEntryName, checkSupported, DAG_PB, identityBytes, RAW } from "./blocks.js";
+import {
+  ContentFormatError,
+  ContentTooLargeError,
+  InvalidPathError,
+  NotADirectoryError,
+  UnsupportedContentError,
+} from "./errors.js";
 
 /** Where blocks come from. `get` returns bytes already verified against `cid`, or throws a ContentError. */
 export interface BlockSource {
@@ -48,7 +54,12 @@ interface Decoded {
   unixfs: UnixFS;
 }
 
-export async function readDirectory(root: CID, source: BlockSource, limits: ReadLimits, signal: AbortSignal): Promise<FileMap> {
+export async function readDirectory(
+  root: CID,
+  source: BlockSource,
+  limits: ReadLimits,
+  signal: AbortSignal,
+): Promise<FileMap> {
   // aborted when the read ends, so blocks still being prefetched after a failure are cancelled
   const done = new AbortController();
   const reader = new DirectoryReader(source, limits, AbortSignal.any([signal, done.signal]));
@@ -75,12 +86,15 @@ class DirectoryReader {
     checkSupported(root);
     if (root.code !== DAG_PB) throw new NotADirectoryError(`${root} is a raw block, not a directory`);
     const dir = decode(root, await this.fetch(root));
-    if (!isDirectory(dir.unixfs)) throw new NotADirectoryError(`${root} is a UnixFS ${dir.unixfs.type}, not a directory`);
+    if (!isDirectory(dir.unixfs))
+      throw new NotADirectoryError(`${root} is a UnixFS ${dir.unixfs.type}, not a directory`);
     await this.listDirectory(root, dir, "", 0);
 
     const declared = this.files.reduce((sum, f) => sum + f.declaredSize, 0);
     if (this.used + declared > this.limits.maxBytes) {
-      throw new ContentTooLargeError(`${root}: files declare ${declared} bytes; with ${this.used} bytes of listing that exceeds maxBytes ${this.limits.maxBytes}`);
+      throw new ContentTooLargeError(
+        `${root}: files declare ${declared} bytes; with ${this.used} bytes of listing that exceeds maxBytes ${this.limits.maxBytes}`,
+      );
     }
 
     const out: FileMap = new Map();
@@ -113,10 +127,12 @@ class DirectoryReader {
     const padLength = (fanout - 1).toString(16).length;
     for (const link of shard.node.Links) {
       const linkName = link.Name ?? "";
-      if (linkName.length < padLength) throw new ContentFormatError(`${cid}: HAMT link name ${JSON.stringify(linkName)} too short`);
+      if (linkName.length < padLength)
+        throw new ContentFormatError(`${cid}: HAMT link name ${JSON.stringify(linkName)} too short`);
       if (linkName.length === padLength) {
         const sub = decode(link.Hash, await this.fetchDagPb(link.Hash, "HAMT shard"));
-        if (sub.unixfs.type !== "hamt-sharded-directory") throw new ContentFormatError(`${link.Hash}: expected a HAMT shard, got ${sub.unixfs.type}`);
+        if (sub.unixfs.type !== "hamt-sharded-directory")
+          throw new ContentFormatError(`${link.Hash}: expected a HAMT shard, got ${sub.unixfs.type}`);
         this.checkDeclaredLinks(link.Hash, sub.node);
         await this.listShard(link.Hash, sub, prefix, depth, level + 1);
       } else {
@@ -145,7 +161,9 @@ class DirectoryReader {
     } else if (isDirectory(entry.unixfs)) {
       await this.listDirectory(cid, entry, `${path}/`, depth + 1);
     } else {
-      throw new UnsupportedContentError(`"${path}" (${cid}) is a UnixFS ${type}; only files and directories are accepted`);
+      throw new UnsupportedContentError(
+        `"${path}" (${cid}) is a UnixFS ${type}; only files and directories are accepted`,
+      );
     }
   }
 
@@ -153,7 +171,9 @@ class DirectoryReader {
   private checkDeclaredLinks(cid: CID, node: PBNode): void {
     const claimed = node.Links.reduce((sum, l) => sum + (l.Tsize ?? 0), 0);
     if (this.used + claimed > this.limits.maxBytes) {
-      throw new ContentTooLargeError(`${cid}: links declare ${claimed} bytes, over maxBytes ${this.limits.maxBytes} (${this.used} used)`);
+      throw new ContentTooLargeError(
+        `${cid}: links declare ${claimed} bytes, over maxBytes ${this.limits.maxBytes} (${this.used} used)`,
+      );
     }
   }
 
@@ -165,7 +185,8 @@ class DirectoryReader {
     const out = new Uint8Array(size);
     let at = 0;
     const write = (bytes: Uint8Array, cid: CID) => {
-      if (at + bytes.length > size) throw new ContentFormatError(`"${f.path}": block ${cid} runs past the declared file size ${size}`);
+      if (at + bytes.length > size)
+        throw new ContentFormatError(`"${f.path}": block ${cid} runs past the declared file size ${size}`);
       out.set(bytes, at);
       at += bytes.length;
     };
@@ -174,7 +195,12 @@ class DirectoryReader {
     return out;
   }
 
-  private async readFileNode(cid: CID, { node, unixfs }: Decoded, write: (b: Uint8Array, cid: CID) => void, depth: number): Promise<void> {
+  private async readFileNode(
+    cid: CID,
+    { node, unixfs }: Decoded,
+    write: (b: Uint8Array, cid: CID) => void,
+    depth: number,
+  ): Promise<void> {
     if (depth > MAX_DEPTH) throw new ContentFormatError(`${cid}: file DAG deeper than ${MAX_DEPTH}`);
     if (unixfs.data !== undefined && unixfs.data.length > 0) write(unixfs.data, cid);
     const links = node.Links;
@@ -212,7 +238,9 @@ class DirectoryReader {
     const bytes = identityBytes(cid) ?? (await this.source.get(cid, this.signal));
     this.used += bytes.length;
     if (this.used > this.limits.maxBytes) {
-      throw new ContentTooLargeError(`received ${this.used} bytes, over maxBytes ${this.limits.maxBytes} (at block ${cid})`);
+      throw new ContentTooLargeError(
+        `received ${this.used} bytes, over maxBytes ${this.limits.maxBytes} (at block ${cid})`,
+      );
     }
     return bytes;
   }
@@ -245,6 +273,7 @@ function isDirectory(u: UnixFS): boolean {
 
 function fileSize(cid: CID, u: UnixFS): number {
   const size = u.fileSize();
-  if (size > BigInt(Number.MAX_SAFE_INTEGER)) throw new ContentTooLargeError(`${cid}: declares a file of ${size} bytes`);
+  if (size > BigInt(Number.MAX_SAFE_INTEGER))
+    throw new ContentTooLargeError(`${cid}: declares a file of ${size} bytes`);
   return Number(size);
 }

@@ -6,7 +6,7 @@ import type { CID } from "multiformats/cid";
 import type { FileMap } from "../types.js";
 import { parseCid } from "./blocks.js";
 import { ContentError, ContentTimeoutError } from "./errors.js";
-import { readDirectory, type BlockSource } from "./read-directory.js";
+import { type BlockSource, readDirectory } from "./read-directory.js";
 
 export interface GetDirectoryOptions {
   /** cap on the bytes of all blocks (directory listing + file nodes + leaves); ≈ the files' total size */
@@ -54,7 +54,8 @@ export async function getDirectoryWithLimits(
   } catch (err) {
     if (opts.signal?.aborted === true) throw opts.signal.reason;
     if (err instanceof ContentError) throw err;
-    if (timeout.aborted) throw new ContentTimeoutError(`${cid}: not fetched within ${opts.timeoutMs} ms`, { cause: err });
+    if (timeout.aborted)
+      throw new ContentTimeoutError(`${cid}: not fetched within ${opts.timeoutMs} ms`, { cause: err });
     throw err;
   }
 }

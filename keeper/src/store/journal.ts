@@ -53,19 +53,33 @@ export class Journal {
            commit_tx = NULL, updated_at = excluded.updated_at
          WHERE commitments.state IN ('prepared', 'committed', 'abandoned')`,
       )
-      .run(row.kind, row.chainId, row.contract.toLowerCase(), row.taskId.toString(), row.account.toLowerCase(), row.salt, row.commitment, row.payload, Date.now());
+      .run(
+        row.kind,
+        row.chainId,
+        row.contract.toLowerCase(),
+        row.taskId.toString(),
+        row.account.toLowerCase(),
+        row.salt,
+        row.commitment,
+        row.payload,
+        Date.now(),
+      );
   }
 
   mark(key: Key, state: CommitmentState, tx?: string): void {
     const col = state === "revealed" ? "reveal_tx" : "commit_tx";
     this.db
-      .prepare(`UPDATE commitments SET state = ?, ${col} = COALESCE(?, ${col}), updated_at = ? WHERE kind = ? AND chain_id = ? AND contract = ? AND task_id = ? AND account = ?`)
+      .prepare(
+        `UPDATE commitments SET state = ?, ${col} = COALESCE(?, ${col}), updated_at = ? WHERE kind = ? AND chain_id = ? AND contract = ? AND task_id = ? AND account = ?`,
+      )
       .run(state, tx ?? null, Date.now(), ...keyArgs(key));
   }
 
   get(key: Key): CommitmentRow | undefined {
     const r = this.db
-      .prepare(`SELECT * FROM commitments WHERE kind = ? AND chain_id = ? AND contract = ? AND task_id = ? AND account = ?`)
+      .prepare(
+        `SELECT * FROM commitments WHERE kind = ? AND chain_id = ? AND contract = ? AND task_id = ? AND account = ?`,
+      )
       .get(...keyArgs(key)) as Record<string, unknown> | undefined;
     return r ? toRow(r) : undefined;
   }
@@ -74,7 +88,9 @@ export class Journal {
   list(kind: CommitmentKind, states: CommitmentState[], account?: string): CommitmentRow[] {
     const marks = states.map(() => "?").join(",");
     const rows = this.db
-      .prepare(`SELECT * FROM commitments WHERE kind = ? AND state IN (${marks}) ${account ? "AND account = ?" : ""} ORDER BY updated_at`)
+      .prepare(
+        `SELECT * FROM commitments WHERE kind = ? AND state IN (${marks}) ${account ? "AND account = ?" : ""} ORDER BY updated_at`,
+      )
       .all(kind, ...states, ...(account ? [account.toLowerCase()] : [])) as Record<string, unknown>[];
     return rows.map(toRow);
   }
@@ -85,7 +101,9 @@ export class Journal {
   }
 
   setValue(key: string, value: string): void {
-    this.db.prepare(`INSERT INTO kv (key, value) VALUES (?, ?) ON CONFLICT (key) DO UPDATE SET value = excluded.value`).run(key, value);
+    this.db
+      .prepare(`INSERT INTO kv (key, value) VALUES (?, ?) ON CONFLICT (key) DO UPDATE SET value = excluded.value`)
+      .run(key, value);
   }
 
   close(): void {

@@ -4,15 +4,15 @@
  * in the backend is the only remaining source of variation.
  */
 import * as tf from "@tensorflow/tfjs";
-import { initBackend, type BackendChoice, type BackendName } from "../eval/backend.js";
+import { type BackendChoice, type BackendName, initBackend } from "../eval/backend.js";
 import { saveModelToFiles } from "../eval/modelio.js";
+import { mulberry32 } from "../logic/random.js";
 import type { TaskSpec } from "../spec.js";
 import { outputUnits } from "../spec.js";
 import type { Dataset, FileMap } from "../types.js";
-import { ARCHS, buildDense, buildSmallCnn, type Arch } from "./models.js";
-import { mulberry32 } from "../logic/random.js";
+import { ARCHS, type Arch, buildDense, buildSmallCnn } from "./models.js";
 
-export { ARCHS, buildDense, buildSmallCnn, HIDDEN, type Arch } from "./models.js";
+export { ARCHS, type Arch, buildDense, buildSmallCnn, HIDDEN } from "./models.js";
 
 export interface EpochLog {
   epoch: number;
@@ -58,7 +58,8 @@ let activeBackend: BackendName | null = null;
 
 async function ensureBackend(choice: BackendChoice): Promise<BackendName> {
   const want = choice === "node" ? "tensorflow" : choice;
-  if (activeBackend && (want === "auto" || want === activeBackend) && tf.getBackend() === activeBackend) return activeBackend;
+  if (activeBackend && (want === "auto" || want === activeBackend) && tf.getBackend() === activeBackend)
+    return activeBackend;
   if (choice === "wasm") {
     activeBackend = await initBackend("wasm").catch(() => initBackend("cpu"));
   } else {
@@ -74,7 +75,8 @@ export async function trainModel(opts: TrainOptions): Promise<TrainResult> {
   const { dataset, spec } = opts;
   const seed = opts.seed ?? 1;
   const [n, ...shape] = dataset.xShape;
-  if (shape.join() !== spec.input.shape.join()) throw new Error(`dataset shape [${shape}] differs from the spec's input [${spec.input.shape}]`);
+  if (shape.join() !== spec.input.shape.join())
+    throw new Error(`dataset shape [${shape}] differs from the spec's input [${spec.input.shape}]`);
   const classes = spec.output.type === "classes";
   const k = outputUnits(spec);
 
@@ -85,7 +87,9 @@ export async function trainModel(opts: TrainOptions): Promise<TrainResult> {
     metrics: classes ? ["accuracy"] : [],
   });
   const xAll = tf.tensor(dataset.x, [n, ...shape], "float32");
-  const yAll = classes ? tf.tidy(() => tf.oneHot(tf.tensor1d(Int32Array.from(dataset.y), "int32"), k).toFloat()) : tf.tensor2d(Float32Array.from(dataset.y), [n, 1]);
+  const yAll = classes
+    ? tf.tidy(() => tf.oneHot(tf.tensor1d(Int32Array.from(dataset.y), "int32"), k).toFloat())
+    : tf.tensor2d(Float32Array.from(dataset.y), [n, 1]);
   const rand = seededRandom(seed);
   const history: EpochLog[] = [];
   try {
@@ -118,7 +122,12 @@ export async function garbageModel(spec: TaskSpec, seed = 7): Promise<FileMap> {
   try {
     // scramble the weights further so the model is no better than chance
     const rand = seededRandom(seed);
-    const random = model.getWeights().map((w) => tf.tensor(Float32Array.from({ length: w.size }, () => (rand() - 0.5) * 2), w.shape));
+    const random = model.getWeights().map((w) =>
+      tf.tensor(
+        Float32Array.from({ length: w.size }, () => (rand() - 0.5) * 2),
+        w.shape,
+      ),
+    );
     model.setWeights(random);
     tf.dispose(random);
     return await saveModelToFiles(model);

@@ -54,7 +54,14 @@ export function buildSmallCnn(spec: TaskSpec, seed = 1): tf.Sequential {
   if (spec.input.shape.length !== 3) throw new Error("buildSmallCnn needs an input shape [height, width, channels]");
   const model = tf.sequential({ name: "flock_small_cnn" });
   const conv = (filters: number, i: number, inputShape?: number[]) =>
-    tf.layers.conv2d({ filters, kernelSize: 3, activation: "relu", kernelInitializer: tf.initializers.heNormal({ seed: seed * 1000 + i }), inputShape, name: `conv${i}` });
+    tf.layers.conv2d({
+      filters,
+      kernelSize: 3,
+      activation: "relu",
+      kernelInitializer: tf.initializers.heNormal({ seed: seed * 1000 + i }),
+      inputShape,
+      name: `conv${i}`,
+    });
   model.add(conv(8, 1, spec.input.shape));
   model.add(tf.layers.maxPooling2d({ poolSize: 2, name: "pool1" }));
   model.add(conv(16, 2));

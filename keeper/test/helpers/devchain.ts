@@ -4,19 +4,19 @@
  */
 import { mkdirSync } from "node:fs";
 import { join } from "node:path";
-import { parseUnits, type Address, type Hash } from "viem";
+import { type Address, type Hash, parseUnits } from "viem";
 import { ChainClient } from "../../src/chain/client.js";
 import type { Deployments } from "../../src/chain/deployments.js";
 import { Protocol } from "../../src/chain/protocol.js";
 import { readConfig } from "../../src/config.js";
+import { type Actor, type ActorName, actors } from "../../src/devnet/actors.js";
+import { type Anvil, rpc, startAnvil } from "../../src/devnet/anvil.js";
+import { deployProtocol } from "../../src/devnet/deploy.js";
 import { createLogger, type Logger } from "../../src/log.js";
 import type { Node } from "../../src/node.js";
 import { stake } from "../../src/roles/staking.js";
 import type { ContentStore } from "../../src/storage/index.js";
 import { Journal } from "../../src/store/journal.js";
-import { actors, type Actor, type ActorName } from "../../src/devnet/actors.js";
-import { rpc, startAnvil, type Anvil } from "../../src/devnet/anvil.js";
-import { deployProtocol } from "../../src/devnet/deploy.js";
 
 export const FLOCK = (n: number | string): bigint => parseUnits(String(n), 18);
 
@@ -95,9 +95,18 @@ export async function startDevChain(dir: string, o: { stateFile?: boolean } = {}
 export function actorNode(chain: DevChain, name: ActorName, store: ContentStore): Node {
   const actor = chain.cast[name];
   const dataDir = join(chain.dir, "actors", name);
-  const config = readConfig({ rpcUrl: chain.url, deployments: chain.deploymentsPath, dataDir, pollMs: "200", logLevel: "silent" }, {});
+  const config = readConfig(
+    { rpcUrl: chain.url, deployments: chain.deploymentsPath, dataDir, pollMs: "200", logLevel: "silent" },
+    {},
+  );
   const log = chain.log.child({ actor: name });
-  const client = new ChainClient({ rpcUrl: chain.url, account: actor.account, pollMs: 200, logger: log, txTimeoutMs: 30_000 });
+  const client = new ChainClient({
+    rpcUrl: chain.url,
+    account: actor.account,
+    pollMs: 200,
+    logger: log,
+    txTimeoutMs: 30_000,
+  });
   const protocol = new Protocol(client, chain.deployments, log);
   const journal = new Journal(join(dataDir, "journal.sqlite"));
   return { config, log, chain: client, protocol, store, journal, close: async () => journal.close() };
@@ -106,7 +115,12 @@ export function actorNode(chain: DevChain, name: ActorName, store: ContentStore)
 /** Mints `amount` FLOCK to each actor (the deployer is the devnet minter). */
 export async function fund(deployer: Node, chain: DevChain, grants: [ActorName, bigint][]): Promise<void> {
   for (const [name, amount] of grants) {
-    await deployer.chain.write({ ...deployer.protocol.token, functionName: "mint", args: [chain.cast[name].address, amount], label: `mint ${name}` });
+    await deployer.chain.write({
+      ...deployer.protocol.token,
+      functionName: "mint",
+      args: [chain.cast[name].address, amount],
+      label: `mint ${name}`,
+    });
   }
 }
 
@@ -133,11 +147,20 @@ export async function txsFrom(url: string, from: Address, fromBlock = 0): Promis
   const head = Number(BigInt(await rpc<string>(url, "eth_blockNumber")));
   const out: SentTx[] = [];
   for (let b = fromBlock; b <= head; b++) {
-    const block = await rpc<{ transactions: { hash: Hash; from: string; nonce: string; to: string | null; input: string }[] }>(url, "eth_getBlockByNumber", [`0x${b.toString(16)}`, true]);
+    const block = await rpc<{
+      transactions: { hash: Hash; from: string; nonce: string; to: string | null; input: string }[];
+    }>(url, "eth_getBlockByNumber", [`0x${b.toString(16)}`, true]);
     for (const tx of block.transactions) {
       if (tx.from.toLowerCase() !== from.toLowerCase()) continue;
       const r = await rpc<{ status: string }>(url, "eth_getTransactionReceipt", [tx.hash]);
-      out.push({ hash: tx.hash, nonce: Number(BigInt(tx.nonce)), to: tx.to, input: tx.input, block: b, status: r.status === "0x1" ? "success" : "reverted" });
+      out.push({
+        hash: tx.hash,
+        nonce: Number(BigInt(tx.nonce)),
+        to: tx.to,
+        input: tx.input,
+        block: b,
+        status: r.status === "0x1" ? "success" : "reverted",
+      });
     }
   }
   return out;

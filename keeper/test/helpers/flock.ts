@@ -2,7 +2,7 @@
 import { spawn } from "node:child_process";
 import { join } from "node:path";
 import { REPO_ROOT } from "../../src/devnet/deploy.js";
-import { startProcess, type Managed } from "../../src/devnet/procs.js";
+import { type Managed, startProcess } from "../../src/devnet/procs.js";
 
 export const FLOCK_BIN = join(REPO_ROOT, "keeper", "bin", "flock.js");
 
@@ -21,9 +21,18 @@ export function childEnv(env: Record<string, string | undefined>): NodeJS.Proces
 }
 
 /** Runs `flock …args` to completion (killed, group and all, after `timeoutMs`). */
-export function runFlock(args: string[], env: Record<string, string | undefined> = {}, timeoutMs = 60_000): Promise<RunResult> {
+export function runFlock(
+  args: string[],
+  env: Record<string, string | undefined> = {},
+  timeoutMs = 60_000,
+): Promise<RunResult> {
   return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, [FLOCK_BIN, ...args], { cwd: REPO_ROOT, env: childEnv(env), detached: true, stdio: ["ignore", "pipe", "pipe"] });
+    const child = spawn(process.execPath, [FLOCK_BIN, ...args], {
+      cwd: REPO_ROOT,
+      env: childEnv(env),
+      detached: true,
+      stdio: ["ignore", "pipe", "pipe"],
+    });
     let stdout = "";
     let stderr = "";
     child.stdout.on("data", (c: Buffer) => (stdout += c.toString()));
@@ -45,6 +54,11 @@ export function runFlock(args: string[], env: Record<string, string | undefined>
 }
 
 /** Starts a long-running `flock …args` (a bot) in its own process group; its output goes to `logFile`. */
-export function startFlock(name: string, args: string[], env: Record<string, string | undefined>, logFile: string): Managed {
+export function startFlock(
+  name: string,
+  args: string[],
+  env: Record<string, string | undefined>,
+  logFile: string,
+): Managed {
   return startProcess(name, process.execPath, [FLOCK_BIN, ...args], { cwd: REPO_ROOT, env: childEnv(env), logFile });
 }
