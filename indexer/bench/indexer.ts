@@ -18,6 +18,7 @@ import { join } from "node:path";
 import { type Abi, type Address, createWalletClient, type Hex, http, parseEther, toHex } from "viem";
 import { foundry } from "viem/chains";
 import { arenaTasksAbi, flockTokenAbi, stakingVaultAbi } from "../../generated/abis.js";
+import { readDeployments } from "../../keeper/src/chain/deployments.js";
 import { mineBlocks, startIndexer, waitForIndexedBlock } from "../src/launch.js";
 import { deployProtocol, repoRoot, rpc, startAnvil, warp } from "../test/chain.js";
 import { createTempDatabase } from "../test/pgdb.js";
@@ -51,7 +52,7 @@ async function main() {
   let deployments = "";
   try {
     deployments = await deployProtocol(anvil.rpcUrl, `bench-${process.pid}`);
-    const d = new Driver(anvil.rpcUrl, JSON.parse(readFileSync(deployments, "utf8")).contracts);
+    const d = new Driver(anvil.rpcUrl, readDeployments(deployments).contracts);
     await rpc(anvil.rpcUrl, "anvil_autoImpersonateAccount", [true]);
     let t = Date.now();
     await leaderboardTask(d, anvil.rpcUrl);

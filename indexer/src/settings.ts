@@ -12,33 +12,14 @@
  * | `FLOCK_POLLING_INTERVAL_MS` | 250 on chain 31337, else 1000 | how often new blocks are polled |
  * | `FLOCK_RPC_CACHE` | off on chain 31337, else on | `1`/`0`: keep (and reuse) fetched RPC data in `ponder_sync` |
  */
-import { readFileSync } from "node:fs";
 import { isAbsolute, resolve } from "node:path";
 import { fileURLToPath } from "node:url";
-import { z } from "zod";
+import { type Deployments, readDeployments } from "../../keeper/src/chain/deployments.js";
+
+export type { Deployments };
 
 /** The repository root (two levels above this file). */
 export const repoRoot = fileURLToPath(new URL("../..", import.meta.url));
-
-const address = z
-  .string()
-  .regex(/^0x[0-9a-fA-F]{40}$/, "expected a 0x-prefixed 20-byte address")
-  .transform((s) => s.toLowerCase() as `0x${string}`);
-
-export const deploymentsSchema = z.object({
-  chainId: z.number().int().positive(),
-  startBlock: z.number().int().nonnegative(),
-  deployer: address.optional(),
-  treasury: address.optional(),
-  contracts: z.object({
-    FlockToken: address,
-    ProtocolConfig: address,
-    StakingVault: address,
-    ArenaTasks: address,
-  }),
-});
-
-export type Deployments = z.infer<typeof deploymentsSchema>;
 
 export class IndexerConfigError extends Error {
   override name = "IndexerConfigError";
@@ -48,6 +29,7 @@ export interface IndexerSettings {
   rpcUrl: string;
   chainId: number;
   deploymentsPath: string;
+  /** the deployments file, parsed by the schema the keeper uses too (`keeper/src/chain/deployments.ts`) */
   deployments: Deployments;
   database: { kind: "pglite"; directory: string } | { kind: "postgres"; connectionString: string };
   pollingIntervalMs: number;
@@ -58,28 +40,6 @@ export interface IndexerSettings {
    * under the same id; turn it on only with a database (PGlite directory or PostgreSQL database) private to one chain.
    */
   rpcCache: boolean;
-}
-
-/** Reads and validates a deployments file. */
-export function readDeployments(path: string): Deployments {
-  let raw: string;
-  try {
-    raw = readFileSync(path, "utf8");
-  } catch (e) {
-    throw new IndexerConfigError(`cannot read the deployments file ${path}: ${(e as Error).message}`);
-  }
-  let json: unknown;
-  try {
-    json = JSON.parse(raw);
-  } catch (e) {
-    throw new IndexerConfigError(`the deployments file ${path} is not JSON: ${(e as Error).message}`);
-  }
-  const parsed = deploymentsSchema.safeParse(json);
-  if (!parsed.success) {
-    const issues = parsed.error.issues.map((i) => `${i.path.join(".") || "(root)"}: ${i.message}`).join("; ");
-    throw new IndexerConfigError(`the deployments file ${path} is invalid: ${issues}`);
-  }
-  return parsed.data;
 }
 
 function positiveInt(name: string, value: string | undefined): number | undefined {

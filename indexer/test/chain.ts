@@ -3,7 +3,7 @@
  * with the real `script/Deploy.s.sol`, and small JSON-RPC helpers (time travel).
  */
 import { type ChildProcess, execFile, spawn } from "node:child_process";
-import { mkdirSync, readFileSync } from "node:fs";
+import { mkdirSync } from "node:fs";
 import { join, relative } from "node:path";
 import { fileURLToPath } from "node:url";
 import { promisify } from "node:util";
@@ -85,19 +85,6 @@ export async function deployProtocol(rpcUrl: string, tag: string): Promise<strin
     },
   );
   return out;
-}
-
-export function readDeploymentsFile(path: string): {
-  chainId: number;
-  startBlock: number;
-  contracts: {
-    FlockToken: `0x${string}`;
-    ProtocolConfig: `0x${string}`;
-    StakingVault: `0x${string}`;
-    ArenaTasks: `0x${string}`;
-  };
-} {
-  return JSON.parse(readFileSync(path, "utf8"));
 }
 
 export async function rpc<T = unknown>(rpcUrl: string, method: string, params: unknown[] = []): Promise<T> {

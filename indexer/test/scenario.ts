@@ -20,7 +20,8 @@ import { mnemonicToAccount } from "viem/accounts";
 import { foundry } from "viem/chains";
 import { arenaTasksAbi, flockTokenAbi, stakingVaultAbi } from "../../generated/abis.js";
 import { mineBlocks } from "../src/launch.js";
-import { ANVIL_MNEMONIC, readDeploymentsFile, warp } from "./chain.js";
+import { type Deployments, readDeployments } from "../../keeper/src/chain/deployments.js";
+import { ANVIL_MNEMONIC, warp } from "./chain.js";
 
 export interface Actors {
   creator: Account;
@@ -32,7 +33,7 @@ export interface Actors {
 
 export interface ScenarioResult {
   actors: Actors;
-  addresses: ReturnType<typeof readDeploymentsFile>["contracts"];
+  addresses: Deployments["contracts"];
   taskIds: bigint[];
   /** every address that took part */
   accounts: Address[];
@@ -169,7 +170,7 @@ export function saltOf(label: string): Hex {
 
 /** Plays the whole scenario. */
 export async function runScenario(rpcUrl: string, deploymentsPath: string): Promise<ScenarioResult> {
-  const addresses = readDeploymentsFile(deploymentsPath).contracts;
+  const addresses = readDeployments(deploymentsPath).contracts;
   const d = new Driver(rpcUrl, addresses);
   const a = actors();
   const { creator, trainers: T, validators: V, delegator: D, keeper: K } = a;

@@ -1,4 +1,4 @@
-import type { Phase } from "./enums.js";
+import { PHASE, type Phase } from "./enums.js";
 
 /** What the phase of a task depends on: its windows (seconds) and its stored status. */
 export interface TaskWindows {
@@ -10,6 +10,24 @@ export interface TaskWindows {
   revealEnd: bigint;
 }
 
+/** The end of each timed phase (`[start, end)`); the phases after the last window are not timed. */
+const WINDOW_END = {
+  Created: "submissionStart",
+  Submission: "submissionEnd",
+  Publish: "publishEnd",
+  Commit: "commitEnd",
+  Reveal: "revealEnd",
+} as const satisfies Partial<Record<Phase, keyof TaskWindows>>;
+type Untimed = "Finalizing" | "Settled" | "Cancelled";
+/** Every phase of the contract (generated enum) is timed or untimed here: a new phase fails to compile until placed. */
+type Unplaced = Exclude<Phase, keyof typeof WINDOW_END | Untimed>;
+const everyPhasePlaced: [Unplaced] extends [never] ? true : Unplaced = true;
+void everyPhasePlaced;
+
+function isTimed(phase: Phase): phase is keyof typeof WINDOW_END {
+  return phase in WINDOW_END;
+}
+
 /**
  * The phase of a task at time `now` (seconds), as `IArenaTasks.phaseOf` derives it: every window is `[start, end)`,
  * a settled or cancelled task stays so.
@@ -17,10 +35,6 @@ export interface TaskWindows {
 export function phaseAt(task: TaskWindows, now: bigint): Phase {
   if (task.status === "settled") return "Settled";
   if (task.status === "cancelled") return "Cancelled";
-  if (now < task.submissionStart) return "Created";
-  if (now < task.submissionEnd) return "Submission";
-  if (now < task.publishEnd) return "Publish";
-  if (now < task.commitEnd) return "Commit";
-  if (now < task.revealEnd) return "Reveal";
+  for (const phase of PHASE) if (isTimed(phase) && now < task[WINDOW_END[phase]]) return phase;
   return "Finalizing";
 }
