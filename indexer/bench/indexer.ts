@@ -149,7 +149,7 @@ async function leaderboardTask(d: Driver, rpcUrl: string) {
   const wallet = createWalletClient({ chain: foundry, transport: http(rpcUrl) });
   for (const t of trainers) await d.token(creator, "mint", [t, parseEther("2000")]);
   const asTrainer = async (t: Address, address: Address, abi: Abi, functionName: string, args: readonly unknown[]) => {
-    const hash = await wallet.writeContract({ account: t, address, abi, functionName, args } as never);
+    const hash = await wallet.writeContract({ account: t, address, abi, functionName, args, chain: foundry });
     return hash;
   };
   const waitAll = async (hashes: Hex[]) => {

@@ -80,8 +80,8 @@ export class Driver {
     functionName: string,
     args: readonly unknown[] = [],
   ): Promise<Hex> {
-    const { request } = await this.pub.simulateContract({ account: from, address, abi, functionName, args } as never);
-    const hash = await this.wallet(from).writeContract(request as never);
+    const { request } = await this.pub.simulateContract({ account: from, address, abi, functionName, args });
+    const hash = await this.wallet(from).writeContract(request);
     const receipt = await this.pub.waitForTransactionReceipt({ hash, timeout: 30_000, pollingInterval: 20 });
     if (receipt.status !== "success") throw new Error(`${functionName} reverted (${hash})`);
     return hash;
@@ -97,7 +97,7 @@ export class Driver {
     return this.send(from, this.addresses.ArenaTasks, arenaTasksAbi as Abi, fn, args);
   }
   read<T>(address: Address, abi: Abi, functionName: string, args: readonly unknown[] = []): Promise<T> {
-    return this.pub.readContract({ address, abi, functionName, args } as never) as Promise<T>;
+    return this.pub.readContract({ address, abi, functionName, args }) as Promise<T>;
   }
   readArena<T>(fn: string, args: readonly unknown[] = []) {
     return this.read<T>(this.addresses.ArenaTasks, arenaTasksAbi as Abi, fn, args);

@@ -1,7 +1,8 @@
 /**
  * The keeper's configuration: typed data read once, from flags and environment, validated with zod.
- * This is the only module that reads `process.env`. Every bad value is reported, all at once, with the variable or
- * flag that carried it; nothing else runs (no transaction is sent) when the configuration is invalid.
+ * This is the only module that reads `process.env`. Every bad value is reported, all at once, one problem per value
+ * with the variable or flag that carried it; nothing else runs (no transaction is sent) when the configuration is
+ * invalid.
  */
 import { isAbsolute, resolve } from "node:path";
 import { z } from "zod";
@@ -65,6 +66,12 @@ export const SETTINGS = {
     doc: "how often watching bots poll the chain, in ms",
     def: "1000",
   },
+  logRange: {
+    env: "FLOCK_LOG_RANGE",
+    flag: "--log-range",
+    doc: "most blocks one eth_getLogs call may span (public RPCs cap it, commonly at 2,000-10,000)",
+    def: "2000",
+  },
   txTimeoutMs: {
     env: "FLOCK_TX_TIMEOUT_MS",
     flag: "--tx-timeout-ms",
@@ -93,6 +100,7 @@ const schema = z
     deployments: z.string().min(1),
     logLevel: z.enum(["trace", "debug", "info", "warn", "error", "silent"]),
     pollMs: z.coerce.number().int().min(50).max(600_000),
+    logRange: z.coerce.number().int().min(1).max(1_000_000),
     txTimeoutMs: z.coerce.number().int().min(1_000).max(3_600_000),
   })
   .refine((c) => !(c.privateKey && c.keystore), {

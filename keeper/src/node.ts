@@ -3,7 +3,7 @@
  * journal). Every command builds one, uses it, and closes it.
  */
 import { join } from "node:path";
-import type { Account } from "viem";
+import type { Account, Transport } from "viem";
 import { ChainClient } from "./chain/client.js";
 import { readDeployments } from "./chain/deployments.js";
 import { loadKeystoreAccount } from "./chain/keystore.js";
@@ -12,6 +12,7 @@ import type { Config } from "./config.js";
 import { createLogger, type Logger } from "./log.js";
 import { type ContentStore, openStore } from "./storage/index.js";
 import { Journal } from "./store/journal.js";
+import type { FileMap } from "./types.js";
 
 export interface Node {
   config: Config;
@@ -29,6 +30,8 @@ export interface OpenNodeOptions {
   logger?: Logger;
   /** an account to use instead of the configured key (in-process actors of the devnet) */
   account?: Account;
+  /** the JSON-RPC transport (default HTTP to the configured RPC URL) */
+  transport?: Transport;
 }
 
 export async function openNode(config: Config, opts: OpenNodeOptions = {}): Promise<Node> {
@@ -44,6 +47,7 @@ export async function openNode(config: Config, opts: OpenNodeOptions = {}): Prom
     txTimeoutMs: config.txTimeoutMs,
     pollMs: config.pollMs,
     logger: log,
+    transport: opts.transport,
   });
   const id = await chain.chainId();
   if (id !== deployments.chainId) {
@@ -51,15 +55,8 @@ export async function openNode(config: Config, opts: OpenNodeOptions = {}): Prom
       `the RPC at ${config.rpcUrl} is chain ${id}, but ${config.deployments} is for chain ${deployments.chainId}`,
     );
   }
-  const protocol = new Protocol(chain, deployments, log);
-  const store =
-    opts.store === false
-      ? unavailableStore()
-      : await openStore(
-          config.ipfs === "embedded"
-            ? { kind: "embedded", dataDir: config.dataDir, gateways: config.ipfsGateways }
-            : { kind: "kubo", url: config.ipfs },
-        );
+  const protocol = new Protocol(chain, deployments, log, { logRange: config.logRange });
+  const store = opts.store === false ? new NoStore() : await openConfiguredStore(config);
   const who = chain.account?.address.toLowerCase() ?? "readonly";
   const journal = new Journal(join(config.dataDir, "journal", `${who}.sqlite`));
   return {
@@ -76,7 +73,30 @@ export async function openNode(config: Config, opts: OpenNodeOptions = {}): Prom
   };
 }
 
-function unavailableStore(): ContentStore {
-  const no = () => Promise.reject(new Error("this command runs without a content store"));
-  return { addDirectory: no, getDirectory: no, has: no, close: () => Promise.resolve() } as unknown as ContentStore;
+/** The configured content store: embedded Helia in the data dir, or a Kubo node. */
+export function openConfiguredStore(config: Config): Promise<ContentStore> {
+  return openStore(
+    config.ipfs === "embedded"
+      ? { kind: "embedded", dataDir: config.dataDir, gateways: config.ipfsGateways }
+      : { kind: "kubo", url: config.ipfs },
+  );
+}
+
+/** The store of a command that needs none: any use is a bug, and says so. */
+export class NoStore implements ContentStore {
+  private no(): Promise<never> {
+    return Promise.reject(new Error("this command runs without a content store"));
+  }
+  addDirectory(): Promise<string> {
+    return this.no();
+  }
+  getDirectory(): Promise<FileMap> {
+    return this.no();
+  }
+  has(): Promise<boolean> {
+    return this.no();
+  }
+  close(): Promise<void> {
+    return Promise.resolve();
+  }
 }

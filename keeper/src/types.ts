@@ -29,3 +29,14 @@ export interface EvalResult {
   /** wall time of load + evaluation in ms */
   ms: number;
 }
+
+/** One progress bar (a terminal bar, or log lines). */
+export interface Bar {
+  increment(): void;
+  stop(): void;
+}
+
+/** Starts progress bars for long work; `cli/progress.ts` draws them on a terminal and logs them otherwise. */
+export interface Progress {
+  start(label: string, total: number): Bar;
+}

@@ -6,7 +6,7 @@
 import { mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { dirname, join } from "node:path";
-import type { Command } from "commander";
+import type { CommandUnknownOpts } from "@commander-js/extra-typings";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { buildProgram } from "../src/cli.js";
 import { loadDataset } from "../src/data/dataset.js";
@@ -24,7 +24,7 @@ const USER = "validator-1" as const;
 beforeAll(async () => {
   dir = mkdtempSync(join(tmpdir(), "flock-cli-"));
   chain = await startDevChain(join(dir, "chain"));
-  const deployer = actorNode(chain, "deployer", undefined as never);
+  const deployer = actorNode(chain, "deployer");
   await fund(deployer, chain, [[USER, FLOCK(10_000)]]);
   await deployer.close();
   env = {
@@ -41,7 +41,7 @@ afterAll(async () => {
 });
 
 /** Every command path of the program, e.g. ["task", "create"]. */
-function commandPaths(cmd: Command, prefix: string[] = []): string[][] {
+function commandPaths(cmd: CommandUnknownOpts, prefix: string[] = []): string[][] {
   const out: string[][] = [];
   for (const c of cmd.commands) {
     const path = [...prefix, c.name()];

@@ -10,7 +10,9 @@ import { CID } from "multiformats/cid";
 import * as raw from "multiformats/codecs/raw";
 import { sha256 } from "multiformats/hashes/sha2";
 import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
+import { nonCanonicalReason } from "../src/logic/cid.js";
 import { kuboCompatibleImportOptions, MAX_BLOCK_BYTES } from "../src/storage/blocks.js";
+import { directoryCid } from "../src/storage/cid.js";
 import {
   ContentNotFoundError,
   type ContentStore,
@@ -22,6 +24,7 @@ import {
   InvalidPathError,
   NotADirectoryError,
   openStore,
+  type StoreOptions,
   StoreUnavailableError,
   startGatewayServer,
   UnsupportedContentError,
@@ -226,6 +229,25 @@ describe("embedded store (Helia light, offline)", () => {
     expect(await b.addDirectory(reordered)).toBe(ca);
     expect(await a.addDirectory(sampleFiles())).toBe(ca); // adding (and pinning) again is harmless
   });
+
+  it("computes a directory's CID locally, hash only, equal to what adding it gives — and canonical", async () => {
+    const store = await embedded();
+    const files = sampleFiles();
+    const local = await directoryCid(files);
+    expect(nonCanonicalReason(local)).toBeNull();
+    expect(local).toMatch(/^bafybei[a-z2-7]+$/);
+    // nothing was written: the store does not have it until it is added
+    expect(await store.has(local)).toBe(false);
+    await expect(store.getDirectory(local, { maxBytes: 10_000_000, timeoutMs: 2_000 })).rejects.toThrow(
+      ContentNotFoundError,
+    );
+    expect(await store.addDirectory(files)).toBe(local);
+    expect(await store.has(local)).toBe(true);
+    // one byte more in one file is another CID
+    const changed = new Map(files);
+    changed.set("nested/deeper/notes.txt", text("hello!"));
+    expect(await directoryCid(changed)).not.toBe(local);
+  }, SLOW);
 
   it("persists blocks and pins in its data dir across restarts", async () => {
     const first = await openStore({ kind: "embedded", dataDir: join(tmp, "persist") });
@@ -520,7 +542,9 @@ describe("Kubo RPC store (no daemon here)", () => {
     expect(store.constructor.name).toBe("KuboStore");
     await expect(openStore({ kind: "kubo", url: "not a url" })).rejects.toThrow(/not a URL/);
     await expect(openStore({ kind: "kubo", url: "ftp://127.0.0.1:5001" })).rejects.toThrow(/http/);
-    await expect(openStore({ kind: "nope" } as never)).rejects.toThrow(/unknown store kind/);
+    // options read from a file at run time can name any kind
+    const unknownKind: StoreOptions = JSON.parse('{ "kind": "nope" }');
+    await expect(openStore(unknownKind)).rejects.toThrow(/unknown store kind/);
   });
 
   it("reads, verifies and limits through block/get (against a stand-in for Kubo's RPC)", async () => {

@@ -1,8 +1,8 @@
 /** The bot loop: a pid lock per bot and account, no overlapping ticks, errors survived, a clean stop. */
 import { type ChildProcess, spawn } from "node:child_process";
-import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
-import { join, resolve } from "node:path";
+import { dirname, join, resolve } from "node:path";
 import { pino } from "pino";
 import { afterAll, describe, expect, it } from "vitest";
 import { AlreadyRunningError, acquirePidLock, Bot } from "../src/roles/bot.js";
@@ -48,12 +48,20 @@ describe("acquirePidLock", () => {
     expect(existsSync(path)).toBe(false);
   }, 30_000);
 
-  it("takes over a lock file with a pid that no longer exists or is not a number", () => {
-    const path = join(dir, "locks", "x.pid");
-    writeFileSync(path, "2147483646");
-    acquirePidLock(dir, "x")();
-    writeFileSync(path, "garbage");
-    acquirePidLock(dir, "x")();
+  it.each([
+    ["a pid that no longer exists", "2147483646"],
+    ["something that is not a pid", "garbage"],
+    ["an empty file", ""],
+  ])("takes over a lock file holding %s, and release removes it", (_what, content) => {
+    // a directory of its own: nothing depends on what another test left behind
+    const own = mkdtempSync(join(dir, "stale-"));
+    const path = join(own, "locks", "x.pid");
+    mkdirSync(dirname(path), { recursive: true });
+    writeFileSync(path, content);
+    const release = acquirePidLock(own, "x");
+    expect(readFileSync(path, "utf8")).toBe(String(process.pid));
+    release();
+    expect(existsSync(path)).toBe(false);
   });
 });
 

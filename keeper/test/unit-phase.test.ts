@@ -1,11 +1,11 @@
 /** Phase arithmetic and the bots' pure decisions: every window boundary, end − 1 vs end. */
 import { describe, expect, it } from "vitest";
 import {
-  creatorShouldReveal,
+  creatorAction,
+  finalizerAction,
   Phase,
-  type PhaseId,
+  PhaseNames,
   phaseAt,
-  secondsLeft,
   trainerAction,
   validatorAction,
   type Windows,
@@ -31,13 +31,18 @@ describe("phaseAt", () => {
     expect(phaseAt(w, now)).toBe(phase);
   });
 
-  it("counts the seconds left in the current window, 0 once finalizing", () => {
-    expect(secondsLeft(w, 500)).toBe(500);
-    expect(secondsLeft(w, 1999)).toBe(1);
-    expect(secondsLeft(w, 2000)).toBe(500);
-    expect(secondsLeft(w, 3499)).toBe(1);
-    expect(secondsLeft(w, 3500)).toBe(0);
-    expect(secondsLeft(w, 9999)).toBe(0);
+  it("uses the contract's enum, generated from its source (names by value)", () => {
+    expect(PhaseNames).toEqual([
+      "Created",
+      "Submission",
+      "Publish",
+      "Commit",
+      "Reveal",
+      "Finalizing",
+      "Settled",
+      "Cancelled",
+    ]);
+    for (const [i, name] of PhaseNames.entries()) expect(Phase[name]).toBe(i);
   });
 });
 
@@ -66,7 +71,7 @@ describe("validatorAction", () => {
   });
 
   it("is done once revealed, in any phase, and has nothing to do after a window it never joined", () => {
-    for (const p of [Phase.Commit, Phase.Reveal, Phase.Finalizing, Phase.Settled] as PhaseId[]) {
+    for (const p of [Phase.Commit, Phase.Reveal, Phase.Finalizing, Phase.Settled] ) {
       expect(validatorAction(p, { committed: true, revealed: true, viable: true })).toBe("done");
     }
     expect(at(3500, fresh)).toBe("done");
@@ -83,18 +88,38 @@ describe("trainerAction", () => {
     expect(at(2499, s)).toBe("reveal");
     expect(at(2500, s)).toBe("too-late");
   });
-  it("has nothing to do without a commitment or after revealing", () => {
-    expect(at(2000, { committed: false, revealed: false })).toBe("done");
+  it("sends a journaled commitment the chain does not hold while the submission window is open", () => {
+    const lost = { committed: false, revealed: false };
+    expect(at(999, lost)).toBe("wait");
+    expect(at(1000, lost)).toBe("commit");
+    expect(at(1999, lost)).toBe("commit");
+    expect(at(2000, lost)).toBe("too-late");
+    expect(at(3500, lost)).toBe("done");
+  });
+  it("has nothing to do after revealing", () => {
     expect(at(2000, { committed: true, revealed: true })).toBe("done");
+    expect(trainerAction(Phase.Settled, { committed: true, revealed: true })).toBe("done");
   });
 });
 
-describe("creatorShouldReveal", () => {
+describe("creatorAction", () => {
   it("reveals the eval data in the publish window only, once", () => {
-    expect(creatorShouldReveal(phaseAt(w, 1999), false)).toBe(false);
-    expect(creatorShouldReveal(phaseAt(w, 2000), false)).toBe(true);
-    expect(creatorShouldReveal(phaseAt(w, 2499), false)).toBe(true);
-    expect(creatorShouldReveal(phaseAt(w, 2500), false)).toBe(false);
-    expect(creatorShouldReveal(phaseAt(w, 2000), true)).toBe(false);
+    expect(creatorAction(phaseAt(w, 1999), false)).toBe("wait");
+    expect(creatorAction(phaseAt(w, 2000), false)).toBe("reveal");
+    expect(creatorAction(phaseAt(w, 2499), false)).toBe("reveal");
+    expect(creatorAction(phaseAt(w, 2500), false)).toBe("too-late");
+    expect(creatorAction(phaseAt(w, 2000), true)).toBe("done");
+    expect(creatorAction(Phase.Cancelled, false)).toBe("done");
+  });
+});
+
+describe("finalizerAction", () => {
+  it("finalizes after the reveal window, checks cancellation during commit and reveal, drops closed tasks", () => {
+    expect(finalizerAction(phaseAt(w, 2499))).toBe("wait");
+    expect(finalizerAction(phaseAt(w, 2500))).toBe("check-cancel");
+    expect(finalizerAction(phaseAt(w, 3499))).toBe("check-cancel");
+    expect(finalizerAction(phaseAt(w, 3500))).toBe("finalize");
+    expect(finalizerAction(Phase.Settled)).toBe("closed");
+    expect(finalizerAction(Phase.Cancelled)).toBe("closed");
   });
 });

@@ -5,6 +5,12 @@
  * nonce from the account's nonce manager → broadcast the same signed bytes, retrying with backoff on RPC errors (a
  * re-broadcast of the same bytes can never become a second transaction) → wait for the receipt with a timeout →
  * a reverted receipt is an error.
+ *
+ * Another transaction of the same account (another process with the same key, a wallet) may take our nonce. That is
+ * detected — the node says "nonce too low" or the receipt never comes, while our hash is unknown to the node and the
+ * account's mined nonce has passed ours, or viem sees our transaction replaced — and repaired: the nonce manager
+ * re-syncs from the chain, and the call is simulated again (the other transaction may have changed the state) and, if
+ * it still succeeds, signed with a fresh nonce and sent.
  */
 import {
   type Abi,
@@ -18,8 +24,12 @@ import {
   encodeFunctionData,
   type Hash,
   http,
+  keccak256,
+  type LocalAccount,
   type PublicClient,
   type TransactionReceipt,
+  TransactionNotFoundError,
+  type Transport,
   type Chain as ViemChain,
   WaitForTransactionReceiptTimeoutError,
 } from "viem";
@@ -56,9 +66,17 @@ export interface ChainClientOptions {
   txTimeoutMs?: number;
   pollMs?: number;
   logger: Logger;
+  /** the JSON-RPC transport (default: HTTP to `rpcUrl` with retries); tests wrap it to count calls */
+  transport?: Transport;
 }
 
+/** How many times in a row another transaction may take our nonce before `write` gives up. */
+const MAX_NONCE_RACES = 3;
+
 const KNOWN_CHAINS: ViemChain[] = [anvil, base, baseSepolia];
+
+/** The outcome of one signed attempt: mined, or its nonce taken by another transaction of the account. */
+type Attempt = { kind: "mined"; receipt: TransactionReceipt } | { kind: "nonce-taken"; nonce: number; hash: Hash };
 
 export class ChainClient {
   readonly public: PublicClient;
@@ -69,7 +87,7 @@ export class ChainClient {
 
   constructor(private readonly opts: ChainClientOptions) {
     this.public = createPublicClient({
-      transport: http(opts.rpcUrl, { retryCount: 3, retryDelay: 250, timeout: 20_000 }),
+      transport: opts.transport ?? http(opts.rpcUrl, { retryCount: 3, retryDelay: 250, timeout: 20_000 }),
       pollingInterval: opts.pollMs ?? 1000,
     });
     this.account = opts.account ?? (opts.privateKey ? privateKeyToAccount(opts.privateKey) : undefined);
@@ -99,79 +117,146 @@ export class ChainClient {
     req: WriteRequest<abi, fn>,
   ): Promise<TransactionReceipt> {
     const account = this.account;
-    if (!account || !this.nonces) throw new Error("cannot send a transaction without an account");
+    const nonces = this.nonces;
+    if (!account || !nonces) throw new Error("cannot send a transaction without an account");
+    if (account.type !== "local") throw new Error("the account cannot sign transactions locally");
     const label = req.label ?? String(req.functionName);
     const log = this.opts.logger.child({ tx: label });
-    const chain = await this.resolveChain();
-    return this.nonces.run(async (nonce) => {
-      const { request } = await withRetry(
-        () =>
-          this.public.simulateContract({
-            address: req.address,
-            abi: req.abi as Abi,
-            functionName: req.functionName as string,
-            args: req.args as readonly unknown[],
-            account,
-          }),
-        { label: `simulate ${label}`, logger: log, retryIf: isTransient },
-      ).catch((e: unknown) => {
-        throw new TxError(`${label} would revert: ${describeRevert(e)}`, label);
-      });
-      const data = encodeFunctionData({
-        abi: req.abi as Abi,
-        functionName: req.functionName as string,
-        args: req.args as readonly unknown[],
-      });
-      const prepared = await withRetry(
-        () =>
-          this.public.prepareTransactionRequest({
-            to: req.address,
-            data,
-            value: (request as { value?: bigint }).value,
-            chain,
-            account,
-            nonce,
-            type: "eip1559",
-          } as never),
-        { label: `prepare ${label}`, logger: log, retryIf: isTransient },
+    for (let race = 1; ; race++) {
+      const attempt = await nonces.run((nonce) => this.attempt(req, account, nonce, label, log));
+      if (attempt.kind === "mined") return attempt.receipt;
+      nonces.reset();
+      if (race >= MAX_NONCE_RACES)
+        throw new TxError(
+          `${label}: another transaction of this account took its nonce ${race} times in a row (last: nonce ${attempt.nonce})`,
+          label,
+          attempt.hash,
+        );
+      log.warn(
+        { nonce: attempt.nonce, hash: attempt.hash },
+        "another transaction of this account took our nonce: simulating again and sending with a fresh nonce",
       );
-      if (!account.signTransaction) throw new Error("the account cannot sign transactions locally");
-      const raw = await account.signTransaction(prepared as never);
-      const hash = await withRetry(() => this.broadcast(raw), {
-        label: `send ${label}`,
-        logger: log,
-        retryIf: isTransient,
-        attempts: 12,
-      });
-      log.debug({ hash, nonce }, "sent");
-      const receipt = await withRetry(
-        () => this.public.waitForTransactionReceipt({ hash, timeout: this.txTimeoutMs, pollingInterval: 200 }),
-        // an RPC error is retried; the receipt timeout is not (it already waited txTimeoutMs: retrying it would wait 12×)
-        {
-          label: `receipt ${label}`,
-          logger: log,
-          retryIf: (e) => !(e instanceof WaitForTransactionReceiptTimeoutError) && isTransient(e),
-          attempts: 12,
-        },
-      ).catch((e: unknown) => {
-        throw new TxError(`${label}: no receipt for ${hash}: ${(e as Error).message}`, label, hash);
-      });
-      if (receipt.status !== "success") throw new TxError(`${label} reverted on chain (tx ${hash})`, label, hash);
-      log.info({ hash, gasUsed: receipt.gasUsed.toString(), block: Number(receipt.blockNumber) }, "mined");
-      return receipt;
-    });
+    }
   }
 
-  /** Sends raw signed bytes; "already known" means an earlier attempt reached the node: same bytes, same hash. */
-  private async broadcast(raw: `0x${string}`): Promise<Hash> {
-    const { keccak256 } = await import("viem");
+  /** One signed attempt at `nonce`: simulate, sign, broadcast, wait. */
+  private async attempt<const abi extends Abi, fn extends ContractFunctionName<abi, "nonpayable" | "payable">>(
+    req: WriteRequest<abi, fn>,
+    account: LocalAccount,
+    nonce: number,
+    label: string,
+    log: Logger,
+  ): Promise<Attempt> {
+    const chain = await this.resolveChain();
+    const call = {
+      address: req.address,
+      abi: req.abi as Abi,
+      functionName: req.functionName as string,
+      args: req.args as readonly unknown[],
+    };
+    const { request } = await withRetry(() => this.public.simulateContract({ ...call, account }), {
+      label: `simulate ${label}`,
+      logger: log,
+      retryIf: isTransient,
+    }).catch((e: unknown) => {
+      throw new TxError(`${label} would revert: ${describeRevert(e)}`, label);
+    });
+    const data = encodeFunctionData(call);
+    const value = request.value;
+    const [gas, fees] = await withRetry(
+      () =>
+        Promise.all([
+          this.public.estimateGas({ account, to: req.address, data, value }),
+          this.public.estimateFeesPerGas({ chain }),
+        ]),
+      { label: `prepare ${label}`, logger: log, retryIf: isTransient },
+    );
+    const raw = await account.signTransaction({
+      chainId: chain.id,
+      type: "eip1559",
+      to: req.address,
+      data,
+      value,
+      nonce,
+      gas,
+      maxFeePerGas: fees.maxFeePerGas,
+      maxPriorityFeePerGas: fees.maxPriorityFeePerGas,
+    });
+    const hash = keccak256(raw);
+    const sent = await withRetry(() => this.broadcast(raw, hash, nonce), {
+      label: `send ${label}`,
+      logger: log,
+      retryIf: isTransient,
+      attempts: 12,
+    });
+    if (!sent) return { kind: "nonce-taken", nonce, hash };
+    log.debug({ hash, nonce }, "sent");
+    let replaced = false;
+    const receipt = await withRetry(
+      () =>
+        this.public.waitForTransactionReceipt({
+          hash,
+          timeout: this.txTimeoutMs,
+          pollingInterval: 200,
+          onReplaced: () => {
+            replaced = true;
+          },
+        }),
+      // an RPC error is retried; the receipt timeout is not (it already waited txTimeoutMs: retrying it would wait 12×)
+      {
+        label: `receipt ${label}`,
+        logger: log,
+        retryIf: (e) => !(e instanceof WaitForTransactionReceiptTimeoutError) && isTransient(e),
+        attempts: 12,
+      },
+    ).catch(async (e: unknown) => {
+      if (e instanceof WaitForTransactionReceiptTimeoutError && (await this.nonceTaken(hash, nonce))) return undefined;
+      throw new TxError(`${label}: no receipt for ${hash}: ${(e as Error).message}`, label, hash);
+    });
+    // viem resolves with the receipt of the transaction that replaced ours (same account, same nonce)
+    if (receipt === undefined || replaced || receipt.transactionHash !== hash)
+      return { kind: "nonce-taken", nonce, hash };
+    if (receipt.status !== "success") throw new TxError(`${label} reverted on chain (tx ${hash})`, label, hash);
+    log.info({ hash, gasUsed: receipt.gasUsed.toString(), block: Number(receipt.blockNumber) }, "mined");
+    return { kind: "mined", receipt };
+  }
+
+  /**
+   * Sends raw signed bytes. Returns true when the node has them — sent now, or by an earlier attempt ("already
+   * known": same bytes, same hash) — and false when another transaction of the account took the nonce.
+   */
+  private async broadcast(raw: `0x${string}`, hash: Hash, nonce: number): Promise<boolean> {
     try {
-      return await this.public.sendRawTransaction({ serializedTransaction: raw });
+      await this.public.sendRawTransaction({ serializedTransaction: raw });
+      return true;
     } catch (e) {
       const msg = errorText(e);
-      if (/already known|known transaction|already imported|nonce too low/i.test(msg)) return keccak256(raw);
+      if (/already known|known transaction|already imported/i.test(msg)) return true;
+      if (/nonce too low|nonce has already been used|replacement transaction underpriced/i.test(msg))
+        return !(await this.nonceTaken(hash, nonce));
       throw e;
     }
+  }
+
+  /** True when our transaction is unknown to the node and the account's mined nonce has passed ours. */
+  private async nonceTaken(hash: Hash, nonce: number): Promise<boolean> {
+    const known = await withRetry(
+      () =>
+        this.public.getTransaction({ hash }).then(
+          () => true,
+          (e: unknown) => {
+            if (e instanceof TransactionNotFoundError) return false;
+            throw e;
+          },
+        ),
+      { label: "getTransaction", logger: this.opts.logger, retryIf: isTransient },
+    );
+    if (known) return false;
+    const mined = await withRetry(
+      () => this.public.getTransactionCount({ address: this.address, blockTag: "latest" }),
+      { label: "nonce", logger: this.opts.logger, retryIf: isTransient },
+    );
+    return mined > nonce;
   }
 }
 
@@ -192,12 +277,14 @@ export function errorText(e: unknown): string {
 /** The revert reason: a custom error's name and arguments when the ABI knows it. */
 export function describeRevert(e: unknown): string {
   if (e instanceof BaseError) {
-    const revert = e.walk((x) => x instanceof ContractFunctionRevertedError) as ContractFunctionRevertedError | null;
-    if (revert?.data) {
-      const args = (revert.data.args ?? []).map((a) => (typeof a === "bigint" ? a.toString() : JSON.stringify(a)));
-      return `${revert.data.errorName}(${args.join(", ")})`;
+    const revert = e.walk((x) => x instanceof ContractFunctionRevertedError);
+    if (revert instanceof ContractFunctionRevertedError) {
+      if (revert.data) {
+        const args = (revert.data.args ?? []).map((a) => (typeof a === "bigint" ? a.toString() : JSON.stringify(a)));
+        return `${revert.data.errorName}(${args.join(", ")})`;
+      }
+      if (revert.reason) return revert.reason;
     }
-    if (revert?.reason) return revert.reason;
     return e.shortMessage;
   }
   return e instanceof Error ? e.message : String(e);

@@ -1,41 +1,71 @@
 /**
- * Typed access to the deployed protocol: views, event reads and the transactions every role sends.
- * Built only on the contracts' views and events (SPEC §1.2). ABIs come from the generated module (never pasted).
+ * Typed access to the deployed protocol: every view and every event read of the keeper goes through here, with
+ * retries on RPC errors and revert reasons decoded. Built only on the contracts' views and events (SPEC §1.2).
+ *
+ * Types come from the generated modules, never re-declared: view results are viem's inference from the `as const`
+ * ABIs (`ContractFunctionReturnType`), enum fields are decoded into the generated Solidity enums. A changed contract
+ * changes these types, and `tsc` shows every place that must follow.
+ *
+ * Event reads never span more than `logRange` blocks per `eth_getLogs` call (public RPCs cap the range), and a task's
+ * events are looked for only inside the window in which the contract can emit them.
  */
-import { type Address, BaseError, ContractFunctionRevertedError, type Hex, maxUint256, parseSignature } from "viem";
+import {
+  type Address,
+  BaseError,
+  ContractFunctionRevertedError,
+  type ContractFunctionName,
+  type ContractFunctionReturnType,
+  type Hex,
+  keccak256,
+  maxUint256,
+  parseSignature,
+  toHex,
+} from "viem";
 import { arenaTasksAbi, flockTokenAbi, protocolConfigAbi, stakingVaultAbi } from "../../../generated/abis.js";
+import {
+  CancelReason,
+  CancelReasonNames,
+  Phase,
+  PhaseNames,
+  Role,
+  RoleNames,
+  Stage,
+  StageNames,
+  ValidatorOutcome,
+  ValidatorOutcomeNames,
+} from "../../../generated/enums.js";
 import type { Logger } from "../log.js";
 import type { ChainClient } from "./client.js";
 import { describeRevert, isTransient } from "./client.js";
 import type { Deployments } from "./deployments.js";
 import { withRetry } from "./retry.js";
 
-export const Role = { None: 0, TrainingNode: 1, Validator: 2 } as const;
-export type RoleId = (typeof Role)[keyof typeof Role];
+type ArenaAbi = typeof arenaTasksAbi;
+type VaultAbi = typeof stakingVaultAbi;
+type ArenaView<fn extends ContractFunctionName<ArenaAbi, "view" | "pure">> = ContractFunctionReturnType<
+  ArenaAbi,
+  "view" | "pure",
+  fn
+>;
+type VaultView<fn extends ContractFunctionName<VaultAbi, "view" | "pure">> = ContractFunctionReturnType<
+  VaultAbi,
+  "view" | "pure",
+  fn
+>;
 
-export interface TaskView {
+/** `ArenaTasks.getTask`, its enum fields decoded, and its id. */
+export type TaskView = Omit<ArenaView<"getTask">, "phase" | "stage" | "cancelReason"> & {
   id: bigint;
-  creator: Address;
-  phase: number;
-  stage: number;
-  cancelReason: number;
-  evalRevealed: boolean;
-  submissionStart: number;
-  submissionEnd: number;
-  publishEnd: number;
-  commitEnd: number;
-  revealEnd: number;
-  liveCommitments: number;
-  published: number;
-  validators: number;
-  revealed: number;
-  cursor: number;
-  rewardPool: bigint;
-  bond: bigint;
-  evalCommitment: Hex;
-  specCid: string;
-  evalCid: string;
-}
+  phase: Phase;
+  stage: Stage;
+  cancelReason: CancelReason;
+};
+export type TaskParams = ArenaView<"paramsOf">;
+export type Settlement = ArenaView<"settlementOf">;
+export type SubmissionView = ArenaView<"submissionAt">;
+export type TrainerRecord = ArenaView<"trainerRecord">;
+export type ValidatorRecord = Omit<ArenaView<"validatorRecord">, "outcome"> & { outcome: ValidatorOutcome };
+export type PoolView = VaultView<"poolOf">;
 
 export interface PublishedSubmission {
   index: number;
@@ -43,22 +73,61 @@ export interface PublishedSubmission {
   modelCid: string;
 }
 
+export interface CreatedTask {
+  taskId: bigint;
+  creator: Address;
+  evalCommitment: Hex;
+  block: bigint;
+}
+
+/** Thrown when the chain returns an enum value this keeper does not know: the contract is newer than the keeper. */
+export class UnknownEnumValueError extends Error {
+  override name = "UnknownEnumValueError";
+}
+
+/** Decodes a Solidity enum value (a uint8 in the ABI) into the generated enum. */
+export function decodeEnum<N extends string, E extends Record<N, number>>(
+  names: readonly N[],
+  values: E,
+  value: number,
+  what: string,
+): E[N] {
+  const name = names[value];
+  if (name === undefined)
+    throw new UnknownEnumValueError(
+      `unknown ${what} ${value}: the contract is newer than this keeper (update it and run \`npm run build\`)`,
+    );
+  return values[name];
+}
+
+export interface ProtocolOptions {
+  /** most blocks one `eth_getLogs` may span (default 2,000) */
+  logRange?: number;
+}
+
+export const DEFAULT_LOG_RANGE = 2_000;
+
 export class Protocol {
   readonly arena;
   readonly vault;
   readonly token;
   readonly config;
+  readonly logRange: number;
 
   constructor(
     readonly chain: ChainClient,
     readonly deployments: Deployments,
     readonly log: Logger,
+    opts: ProtocolOptions = {},
   ) {
     const c = deployments.contracts;
     this.arena = { address: c.ArenaTasks, abi: arenaTasksAbi } as const;
     this.vault = { address: c.StakingVault, abi: stakingVaultAbi } as const;
     this.token = { address: c.FlockToken, abi: flockTokenAbi } as const;
     this.config = { address: c.ProtocolConfig, abi: protocolConfigAbi } as const;
+    this.logRange = opts.logRange ?? DEFAULT_LOG_RANGE;
+    if (!Number.isSafeInteger(this.logRange) || this.logRange < 1)
+      throw new RangeError(`logRange must be a whole number ≥ 1, got ${this.logRange}`);
   }
 
   /** A read with retries on RPC errors; a revert is an error that says why. */
@@ -72,11 +141,126 @@ export class Protocol {
     });
   }
 
+  // ─── blocks ────────────────────────────────────────────────────────────────────────────────────────────
+
+  async head(): Promise<{ number: bigint; timestamp: number }> {
+    const block = await this.read("getBlock", () => this.chain.public.getBlock({ blockTag: "latest" }));
+    return { number: block.number, timestamp: Number(block.timestamp) };
+  }
+
   /** The latest block's timestamp: phases follow block time, not the wall clock. */
   async now(): Promise<number> {
-    const block = await this.read("getBlock", () => this.chain.public.getBlock({ blockTag: "latest" }));
+    return (await this.head()).timestamp;
+  }
+
+  async blockNumber(): Promise<bigint> {
+    return this.read("blockNumber", () => this.chain.public.getBlockNumber({ cacheTime: 0 }));
+  }
+
+  private async timestampOf(blockNumber: bigint): Promise<number> {
+    const block = await this.read(`getBlock(${blockNumber})`, () => this.chain.public.getBlock({ blockNumber }));
     return Number(block.timestamp);
   }
+
+  /**
+   * The first block in [lo, hi] stamped at or after `timestamp` (binary search: about log2(hi − lo) block reads),
+   * or `hi + 1` when there is none yet.
+   */
+  async firstBlockAtOrAfter(timestamp: number, lo: bigint, hi: bigint): Promise<bigint> {
+    let [a, b] = [lo, hi + 1n];
+    while (a < b) {
+      const mid = (a + b) / 2n;
+      if ((await this.timestampOf(mid)) >= timestamp) b = mid;
+      else a = mid + 1n;
+    }
+    return a;
+  }
+
+  /** The blocks stamped in [start, end) (a phase window), clipped to [startBlock, head]; undefined when empty. */
+  async blocksOfWindow(start: number, end: number): Promise<{ from: bigint; to: bigint } | undefined> {
+    const head = await this.head();
+    const lo = BigInt(this.deployments.startBlock);
+    const from = await this.firstBlockAtOrAfter(start, lo, head.number);
+    const to = end > head.timestamp ? head.number : (await this.firstBlockAtOrAfter(end, from, head.number)) - 1n;
+    return from <= to ? { from, to } : undefined;
+  }
+
+  /** Runs `read` over [from, to] in chunks of at most `logRange` blocks, in order, and concatenates the results. */
+  async scanLogs<T>(from: bigint, to: bigint, read: (from: bigint, to: bigint) => Promise<T[]>): Promise<T[]> {
+    const out: T[] = [];
+    for (let a = from; a <= to; a += BigInt(this.logRange)) {
+      const b = a + BigInt(this.logRange) - 1n < to ? a + BigInt(this.logRange) - 1n : to;
+      out.push(...(await read(a, b)));
+    }
+    return out;
+  }
+
+  // ─── events ────────────────────────────────────────────────────────────────────────────────────────────
+
+  /** `TaskCreated` events in [from, to] (one call: the range must not exceed `logRange`). */
+  async tasksCreated(from: bigint, to: bigint, creator?: Address): Promise<CreatedTask[]> {
+    if (to - from + 1n > BigInt(this.logRange))
+      throw new RangeError(`tasksCreated: [${from}, ${to}] spans more than ${this.logRange} blocks`);
+    const logs = await this.read(`TaskCreated [${from}, ${to}]`, () =>
+      this.chain.public.getContractEvents({
+        ...this.arena,
+        eventName: "TaskCreated",
+        args: creator ? { creator } : undefined,
+        fromBlock: from,
+        toBlock: to,
+        strict: true,
+      }),
+    );
+    return logs.map((l) => ({
+      taskId: l.args.taskId,
+      creator: l.args.creator,
+      evalCommitment: l.args.evalCommitment,
+      block: l.blockNumber,
+    }));
+  }
+
+  /** Published submissions of a task, in index order: `SubmissionRevealed` events of its publish window. */
+  async publishedSubmissions(task: TaskView): Promise<PublishedSubmission[]> {
+    if (task.published === 0) return [];
+    const window = await this.blocksOfWindow(task.submissionEnd, task.publishEnd);
+    if (!window) return [];
+    const logs = await this.scanLogs(window.from, window.to, (fromBlock, toBlock) =>
+      this.read(`SubmissionRevealed(${task.id}) [${fromBlock}, ${toBlock}]`, () =>
+        this.chain.public.getContractEvents({
+          ...this.arena,
+          eventName: "SubmissionRevealed",
+          args: { taskId: task.id },
+          fromBlock,
+          toBlock,
+          strict: true,
+        }),
+      ),
+    );
+    return logs
+      .map((l) => ({ index: Number(l.args.index), trainer: l.args.trainer, modelCid: l.args.modelCid }))
+      .sort((a, b) => a.index - b.index);
+  }
+
+  /** Every training node that committed to a task (`SubmissionCommitted` events of its submission window). */
+  async committers(task: TaskView): Promise<Address[]> {
+    const window = await this.blocksOfWindow(task.submissionStart, task.submissionEnd);
+    if (!window) return [];
+    const logs = await this.scanLogs(window.from, window.to, (fromBlock, toBlock) =>
+      this.read(`SubmissionCommitted(${task.id}) [${fromBlock}, ${toBlock}]`, () =>
+        this.chain.public.getContractEvents({
+          ...this.arena,
+          eventName: "SubmissionCommitted",
+          args: { taskId: task.id },
+          fromBlock,
+          toBlock,
+          strict: true,
+        }),
+      ),
+    );
+    return [...new Set(logs.map((l) => l.args.trainer))];
+  }
+
+  // ─── ArenaTasks views ──────────────────────────────────────────────────────────────────────────────────
 
   async taskCount(): Promise<bigint> {
     return this.read("taskCount", () => this.chain.public.readContract({ ...this.arena, functionName: "taskCount" }));
@@ -86,43 +270,105 @@ export class Protocol {
     const t = await this.read(`getTask(${id})`, () =>
       this.chain.public.readContract({ ...this.arena, functionName: "getTask", args: [id] }),
     );
-    return { id, ...t } as unknown as TaskView;
+    return {
+      ...t,
+      id,
+      phase: decodeEnum(PhaseNames, Phase, t.phase, "Phase"),
+      stage: decodeEnum(StageNames, Stage, t.stage, "Stage"),
+      cancelReason: decodeEnum(CancelReasonNames, CancelReason, t.cancelReason, "CancelReason"),
+    };
   }
 
+  async paramsOf(taskId: bigint): Promise<TaskParams> {
+    return this.read(`paramsOf(${taskId})`, () =>
+      this.chain.public.readContract({ ...this.arena, functionName: "paramsOf", args: [taskId] }),
+    );
+  }
+
+  async settlementOf(taskId: bigint): Promise<Settlement> {
+    return this.read(`settlementOf(${taskId})`, () =>
+      this.chain.public.readContract({ ...this.arena, functionName: "settlementOf", args: [taskId] }),
+    );
+  }
+
+  async submissionAt(taskId: bigint, index: number): Promise<SubmissionView> {
+    return this.read(`submissionAt(${taskId}, ${index})`, () =>
+      this.chain.public.readContract({ ...this.arena, functionName: "submissionAt", args: [taskId, BigInt(index)] }),
+    );
+  }
+
+  async trainerRecord(taskId: bigint, trainer: Address): Promise<TrainerRecord> {
+    return this.read(`trainerRecord(${taskId})`, () =>
+      this.chain.public.readContract({ ...this.arena, functionName: "trainerRecord", args: [taskId, trainer] }),
+    );
+  }
+
+  async validatorRecord(taskId: bigint, validator: Address): Promise<ValidatorRecord> {
+    const r = await this.read(`validatorRecord(${taskId})`, () =>
+      this.chain.public.readContract({ ...this.arena, functionName: "validatorRecord", args: [taskId, validator] }),
+    );
+    return { ...r, outcome: decodeEnum(ValidatorOutcomeNames, ValidatorOutcome, r.outcome, "ValidatorOutcome") };
+  }
+
+  async validatorsOf(taskId: bigint): Promise<readonly Address[]> {
+    return this.read(`validatorsOf(${taskId})`, () =>
+      this.chain.public.readContract({ ...this.arena, functionName: "validatorsOf", args: [taskId] }),
+    );
+  }
+
+  async claimable(taskId: bigint, account: Address): Promise<bigint> {
+    return this.read(`claimable(${taskId})`, () =>
+      this.chain.public.readContract({ ...this.arena, functionName: "claimable", args: [taskId, account] }),
+    );
+  }
+
+  // ─── ProtocolConfig ────────────────────────────────────────────────────────────────────────────────────
+
   async configValue(name: string): Promise<bigint> {
-    const { keccak256, toHex } = await import("viem");
     return this.read(`config ${name}`, () =>
       this.chain.public.readContract({ ...this.config, functionName: "get", args: [keccak256(toHex(name))] }),
     );
   }
 
-  /** Published submissions of a task, in index order, from `SubmissionRevealed` events. */
-  async publishedSubmissions(taskId: bigint): Promise<PublishedSubmission[]> {
-    const logs = await this.read(`SubmissionRevealed(${taskId})`, () =>
-      this.chain.public.getContractEvents({
-        ...this.arena,
-        eventName: "SubmissionRevealed",
-        args: { taskId },
-        fromBlock: BigInt(this.deployments.startBlock),
-        toBlock: "latest",
-      }),
+  // ─── StakingVault ──────────────────────────────────────────────────────────────────────────────────────
+
+  async roleOf(account: Address): Promise<Role> {
+    const role = await this.read("roleOf", () =>
+      this.chain.public.readContract({ ...this.vault, functionName: "roleOf", args: [account] }),
     );
-    return logs
-      .map((l) => ({
-        index: Number(l.args.index),
-        trainer: l.args.trainer as Address,
-        modelCid: String(l.args.modelCid),
-      }))
-      .sort((a, b) => a.index - b.index);
+    return decodeEnum(RoleNames, Role, role, "Role");
   }
 
-  async roleOf(account: Address): Promise<RoleId> {
-    return Number(
-      await this.read("roleOf", () =>
-        this.chain.public.readContract({ ...this.vault, functionName: "roleOf", args: [account] }),
-      ),
-    ) as RoleId;
+  async poolOf(operator: Address): Promise<PoolView> {
+    return this.read("poolOf", () =>
+      this.chain.public.readContract({ ...this.vault, functionName: "poolOf", args: [operator] }),
+    );
   }
+
+  async sharesOf(operator: Address, account: Address): Promise<bigint> {
+    return this.read("sharesOf", () =>
+      this.chain.public.readContract({ ...this.vault, functionName: "sharesOf", args: [operator, account] }),
+    );
+  }
+
+  async assetsOf(operator: Address, account: Address): Promise<bigint> {
+    return this.read("assetsOf", () =>
+      this.chain.public.readContract({ ...this.vault, functionName: "assetsOf", args: [operator, account] }),
+    );
+  }
+
+  /** The stake `account` has locked in `taskId` (a claim releases it). */
+  async lockOf(taskId: bigint, account: Address): Promise<bigint> {
+    return this.read(`lockOf(${taskId})`, () =>
+      this.chain.public.readContract({
+        ...this.vault,
+        functionName: "lockOf",
+        args: [this.arena.address, taskId, account],
+      }),
+    );
+  }
+
+  // ─── FlockToken ────────────────────────────────────────────────────────────────────────────────────────
 
   async balanceOf(account: Address): Promise<bigint> {
     return this.read("balanceOf", () =>
@@ -157,7 +403,7 @@ export class Protocol {
       this.chain.chainId(),
     ]);
     const signature = await account.signTypedData({
-      domain: { name: String(name), version: "1", chainId, verifyingContract: this.token.address },
+      domain: { name, version: "1", chainId, verifyingContract: this.token.address },
       types: {
         Permit: [
           { name: "owner", type: "address" },
@@ -168,7 +414,7 @@ export class Protocol {
         ],
       },
       primaryType: "Permit",
-      message: { owner: account.address, spender, value, nonce: nonce as bigint, deadline },
+      message: { owner: account.address, spender, value, nonce, deadline },
     });
     const sig = parseSignature(signature);
     return { v: Number(sig.v ?? BigInt(sig.yParity + 27)), r: sig.r, s: sig.s };

@@ -1,15 +1,7 @@
 /** Progress bars for a person at a terminal; structured log lines otherwise. */
 import cliProgress from "cli-progress";
 import type { Logger } from "../log.js";
-
-export interface Bar {
-  increment(): void;
-  stop(): void;
-}
-
-export interface Progress {
-  start(label: string, total: number): Bar;
-}
+import type { Progress } from "../types.js";
 
 export function createProgress(log: Logger, tty = Boolean(process.stderr.isTTY)): Progress {
   return {

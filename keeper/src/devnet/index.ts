@@ -3,7 +3,7 @@
  * (embedded PGlite), an embedded IPFS hub serving a verified loopback gateway, validator and keeper bots as separate
  * processes — and a scripted AI Arena task on the real MNIST digits (see ./scenario.ts).
  */
-import { mkdirSync, writeFileSync } from "node:fs";
+import { mkdirSync, rmSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { formatUnits } from "viem";
 import { type RunningIndexer, startIndexer } from "../../../indexer/src/launch.js";
@@ -125,33 +125,63 @@ export async function startDevnet(o: DevnetOptions = {}): Promise<Devnet> {
   }
 }
 
-/** The CLI entry: run the demo, print the summary, then serve until Ctrl-C (or exit with --exit). */
-export async function runDevnet(o: { exit: boolean; jsonPath?: string; quick: boolean }): Promise<void> {
+export interface RunDevnetOptions {
+  exit: boolean;
+  jsonPath?: string;
+  quick: boolean;
+  /** keep the data directory on exit (it is removed otherwise: ~100 MB per run) */
+  keep?: boolean;
+}
+
+/**
+ * The CLI entry: run the demo, print the summary, then serve until Ctrl-C (or exit with --exit). The data directory
+ * (.flock/devnet-<time>) goes away on exit unless --keep is given; a demo that failed keeps it for its logs.
+ */
+export async function runDevnet(o: RunDevnetOptions): Promise<void> {
+  const dataDir = join(REPO_ROOT, ".flock", `devnet-${new Date().toISOString().replace(/[:.]/g, "-")}`);
+  const cleanUp = (failed: boolean) => {
+    if (o.keep) process.stdout.write(`data directory kept: ${dataDir}\n`);
+    else if (failed)
+      process.stdout.write(`the demo failed: its data directory (logs under logs/) is kept: ${dataDir}\n`);
+    else rmSync(dataDir, { recursive: true, force: true });
+  };
   // Ctrl-C (or a SIGTERM) at any moment stops every process the devnet started
   const abort = () => {
     process.stdout.write("\nstopping every process the devnet started…\n");
     void Promise.all([...running].map((s) => s()))
       .then(stopAll)
+      .then(() => cleanUp(false))
       .finally(() => process.exit(130));
   };
   process.once("SIGINT", abort);
   process.once("SIGTERM", abort);
-  const devnet = await startDevnet({ quick: o.quick });
+  let devnet: Devnet;
+  try {
+    devnet = await startDevnet({ quick: o.quick, dataDir });
+  } catch (e) {
+    cleanUp(true);
+    throw e;
+  }
   process.removeListener("SIGINT", abort);
   process.removeListener("SIGTERM", abort);
   printSummary(devnet.summary);
   if (o.jsonPath) writeFileSync(o.jsonPath, JSON.stringify(devnet.summary, null, 2));
   process.stdout.write(`\nGraphQL: ${devnet.graphqlUrl}\nRPC: ${devnet.rpcUrl}\n`);
-  if (o.exit) {
-    await devnet.stop();
-    return;
+  if (!o.exit) {
+    process.stdout.write(
+      `Deployments: ${devnet.deploymentsPath}\n` +
+        `Try: FLOCK_RPC_URL=${devnet.rpcUrl} FLOCK_DEPLOYMENTS=${devnet.deploymentsPath} npx flock task show ${devnet.summary.taskId}\n` +
+        "Ctrl-C stops everything" +
+        (o.keep ? ".\n" : " and removes the data directory (--keep keeps it).\n"),
+    );
+    await new Promise<void>((resolve) => {
+      process.once("SIGINT", resolve);
+      process.once("SIGTERM", resolve);
+    });
+    process.stdout.write("stopping…\n");
   }
-  await new Promise<void>((resolve) => {
-    process.once("SIGINT", resolve);
-    process.once("SIGTERM", resolve);
-  });
-  process.stdout.write("stopping…\n");
   await devnet.stop();
+  cleanUp(false);
 }
 
 const fmt = (wei: string | null | undefined) => (wei == null ? "-" : Number(formatUnits(BigInt(wei), 18)).toFixed(4));
@@ -163,7 +193,9 @@ export function printSummary(s: ArenaSummary): void {
   out.push(pad(["rank", "training node", "consensus", "reward FLOCK", "note"], [5, 18, 10, 14, 40]));
   for (const r of s.report.leaderboard) {
     const note = r.spam ? `spam: slashed ${fmt(r.slashed)}` : r.rank === null ? "not published" : "";
-    out.push(pad([r.rank ?? "-", name(r.trainer), r.consensus ?? "-", fmt(r.reward), note], [5, 18, 10, 14, 40]));
+    // the contract ranks from 0; people count from 1
+    const place = r.rank === null ? "-" : r.rank + 1;
+    out.push(pad([place, name(r.trainer), r.consensus ?? "-", fmt(r.reward), note], [5, 18, 10, 14, 40]));
   }
   for (const c of s.rejected) out.push(`  ✗ ${name(c.account)}: ${c.what} → rejected: ${c.error}`);
   out.push("", "══ validators ══");

@@ -19,11 +19,12 @@ import { loadDataset } from "../data/dataset.js";
 import { buildMnistDatasets } from "../data/mnist.js";
 import { WEIGHTS_BIN } from "../eval/index.js";
 import type { Logger } from "../log.js";
+import { until } from "../logic/async.js";
 import { Phase } from "../logic/phase.js";
 import type { Node } from "../node.js";
 import { createTask, fetchSpec, revealEvalData } from "../roles/creator.js";
 import { claimTask, delegate, stake } from "../roles/staking.js";
-import { commitModel, commitModelCid, revealModel } from "../roles/trainer.js";
+import { commitModel, commitModelFiles, revealModel } from "../roles/trainer.js";
 import { parseSpec, type TaskSpec } from "../spec.js";
 import type { EmbeddedStore } from "../storage/index.js";
 import { Journal } from "../store/journal.js";
@@ -169,12 +170,14 @@ export async function playArena(ctx: ScenarioContext): Promise<ArenaSummary> {
       { name: "trainer-weak", arch: "linear", epochs: size.epochs.weak, shard: 2, samples: size.weakSamples },
     ];
     const trained: ArenaSummary["trained"] = [];
+    let strongFiles: FileMap | undefined;
     for (const p of plan) {
       const full = await loadDataset(join(dataRoot, `train-${p.shard}`));
       const ds = p.samples ? head(full, p.samples) : full;
       const t = performance.now();
       const { files } = await trainModel({ dataset: ds, spec: taskSpec, arch: p.arch, epochs: p.epochs, seed: 7 });
-      const { modelCid } = await commitModel(node(p.name), taskId, files);
+      const { modelCid, files: committed } = await commitModel(node(p.name), taskId, files);
+      strongFiles ??= committed;
       trained.push({ name: p.name, arch: p.arch, epochs: p.epochs, samples: ds.y.length, modelCid });
       say(
         `▸ ${p.name}: trained ${p.arch} × ${p.epochs} epoch(s) on ${ds.y.length} digits in ${Math.round(performance.now() - t)} ms, committed ${modelCid.slice(0, 16)}…`,
@@ -184,8 +187,8 @@ export async function playArena(ctx: ScenarioContext): Promise<ArenaSummary> {
     say(
       `▸ trainer-garbage committed a model that was never trained (all weights zero) ${garbage.modelCid.slice(0, 16)}…`,
     );
-    // the copier got hold of the strong node's model files off-chain: same bytes, same CID
-    await commitModelCid(node("trainer-copier"), taskId, trained[0].modelCid);
+    // the copier got hold of the strong node's model directory off-chain (manifest included): same bytes, same CID
+    await commitModelFiles(node("trainer-copier"), taskId, strongFiles!);
     say("▸ trainer-copier committed to a copy of trainer-strong's model");
 
     // ── publish window ───────────────────────────────────────────────────────────────────────────────
@@ -224,7 +227,6 @@ export async function playArena(ctx: ScenarioContext): Promise<ArenaSummary> {
       120_000,
       "5 validators to reveal",
     );
-    await waitForLazyToGiveUp(ctx);
     say("▸ 5 validators revealed (validator-lazy never will)");
 
     // ── finalization by the keeper bot, then claims ─────────────────────────────────────────────────
@@ -281,7 +283,7 @@ function actorNode(ctx: ScenarioContext, actor: Actor): Node {
   );
   const log = ctx.log.child({ actor: actor.name });
   const chain = new ChainClient({ rpcUrl: ctx.rpcUrl, account: actor.account, pollMs: 250, logger: log });
-  const protocol = new Protocol(chain, ctx.deployments, log);
+  const protocol = new Protocol(chain, ctx.deployments, log, { logRange: config.logRange });
   const journal = new Journal(join(dataDir, "journal.sqlite"));
   return { config, log, chain, protocol, store: ctx.hub, journal, close: async () => journal.close() };
 }
@@ -305,35 +307,8 @@ function startBot(ctx: ScenarioContext, name: ActorName, args: string[]): Manage
   });
 }
 
-async function positionOf(n: Node, operator: Address): Promise<bigint> {
-  return n.chain.public.readContract({
-    ...n.protocol.vault,
-    functionName: "assetsOf",
-    args: [operator, n.chain.address],
-  });
-}
-
-/** The lazy validator has committed; it is simply never going to reveal. Nothing to wait for but make it explicit. */
-async function waitForLazyToGiveUp(_ctx: ScenarioContext): Promise<void> {}
-
-/** Polls `check` until it returns a truthy value (returned), failing after `timeoutMs` with what was awaited. */
-export async function until<T>(
-  check: () => Promise<T | undefined | false | null>,
-  timeoutMs: number,
-  what: string,
-  everyMs = 100,
-): Promise<T> {
-  const deadline = Date.now() + timeoutMs;
-  let last: unknown;
-  for (;;) {
-    const v = await check().catch((e: unknown) => void (last = e));
-    if (v) return v as T;
-    if (Date.now() > deadline) {
-      const why = last instanceof Error ? ` (last error: ${last.message.split("\n")[0]})` : "";
-      throw new Error(`timed out after ${timeoutMs} ms waiting for ${what}${why}`);
-    }
-    await new Promise((r) => setTimeout(r, everyMs));
-  }
+function positionOf(n: Node, operator: Address): Promise<bigint> {
+  return n.protocol.assetsOf(operator, n.chain.address);
 }
 
 /** A well-formed model with every weight zero: it predicts class 0 for every input (≈ 10% accuracy on MNIST). */
@@ -349,6 +324,3 @@ function head(ds: Dataset, n: number): Dataset {
   const per = ds.x.length / ds.y.length;
   return { ...ds, x: ds.x.slice(0, n * per), xShape: [n, ...ds.xShape.slice(1)], y: ds.y.slice(0, n) as Dataset["y"] };
 }
-
-export type { TaskSpec };
-export { describeRevert, TxError };

@@ -49,6 +49,16 @@ interface ManifestEntry {
   quantization?: { dtype?: string };
 }
 
+function isManifestEntry(w: unknown): w is ManifestEntry {
+  return (
+    isObject(w) &&
+    typeof w.name === "string" &&
+    typeof w.dtype === "string" &&
+    Array.isArray(w.shape) &&
+    w.shape.every((d) => Number.isSafeInteger(d) && (d as number) >= 0)
+  );
+}
+
 /** Facts established by the checks, handy for logs. */
 export interface ModelFacts {
   totalBytes: number;
@@ -254,14 +264,9 @@ export function checkModelFiles(files: FileMap, spec: TaskSpec): ModelFacts {
       shardPaths.push(p);
     }
     for (const w of group.weights) {
-      const ok =
-        isObject(w) &&
-        typeof w.name === "string" &&
-        typeof w.dtype === "string" &&
-        Array.isArray(w.shape) &&
-        w.shape.every((d) => Number.isSafeInteger(d) && (d as number) >= 0);
-      if (!ok) throw new ModelRejected("bad_manifest", `malformed weight entry ${JSON.stringify(w).slice(0, 100)}`);
-      entries.push(w as unknown as ManifestEntry);
+      if (!isManifestEntry(w))
+        throw new ModelRejected("bad_manifest", `malformed weight entry ${JSON.stringify(w).slice(0, 100)}`);
+      entries.push(w);
     }
   }
 

@@ -1,29 +1,22 @@
 /**
- * Phase arithmetic and the bots' decisions, pure (no RPC): given a task's windows and a timestamp, what is due.
- * Windows are [start, end) in block timestamps, exactly as `ArenaTasks` checks them.
+ * Phase arithmetic and the bots' decisions, pure (no RPC): given a task's phase (or windows and a timestamp), what is
+ * due. Windows are [start, end) in block timestamps, exactly as `ArenaTasks` checks them.
+ *
+ * The phases are the generated Solidity enum (`generated/enums.ts`); every decision is an exhaustive `switch`, so a
+ * phase added to the contract fails to compile here until each decision says what to do in it.
  */
+import { Phase, PhaseNames } from "../../../generated/enums.js";
 
-export const Phase = {
-  Created: 0,
-  Submission: 1,
-  Publish: 2,
-  Commit: 3,
-  Reveal: 4,
-  Finalizing: 5,
-  Settled: 6,
-  Cancelled: 7,
-} as const;
-export type PhaseId = (typeof Phase)[keyof typeof Phase];
-export const PHASE_NAMES = [
-  "Created",
-  "Submission",
-  "Publish",
-  "Commit",
-  "Reveal",
-  "Finalizing",
-  "Settled",
-  "Cancelled",
-] as const;
+export { Phase, PhaseNames };
+
+/** Compile-time exhaustiveness: called in a `switch`'s default, it fails to type-check when a case is missing. */
+export function unreachable(value: never): never {
+  throw new Error(`unhandled value ${String(value)}`);
+}
+
+export function phaseName(phase: Phase): string {
+  return PhaseNames[phase];
+}
 
 export interface Windows {
   submissionStart: number;
@@ -33,21 +26,28 @@ export interface Windows {
   revealEnd: number;
 }
 
-/** The phase at `now` for a task that is neither settled nor cancelled. */
-export function phaseAt(w: Windows, now: number): PhaseId {
-  if (now < w.submissionStart) return Phase.Created;
-  if (now < w.submissionEnd) return Phase.Submission;
-  if (now < w.publishEnd) return Phase.Publish;
-  if (now < w.commitEnd) return Phase.Commit;
-  if (now < w.revealEnd) return Phase.Reveal;
-  return Phase.Finalizing;
+/** The end of each timed phase; the phases after the last window are not timed. */
+const WINDOW_END = {
+  [Phase.Created]: "submissionStart",
+  [Phase.Submission]: "submissionEnd",
+  [Phase.Publish]: "publishEnd",
+  [Phase.Commit]: "commitEnd",
+  [Phase.Reveal]: "revealEnd",
+} as const satisfies Partial<Record<Phase, keyof Windows>>;
+type Untimed = typeof Phase.Finalizing | typeof Phase.Settled | typeof Phase.Cancelled;
+/** Every phase of the contract is timed or untimed here: a new phase fails to compile until it is placed. */
+type Unplaced = Exclude<Phase, keyof typeof WINDOW_END | Untimed>;
+const everyPhasePlaced: [Unplaced] extends [never] ? true : Unplaced = true;
+void everyPhasePlaced;
+
+function isTimed(phase: Phase): phase is keyof typeof WINDOW_END {
+  return phase in WINDOW_END;
 }
 
-/** Seconds left in the current window (0 once finalizing). */
-export function secondsLeft(w: Windows, now: number): number {
-  const p = phaseAt(w, now);
-  const end = [w.submissionStart, w.submissionEnd, w.publishEnd, w.commitEnd, w.revealEnd][p];
-  return end === undefined ? 0 : Math.max(0, end - now);
+/** The phase at `now` for a task that is neither settled nor cancelled. */
+export function phaseAt(w: Windows, now: number): Phase {
+  for (const phase of Object.values(Phase)) if (isTimed(phase) && now < w[WINDOW_END[phase]]) return phase;
+  return Phase.Finalizing;
 }
 
 export type ValidatorAction = "wait" | "evaluate-and-commit" | "reveal" | "too-late" | "done";
@@ -59,29 +59,100 @@ export type ValidatorAction = "wait" | "evaluate-and-commit" | "reveal" | "too-l
  * @param viable whether the task can be scored (eval data revealed, enough submissions)
  */
 export function validatorAction(
-  phase: PhaseId,
+  phase: Phase,
   s: { committed: boolean; revealed: boolean; viable: boolean },
 ): ValidatorAction {
   if (s.revealed) return "done";
-  if (phase === Phase.Commit) return s.committed ? "wait" : s.viable ? "evaluate-and-commit" : "wait";
-  if (phase === Phase.Reveal) return s.committed ? "reveal" : "too-late";
-  if (phase < Phase.Commit) return "wait";
-  return s.committed ? "too-late" : "done";
+  switch (phase) {
+    case Phase.Created:
+    case Phase.Submission:
+    case Phase.Publish:
+      return "wait";
+    case Phase.Commit:
+      return s.committed || !s.viable ? "wait" : "evaluate-and-commit";
+    case Phase.Reveal:
+      return s.committed ? "reveal" : "too-late";
+    case Phase.Finalizing:
+    case Phase.Settled:
+    case Phase.Cancelled:
+      return s.committed ? "too-late" : "done";
+    default:
+      return unreachable(phase);
+  }
 }
 
-export type TrainerAction = "wait" | "reveal" | "too-late" | "done";
+export type TrainerAction = "wait" | "commit" | "reveal" | "too-late" | "done";
 
-export function trainerAction(phase: PhaseId, s: { committed: boolean; revealed: boolean }): TrainerAction {
-  if (s.revealed || !s.committed) return "done";
-  if (phase < Phase.Publish) return "wait";
-  if (phase === Phase.Publish) return "reveal";
-  return "too-late";
+/**
+ * What a training node should do with its journaled submission.
+ * @param committed whether the chain holds the journaled commitment
+ * @param revealed whether the chain says the submission is published
+ */
+export function trainerAction(phase: Phase, s: { committed: boolean; revealed: boolean }): TrainerAction {
+  if (s.revealed) return "done";
+  switch (phase) {
+    case Phase.Created:
+      return "wait";
+    case Phase.Submission:
+      // a journaled commitment the chain does not hold (killed before sending it) is sent now
+      return s.committed ? "wait" : "commit";
+    case Phase.Publish:
+      return s.committed ? "reveal" : "too-late";
+    case Phase.Commit:
+    case Phase.Reveal:
+    case Phase.Finalizing:
+    case Phase.Settled:
+    case Phase.Cancelled:
+      return s.committed ? "too-late" : "done";
+    default:
+      return unreachable(phase);
+  }
+}
+
+export type CreatorAction = "wait" | "reveal" | "too-late" | "done";
+
+/** What a task creator should do about its eval-data commitment: reveal it once the submission window has closed. */
+export function creatorAction(phase: Phase, evalRevealed: boolean): CreatorAction {
+  if (evalRevealed) return "done";
+  switch (phase) {
+    case Phase.Created:
+    case Phase.Submission:
+      return "wait";
+    case Phase.Publish:
+      return "reveal";
+    case Phase.Commit:
+    case Phase.Reveal:
+    case Phase.Finalizing:
+      return "too-late";
+    case Phase.Settled:
+    case Phase.Cancelled:
+      return "done";
+    default:
+      return unreachable(phase);
+  }
+}
+
+export type FinalizerAction = "wait" | "check-cancel" | "finalize" | "closed";
+
+/** What the keeper should do for a task. */
+export function finalizerAction(phase: Phase): FinalizerAction {
+  switch (phase) {
+    case Phase.Created:
+    case Phase.Submission:
+    case Phase.Publish:
+      return "wait";
+    case Phase.Commit:
+    case Phase.Reveal:
+      return "check-cancel";
+    case Phase.Finalizing:
+      return "finalize";
+    case Phase.Settled:
+    case Phase.Cancelled:
+      return "closed";
+    default:
+      return unreachable(phase);
+  }
 }
 
 /** Finalize steps per call that keep each transaction under the gas cap (256 submissions × 64 validators measured). */
 export const DEFAULT_FINALIZE_STEPS = 64;
-
-/** The creator reveals its eval data once the submission window has closed. */
-export function creatorShouldReveal(phase: PhaseId, evalRevealed: boolean): boolean {
-  return phase === Phase.Publish && !evalRevealed;
-}

@@ -1,3 +1,5 @@
+import { createHash } from "node:crypto";
+
 /** mulberry32: a small, fast 32-bit seeded PRNG returning floats in [0, 1) — the keeper's one source of seeded randomness. */
 export function mulberry32(seed: number): () => number {
   let a = seed >>> 0;
@@ -8,4 +10,13 @@ export function mulberry32(seed: number): () => number {
     t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
     return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
   };
+}
+
+/**
+ * The "random" strategy's score: uniform in [0, 10000], seeded by (task, validator, index) so that a run is reproducible.
+ * It stands for a validator that does not evaluate; it is how the demo shows deviation slashing.
+ */
+export function randomScore(taskId: bigint, validator: string, index: number): number {
+  const h = createHash("sha256").update(`${taskId}:${validator.toLowerCase()}:${index}`).digest();
+  return h.readUInt32BE(0) % 10_001;
 }

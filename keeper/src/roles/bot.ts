@@ -5,6 +5,7 @@
 import { closeSync, mkdirSync, openSync, readFileSync, rmSync, writeSync } from "node:fs";
 import { join } from "node:path";
 import type { Logger } from "../log.js";
+import { sleep } from "../logic/async.js";
 
 export abstract class Bot {
   private running = false;
@@ -44,19 +45,6 @@ export abstract class Bot {
     }
     this.log.info(`${this.name}: stopped`);
   }
-}
-
-export function sleep(ms: number, signal?: AbortSignal): Promise<void> {
-  return new Promise((resolve) => {
-    if (signal?.aborted) return resolve();
-    const t = setTimeout(done, ms);
-    function done() {
-      clearTimeout(t);
-      signal?.removeEventListener("abort", done);
-      resolve();
-    }
-    signal?.addEventListener("abort", done, { once: true });
-  });
 }
 
 export class AlreadyRunningError extends Error {

@@ -1,14 +1,15 @@
 /**
  * The keeper: finalizes tasks whose reveal window has closed, in bounded batches (each call is paid its share of the
  * keeper bounty), and cancels tasks whose cancellation condition holds. Optionally claims for every participant of a
- * settled task (claims are permissionless and pay into the participants' own pools).
+ * settled task (claims are permissionless and pay into the participants' own pools). It looks only at the live tasks
+ * of its tracker (chain/tracker.ts) and drops each once it is settled or cancelled (and, with `claimAll`, claimed).
  */
-import { parseEventLogs } from "viem";
-import type { TaskView } from "../chain/protocol.js";
-import { DEFAULT_FINALIZE_STEPS, Phase } from "../logic/phase.js";
+import { type Address, parseEventLogs } from "viem";
+import type { TaskParams, TaskView } from "../chain/protocol.js";
+import { TaskTracker } from "../chain/tracker.js";
+import { DEFAULT_FINALIZE_STEPS, finalizerAction, Phase } from "../logic/phase.js";
 import type { Node } from "../node.js";
 import { Bot } from "./bot.js";
-import { taskIds } from "./validator.js";
 
 export interface FinalizerOptions {
   steps?: number;
@@ -17,7 +18,9 @@ export interface FinalizerOptions {
 }
 
 export class FinalizerBot extends Bot {
-  private readonly done = new Set<bigint>();
+  readonly tracker: TaskTracker;
+  /** a task's parameters never change: read once */
+  private readonly params = new Map<bigint, TaskParams>();
   bountyEarned = 0n;
 
   constructor(
@@ -25,37 +28,46 @@ export class FinalizerBot extends Bot {
     private readonly opts: FinalizerOptions = {},
   ) {
     super("finalizer", node.log.child({ bot: "finalizer" }), node.config.pollMs);
+    this.tracker = new TaskTracker(node.protocol, node.journal, { name: "finalizer" });
   }
 
   protected async tick(): Promise<void> {
-    const count = await this.node.protocol.taskCount();
-    for (const id of taskIds(count)) {
-      if (this.done.has(id)) continue;
+    await this.tracker.sync();
+    for (const id of this.tracker.live()) {
       const task = await this.node.protocol.getTask(id);
-      if (task.phase === Phase.Settled || task.phase === Phase.Cancelled) {
-        if (this.opts.claimAll) await claimAllFor(this.node, task.id);
-        this.done.add(id);
-      } else if (task.phase === Phase.Finalizing) {
-        await this.finalize(task);
-      } else if ((task.phase === Phase.Commit || task.phase === Phase.Reveal) && (await this.cancellable(task))) {
-        await this.node.chain.write({
-          ...this.node.protocol.arena,
-          functionName: "cancel",
-          args: [task.id],
-          label: `cancel(${task.id})`,
-        });
+      switch (finalizerAction(task.phase)) {
+        case "closed":
+          if (this.opts.claimAll) await claimAllFor(this.node, task);
+          this.tracker.drop(id);
+          this.params.delete(id);
+          break;
+        case "finalize":
+          await this.finalize(task);
+          break;
+        case "check-cancel":
+          if (await this.cancellable(task)) {
+            await this.node.chain.write({
+              ...this.node.protocol.arena,
+              functionName: "cancel",
+              args: [task.id],
+              label: `cancel(${task.id})`,
+            });
+          }
+          break;
+        case "wait":
+          break;
       }
     }
   }
 
   private async cancellable(task: TaskView): Promise<boolean> {
     if (!task.evalRevealed) return true;
-    const params = await this.node.protocol.chain.public.readContract({
-      ...this.node.protocol.arena,
-      functionName: "paramsOf",
-      args: [task.id],
-    });
-    return task.published < Number(params.minSubmissions);
+    let params = this.params.get(task.id);
+    if (!params) {
+      params = await this.node.protocol.paramsOf(task.id);
+      this.params.set(task.id, params);
+    }
+    return task.published < params.minSubmissions;
   }
 
   /** Calls finalize until the task is settled or cancelled. */
@@ -73,7 +85,7 @@ export class FinalizerBot extends Bot {
         logs: receipt.logs,
         eventName: "FinalizeProgressed",
       })) {
-        this.bountyEarned += ev.args.bounty as bigint;
+        this.bountyEarned += ev.args.bounty;
       }
       const after = await this.node.protocol.getTask(task.id);
       if (after.phase === Phase.Settled || after.phase === Phase.Cancelled) {
@@ -85,55 +97,26 @@ export class FinalizerBot extends Bot {
   }
 }
 
-/** Claims for everyone who has something claimable in a task (trainers, validators, creator). */
-export async function claimAllFor(node: Node, taskId: bigint): Promise<number> {
+/**
+ * Claims for everyone who has something claimable, or a stake still locked, in a settled or cancelled task: the
+ * creator, every training node that committed, every validator. Returns the number of claims sent.
+ */
+export async function claimAllFor(node: Node, task: TaskView): Promise<number> {
   const { protocol } = node;
-  const task = await protocol.getTask(taskId);
-  const subs = await protocol.publishedSubmissions(taskId);
-  const validators = await protocol.chain.public.readContract({
-    ...protocol.arena,
-    functionName: "validatorsOf",
-    args: [taskId],
-  });
-  const committers = await protocol.chain.public.getContractEvents({
-    ...protocol.arena,
-    eventName: "SubmissionCommitted",
-    args: { taskId },
-    fromBlock: BigInt(protocol.deployments.startBlock),
-  });
-  const accounts = new Set<string>([
-    task.creator,
-    ...subs.map((s) => s.trainer),
-    ...validators,
-    ...committers.map((c) => c.args.trainer as string),
-  ]);
+  const [committers, validators] = await Promise.all([protocol.committers(task), protocol.validatorsOf(task.id)]);
+  const accounts = new Set<Address>([task.creator, ...committers, ...validators]);
   let n = 0;
   for (const account of accounts) {
-    const amount = await protocol.chain.public.readContract({
-      ...protocol.arena,
-      functionName: "claimable",
-      args: [taskId, account as `0x${string}`],
-    });
-    const rec = await claimState(node, taskId, account as `0x${string}`);
-    if (amount === 0n && !rec) continue;
+    const [amount, lock] = await Promise.all([protocol.claimable(task.id, account), protocol.lockOf(task.id, account)]);
+    // a claim with nothing to pay still releases a lock
+    if (amount === 0n && lock === 0n) continue;
     await node.chain.write({
       ...protocol.arena,
       functionName: "claim",
-      args: [taskId, account as `0x${string}`],
-      label: `claim(${taskId}, ${account.slice(0, 8)})`,
+      args: [task.id, account],
+      label: `claim(${task.id}, ${account.slice(0, 8)})`,
     });
     n++;
   }
   return n;
-}
-
-/** Whether `account` still has a lock to release in the task (a claim with nothing to pay still unlocks). */
-async function claimState(node: Node, taskId: bigint, account: `0x${string}`): Promise<boolean> {
-  const { protocol } = node;
-  const lock = await protocol.chain.public.readContract({
-    ...protocol.vault,
-    functionName: "lockOf",
-    args: [protocol.arena.address, taskId, account],
-  });
-  return lock > 0n;
 }

@@ -1,6 +1,6 @@
 /** Staking and rewards: register + self-stake, delegate, unbond, withdraw, claim commission and task rewards. */
 import { type Address, type Hex, parseEventLogs } from "viem";
-import { Role, type RoleId } from "../chain/protocol.js";
+import { Role } from "../../../generated/enums.js";
 import type { Node } from "../node.js";
 
 export async function stake(
@@ -10,7 +10,7 @@ export async function stake(
   const { protocol } = node;
   const me = node.chain.address;
   const role = await protocol.roleOf(me);
-  const want: RoleId | undefined =
+  const want: Role | undefined =
     o.role === "trainer" ? Role.TrainingNode : o.role === "validator" ? Role.Validator : undefined;
   if (role === Role.None) {
     if (want === undefined) throw new Error("this account is not registered yet: give --role trainer|validator");
@@ -52,12 +52,11 @@ export async function unstake(
 ): Promise<{ entryId: bigint; tx: Hex }> {
   const { protocol } = node;
   const me = node.chain.address;
-  const read = protocol.chain.public;
-  const shares = await read.readContract({ ...protocol.vault, functionName: "sharesOf", args: [operator, me] });
+  const shares = await protocol.sharesOf(operator, me);
   if (shares === 0n) throw new Error(`no position in ${operator}'s pool`);
   let burn = shares;
   if (amount !== "all") {
-    const assets = await read.readContract({ ...protocol.vault, functionName: "assetsOf", args: [operator, me] });
+    const assets = await protocol.assetsOf(operator, me);
     if (amount > assets) throw new Error(`the position is worth ${assets}, less than ${amount}`);
     burn = (shares * amount + assets - 1n) / assets;
     if (burn > shares) burn = shares;
@@ -69,7 +68,7 @@ export async function unstake(
     label: "requestUnbond",
   });
   const [ev] = parseEventLogs({ abi: protocol.vault.abi, logs: receipt.logs, eventName: "UnbondRequested" });
-  return { entryId: ev.args.entryId as bigint, tx: receipt.transactionHash };
+  return { entryId: ev.args.entryId, tx: receipt.transactionHash };
 }
 
 export async function withdraw(node: Node, entryId: bigint): Promise<Hex> {
@@ -92,7 +91,7 @@ export async function claimTask(node: Node, taskId: bigint, account?: Address): 
     label: `claim(${taskId})`,
   });
   const [ev] = parseEventLogs({ abi: protocol.arena.abi, logs: receipt.logs, eventName: "Claimed" });
-  return { amount: (ev?.args.amount as bigint) ?? 0n, tx: receipt.transactionHash };
+  return { amount: ev?.args.amount ?? 0n, tx: receipt.transactionHash };
 }
 
 export async function claimCommission(node: Node, to?: Address): Promise<Hex> {

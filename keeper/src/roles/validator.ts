@@ -1,23 +1,28 @@
 /**
- * The validator bot. For each task in its commit window: fetch the spec, the (now revealed) evaluation data and every
- * published model, evaluate them in the sandboxed worker pool, journal salt + scores durably, then commit. In the
- * reveal window: reveal what the journal says was committed — also after a crash or restart.
+ * The validator bot. For each live task (chain/tracker.ts) in its commit window: fetch the spec, the (now revealed)
+ * evaluation data and every published model, score each, journal salt + scores durably, then commit. In the reveal
+ * window: reveal what the journal says was committed — also after a crash or restart.
  *
- * A model that cannot be fetched or evaluated scores 0 with a logged reason; the bot goes on.
+ * A model scores 0 with a logged reason, and the bot goes on, when it cannot be fetched or evaluated, when its
+ * `flock.json` manifest is missing or names another node, task, chain or arena, or when its weight bytes are those of
+ * a model of the same task committed earlier (logic/submission.ts).
  */
 
-import { createHash } from "node:crypto";
 import { mkdirSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
-import type { TaskView } from "../chain/protocol.js";
-import type { Progress } from "../cli/progress.js";
+import type { PublishedSubmission, TaskView } from "../chain/protocol.js";
+import { TaskTracker } from "../chain/tracker.js";
 import { datasetFromFiles } from "../data/dataset.js";
 import type { EvalPool } from "../eval/index.js";
+import { mapLimit } from "../logic/async.js";
 import { newSalt, scoresCommitment } from "../logic/commitments.js";
-import { Phase, validatorAction } from "../logic/phase.js";
+import { EVAL_DATA_FETCH_LIMITS, modelFetchLimits } from "../logic/limits.js";
+import { validatorAction } from "../logic/phase.js";
+import { randomScore } from "../logic/random.js";
+import { copiedWeights, manifestMismatch, sharedDigests, weightsDigest } from "../logic/submission.js";
 import type { Node } from "../node.js";
 import type { TaskSpec } from "../spec.js";
-import type { Dataset, EvalResult } from "../types.js";
+import type { Dataset, EvalResult, Progress } from "../types.js";
 import { Bot } from "./bot.js";
 import { fetchSpec } from "./creator.js";
 
@@ -29,77 +34,72 @@ export interface ValidatorOptions {
   strategy?: ScoringStrategy;
   /** commit but never reveal (a misbehaving validator, for demos and tests) */
   skipReveal?: boolean;
-  /** the largest evaluation dataset accepted, in bytes */
-  maxEvalBytes?: number;
   progress?: Progress;
 }
 
-export interface ScoredModel {
-  index: number;
-  trainer: string;
-  modelCid: string;
+export interface ScoredModel extends PublishedSubmission {
   result: EvalResult;
 }
 
 export class ValidatorBot extends Bot {
-  private readonly done = new Set<bigint>();
+  readonly tracker: TaskTracker;
 
   constructor(
     private readonly node: Node,
     private readonly opts: ValidatorOptions,
   ) {
     super("validator", node.log.child({ bot: "validator" }), node.config.pollMs);
+    this.tracker = new TaskTracker(node.protocol, node.journal, { name: "validator" });
   }
 
   protected async tick(): Promise<void> {
-    const count = await this.node.protocol.taskCount();
-    for (const id of taskIds(count)) {
-      if (this.done.has(id)) continue;
-      await this.handle(await this.node.protocol.getTask(id));
+    await this.tracker.sync();
+    for (const id of this.tracker.live()) {
+      if (await this.handle(await this.node.protocol.getTask(id))) this.tracker.drop(id);
     }
   }
 
-  private key(taskId: bigint, chainId: number) {
+  private key(taskId: bigint) {
     return {
       kind: "scores" as const,
-      chainId,
+      chainId: this.node.protocol.deployments.chainId,
       contract: this.node.protocol.arena.address,
       taskId,
       account: this.node.chain.address,
     };
   }
 
-  private async handle(task: TaskView): Promise<void> {
-    if (task.phase === Phase.Settled || task.phase === Phase.Cancelled) return void this.done.add(task.id);
+  /** Does what is due for one task; true when nothing will ever be due for it again. */
+  private async handle(task: TaskView): Promise<boolean> {
     const { protocol, journal } = this.node;
-    const chainId = await this.node.chain.chainId();
-    const key = this.key(task.id, chainId);
+    const key = this.key(task.id);
     let row = journal.get(key);
     if (row && (row.state === "prepared" || row.state === "committed")) {
       // crashed (or lost the RPC) between journal and receipt: the chain says whether the commit, or the reveal, landed
-      const rec = await protocol.read(`validatorRecord(${task.id})`, () =>
-        protocol.chain.public.readContract({
-          ...protocol.arena,
-          functionName: "validatorRecord",
-          args: [task.id, key.account],
-        }),
-      );
+      const rec = await protocol.validatorRecord(task.id, key.account);
       if (rec.commitment === row.commitment) journal.mark(key, rec.revealed ? "revealed" : "committed");
       row = journal.get(key);
     }
     const viable = task.evalRevealed && task.published > 0;
-    const action = validatorAction(task.phase as never, {
+    const action = validatorAction(task.phase, {
       committed: row?.state === "committed",
       revealed: row?.state === "revealed",
       viable,
     });
-    if (action === "evaluate-and-commit")
-      await this.evaluateAndCommit(task, row?.state === "prepared" ? row : undefined);
-    else if (action === "reveal") await this.reveal(task);
-    else if (action === "done" && task.phase >= Phase.Reveal) this.done.add(task.id);
-    else if (action === "too-late") {
-      this.log.warn({ taskId: task.id.toString() }, "window missed");
-      this.done.add(task.id);
+    switch (action) {
+      case "evaluate-and-commit":
+        await this.evaluateAndCommit(task, row?.state === "prepared" ? row : undefined);
+        return false;
+      case "reveal":
+        await this.reveal(task);
+        return true;
+      case "too-late":
+        this.log.warn({ taskId: task.id.toString() }, "window missed");
+        return true;
+      case "done":
+        return true;
+      case "wait":
+        return false;
     }
   }
 
@@ -108,14 +108,13 @@ export class ValidatorBot extends Bot {
     prepared?: { salt: `0x${string}`; commitment: `0x${string}`; payload: string },
   ): Promise<void> {
     const { protocol, journal } = this.node;
-    const chainId = await this.node.chain.chainId();
-    const key = this.key(task.id, chainId);
+    const key = this.key(task.id);
     let commitment = prepared?.commitment;
     if (!prepared) {
       const scored = await this.scoreTask(task);
       const scores = scored.map((s) => s.result.score);
       const salt = newSalt();
-      commitment = scoresCommitment(chainId, protocol.arena.address, task.id, key.account, scores, salt);
+      commitment = scoresCommitment(key.chainId, protocol.arena.address, task.id, key.account, scores, salt);
       journal.prepare({ ...key, salt, commitment, payload: JSON.stringify(scores) });
       this.writeReport(task.id, scored);
     }
@@ -132,11 +131,10 @@ export class ValidatorBot extends Bot {
   private async reveal(task: TaskView): Promise<void> {
     if (this.opts.skipReveal) {
       this.log.warn({ taskId: task.id.toString() }, "not revealing (--skip-reveal)");
-      this.done.add(task.id);
       return;
     }
     const { protocol, journal } = this.node;
-    const key = this.key(task.id, await this.node.chain.chainId());
+    const key = this.key(task.id);
     const row = journal.get(key)!;
     const scores = JSON.parse(row.payload) as number[];
     const receipt = await this.node.chain.write({
@@ -146,13 +144,12 @@ export class ValidatorBot extends Bot {
       label: `revealScores(${task.id})`,
     });
     journal.mark(key, "revealed", receipt.transactionHash);
-    this.done.add(task.id);
     this.log.info({ taskId: task.id.toString(), scores, tx: receipt.transactionHash }, "scores revealed");
   }
 
-  /** Fetches and evaluates every published model of the task (or scores at random with the "random" strategy). */
+  /** Fetches and scores every published model of the task (or scores at random with the "random" strategy). */
   async scoreTask(task: TaskView): Promise<ScoredModel[]> {
-    const subs = await this.node.protocol.publishedSubmissions(task.id);
+    const subs = await this.node.protocol.publishedSubmissions(task);
     if (subs.length !== task.published)
       throw new Error(`task ${task.id}: ${subs.length} reveal events for ${task.published} published`);
     if (this.opts.strategy === "random") {
@@ -173,25 +170,47 @@ export class ValidatorBot extends Bot {
     const bar = this.opts.progress?.start(`task ${task.id}: scoring ${subs.length} models`, subs.length);
     // at most two models per worker in flight: fetched model bytes wait in memory only briefly
     const scored = await mapLimit(subs, this.opts.pool.size * 2, async (s) => {
-      const result = await this.scoreOne(s.modelCid, spec, dataset);
+      const { result, digest } = await this.scoreOne(task, s, spec, dataset);
       bar?.increment();
-      if (result.reason)
-        this.log.warn(
-          { taskId: task.id.toString(), index: s.index, modelCid: s.modelCid, reason: result.reason },
-          "model scored 0",
-        );
-      return { ...s, result };
+      return { ...s, result, digest };
     });
     bar?.stop();
-    return scored;
+    await this.zeroCopies(task, scored);
+    for (const s of scored)
+      if (s.result.reason)
+        this.log.warn(
+          { taskId: task.id.toString(), index: s.index, modelCid: s.modelCid, reason: s.result.reason },
+          "model scored 0",
+        );
+    return scored.map(({ digest: _digest, ...s }) => s);
+  }
+
+  /** Scores 0 every model whose weights are those of a model of this task committed earlier. */
+  private async zeroCopies(task: TaskView, scored: (ScoredModel & { digest: string | undefined })[]): Promise<void> {
+    const shared = sharedDigests(scored);
+    if (shared.length === 0) return;
+    const seqs = new Map<number, number>();
+    for (const index of shared) seqs.set(index, (await this.node.protocol.submissionAt(task.id, index)).commitSeq);
+    const copies = copiedWeights(
+      scored
+        .filter((s) => seqs.has(s.index))
+        .map((s) => ({ index: s.index, commitSeq: seqs.get(s.index)!, digest: s.digest })),
+    );
+    for (const s of scored) {
+      const original = copies.get(s.index);
+      if (original === undefined) continue;
+      s.result = {
+        score: 0,
+        metric: s.result.metric,
+        value: null,
+        reason: `weights identical to submission ${original} (committed earlier)`,
+        ms: s.result.ms,
+      };
+    }
   }
 
   private async fetchEvalData(task: TaskView, spec: TaskSpec): Promise<Dataset> {
-    const files = await this.node.store.getDirectory(task.evalCid, {
-      maxBytes: this.opts.maxEvalBytes ?? 512 * 1024 * 1024,
-      timeoutMs: 120_000,
-      maxFiles: 8,
-    });
+    const files = await this.node.store.getDirectory(task.evalCid, EVAL_DATA_FETCH_LIMITS);
     const ds = datasetFromFiles(files);
     const want = spec.input.shape.join("×");
     if (ds.xShape.slice(1).join("×") !== want)
@@ -199,25 +218,31 @@ export class ValidatorBot extends Bot {
     return ds;
   }
 
-  private async scoreOne(modelCid: string, spec: TaskSpec, dataset: Dataset): Promise<EvalResult> {
+  private async scoreOne(
+    task: TaskView,
+    s: PublishedSubmission,
+    spec: TaskSpec,
+    dataset: Dataset,
+  ): Promise<{ result: EvalResult; digest: string | undefined }> {
     const t0 = performance.now();
-    let files;
+    const zero = (reason: string) => ({
+      result: { score: 0, metric: spec.metric, value: null, reason, ms: Math.round(performance.now() - t0) },
+      digest: undefined,
+    });
+    let files: Awaited<ReturnType<Node["store"]["getDirectory"]>>;
     try {
-      files = await this.node.store.getDirectory(modelCid, {
-        maxBytes: spec.maxModelBytes,
-        timeoutMs: spec.evalTimeoutMs,
-        maxFiles: 64,
-      });
+      files = await this.node.store.getDirectory(s.modelCid, modelFetchLimits(spec));
     } catch (e) {
-      return {
-        score: 0,
-        metric: spec.metric,
-        value: null,
-        reason: `fetch failed: ${(e as Error).message}`,
-        ms: Math.round(performance.now() - t0),
-      };
+      return zero(`fetch failed: ${(e as Error).message}`);
     }
-    return this.opts.pool.evaluate({ files, dataset, spec });
+    const mismatch = manifestMismatch(files, {
+      chainId: this.node.protocol.deployments.chainId,
+      arena: this.node.protocol.arena.address,
+      taskId: task.id,
+      node: s.trainer,
+    });
+    if (mismatch !== null) return zero(mismatch);
+    return { result: await this.opts.pool.evaluate({ files, dataset, spec }), digest: weightsDigest(files) };
   }
 
   private writeReport(taskId: bigint, scored: ScoredModel[]): void {
@@ -225,34 +250,4 @@ export class ValidatorBot extends Bot {
     mkdirSync(dir, { recursive: true });
     writeFileSync(join(dir, `task-${taskId}.json`), JSON.stringify({ taskId: taskId.toString(), scored }, null, 2));
   }
-}
-
-/**
- * The "random" strategy's score: uniform in [0, 10000], seeded by (task, validator, index) so that a run is reproducible.
- * It stands for a validator that does not evaluate; it is how the demo shows deviation slashing.
- */
-export function randomScore(taskId: bigint, validator: string, index: number): number {
-  const h = createHash("sha256").update(`${taskId}:${validator.toLowerCase()}:${index}`).digest();
-  return h.readUInt32BE(0) % 10_001;
-}
-
-/** Maps with at most `limit` calls in flight; results in input order. */
-export async function mapLimit<T, R>(items: readonly T[], limit: number, fn: (item: T) => Promise<R>): Promise<R[]> {
-  const out = new Array<R>(items.length);
-  let next = 0;
-  const worker = async () => {
-    while (next < items.length) {
-      const i = next++;
-      out[i] = await fn(items[i]);
-    }
-  };
-  await Promise.all(Array.from({ length: Math.max(1, Math.min(limit, items.length)) }, worker));
-  return out;
-}
-
-/** Task ids are 1..count. */
-export function taskIds(count: bigint): bigint[] {
-  const ids: bigint[] = [];
-  for (let i = 1n; i <= count; i++) ids.push(i);
-  return ids;
 }

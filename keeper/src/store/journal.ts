@@ -3,6 +3,10 @@
  *
  * Rule: a commitment's secret (salt) and payload (model CID or scores) are written here BEFORE the commit transaction
  * is sent. After any crash the bot finds its open commitments here and reveals them in the reveal window.
+ *
+ * The `kv` table holds small durable values under namespaced keys: the bots' log-scan cursors and live task sets
+ * (`tracker:…`, see chain/tracker.ts) and the eval-data secrets of tasks being created, before their id is known
+ * (`eval-pending:…`, see roles/creator.ts).
  */
 import { mkdirSync } from "node:fs";
 import { dirname } from "node:path";
@@ -100,10 +104,23 @@ export class Journal {
     return r?.value;
   }
 
+  /** Sets a value; durable when it returns. */
   setValue(key: string, value: string): void {
     this.db
       .prepare(`INSERT INTO kv (key, value) VALUES (?, ?) ON CONFLICT (key) DO UPDATE SET value = excluded.value`)
       .run(key, value);
+  }
+
+  deleteValue(key: string): void {
+    this.db.prepare(`DELETE FROM kv WHERE key = ?`).run(key);
+  }
+
+  /** Every (key, value) whose key starts with `prefix`, by key. */
+  entries(prefix: string): [string, string][] {
+    const rows = this.db
+      .prepare(`SELECT key, value FROM kv WHERE substr(key, 1, ?) = ? ORDER BY key`)
+      .all(prefix.length, prefix) as { key: string; value: string }[];
+    return rows.map((r) => [r.key, r.value]);
   }
 
   close(): void {

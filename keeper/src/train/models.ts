@@ -7,8 +7,9 @@ import * as tf from "@tensorflow/tfjs";
 import type { TaskSpec } from "../spec.js";
 import { outputUnits } from "../spec.js";
 
-export const ARCHS = ["linear", "mlp-small", "mlp", "mlp-wide", "mlp-deep"] as const;
-export type Arch = (typeof ARCHS)[number];
+import type { Arch } from "./archs.js";
+
+export { ARCHS, type Arch } from "./archs.js";
 
 /** Hidden layer widths of each dense architecture (linear = none: multinomial logistic regression). */
 export const HIDDEN: Record<Arch, number[]> = {

@@ -4,7 +4,7 @@
  */
 import { mkdirSync } from "node:fs";
 import { join } from "node:path";
-import { type Address, type Hash, parseUnits } from "viem";
+import { type Address, type Hash, parseUnits, type Transport } from "viem";
 import { ChainClient } from "../../src/chain/client.js";
 import type { Deployments } from "../../src/chain/deployments.js";
 import { Protocol } from "../../src/chain/protocol.js";
@@ -13,7 +13,7 @@ import { type Actor, type ActorName, actors } from "../../src/devnet/actors.js";
 import { type Anvil, rpc, startAnvil } from "../../src/devnet/anvil.js";
 import { deployProtocol } from "../../src/devnet/deploy.js";
 import { createLogger, type Logger } from "../../src/log.js";
-import type { Node } from "../../src/node.js";
+import { type Node, NoStore } from "../../src/node.js";
 import { stake } from "../../src/roles/staking.js";
 import type { ContentStore } from "../../src/storage/index.js";
 import { Journal } from "../../src/store/journal.js";
@@ -92,7 +92,12 @@ export async function startDevChain(dir: string, o: { stateFile?: boolean } = {}
 }
 
 /** An in-process keeper node for one actor (own journal under `dir/actors/<name>`, the given content store). */
-export function actorNode(chain: DevChain, name: ActorName, store: ContentStore): Node {
+export function actorNode(
+  chain: DevChain,
+  name: ActorName,
+  store: ContentStore = new NoStore(),
+  o: { transport?: Transport } = {},
+): Node {
   const actor = chain.cast[name];
   const dataDir = join(chain.dir, "actors", name);
   const config = readConfig(
@@ -106,8 +111,9 @@ export function actorNode(chain: DevChain, name: ActorName, store: ContentStore)
     pollMs: 200,
     logger: log,
     txTimeoutMs: 30_000,
+    transport: o.transport,
   });
-  const protocol = new Protocol(client, chain.deployments, log);
+  const protocol = new Protocol(client, chain.deployments, log, { logRange: config.logRange });
   const journal = new Journal(join(dataDir, "journal.sqlite"));
   return { config, log, chain: client, protocol, store, journal, close: async () => journal.close() };
 }
@@ -167,4 +173,4 @@ export async function txsFrom(url: string, from: Address, fromBlock = 0): Promis
 }
 
 /** Polls `check` until it returns a truthy value, failing after `timeoutMs` with what was awaited. */
-export { until } from "../../src/devnet/scenario.js";
+export { until } from "../../src/logic/async.js";
