@@ -12,6 +12,7 @@ import { buildProgram } from "../src/cli.js";
 import { loadDataset } from "../src/data/dataset.js";
 import { REPO_ROOT } from "../src/devnet/deploy.js";
 import { parseSpec } from "../src/spec.js";
+import { EmbeddedStore } from "../src/storage/embedded.js";
 import { trainModel } from "../src/train/index.js";
 import { actorNode, type DevChain, FLOCK, fund, nonceOf, startDevChain } from "./helpers/devchain.js";
 import { runFlock } from "./helpers/flock.js";
@@ -113,7 +114,7 @@ describe("bad inputs: a clear one-line message, a non-zero exit, and no transact
       "a missing deployments file",
       () => ["stake", "--role", "validator", "--amount", "3000"],
       () => ({ FLOCK_DEPLOYMENTS: join(dir, "nope.json") }),
-      /cannot read the deployments file .*nope\.json/,
+      /no deployments file at .*nope\.json: start a local devnet with `npm run demo`.*--deployments <file> \/ FLOCK_DEPLOYMENTS/,
     ],
     [
       "an unknown task (claim)",
@@ -122,6 +123,12 @@ describe("bad inputs: a clear one-line message, a non-zero exit, and no transact
       /claim\(99\) would revert: UnknownTask\(99\)/,
     ],
     ["an unknown task (show)", () => ["task", "show", "99"], () => ({}), /getTask\(99\) reverted: UnknownTask\(99\)/],
+    [
+      "no devnet (task show without a deployments file)",
+      () => ["task", "show", "1"],
+      () => ({ FLOCK_DEPLOYMENTS: join(dir, "absent", "31337.json") }),
+      /no deployments file at .*31337\.json: start a local devnet with `npm run demo`/,
+    ],
     [
       "a delegation to a non-operator",
       () => ["delegate", "--operator", ADDRESS(), "--amount", "5"],
@@ -145,6 +152,24 @@ describe("bad inputs: a clear one-line message, a non-zero exit, and no transact
     },
     60_000,
   );
+
+  it("reports every bad configuration value on a line of its own, and sends nothing", async () => {
+    const me = chain.cast[USER].address;
+    const before = await nonceOf(chain.url, me);
+    const r = await runFlock(["stake", "--role", "validator", "--amount", "3000"], {
+      ...env,
+      FLOCK_POLL_MS: "7",
+      FLOCK_LOG_RANGE: "zero",
+      FLOCK_IPFS: "ipfs://nope",
+    });
+    expect(r.code).toBe(2);
+    const lines = r.stderr.trim().split("\n");
+    expect(lines).toHaveLength(3);
+    expect(lines.find((l) => l.includes("FLOCK_POLL_MS / --poll-ms"))).toMatch(/^flock: .*"7"/);
+    expect(lines.find((l) => l.includes("FLOCK_LOG_RANGE / --log-range"))).toMatch(/^flock: .*"zero"/);
+    expect(lines.find((l) => l.includes("FLOCK_IPFS / --ipfs"))).toMatch(/^flock: .*ipfs:\/\/nope/);
+    expect(await nonceOf(chain.url, me)).toBe(before);
+  }, 60_000);
 
   it("never echoes a malformed private key", async () => {
     const secret = `0x${"7a".repeat(31)}`;
@@ -193,13 +218,30 @@ describe("flock data / flock eval (offline)", () => {
       mkdirSync(dirname(join(modelDir, name)), { recursive: true });
       writeFileSync(join(modelDir, name), bytes);
     }
-    const good = await runFlock(["eval", "--spec", specPath, "--model", modelDir, "--data", join(out, "eval")]);
+    // evaluation needs no chain: no deployments file, nothing listening at the RPC URL
+    const noChain = { FLOCK_DEPLOYMENTS: join(dir, "absent.json"), FLOCK_RPC_URL: "http://127.0.0.1:9" };
+    const good = await runFlock(
+      ["eval", "--spec", specPath, "--model", modelDir, "--data", join(out, "eval")],
+      noChain,
+    );
     expect(good.code, good.stderr).toBe(0);
     const g = JSON.parse(good.stdout);
     expect(g.reason).toBeNull();
     expect(g.metric).toBe("accuracy");
     expect(g.score).toBeGreaterThan(5000);
     expect(g.score).toBe(Math.round(g.value * 10_000));
+
+    // the same model by its CID, from an embedded IPFS node's data dir
+    const ipfsDir = join(dir, "ipfs-user");
+    const store = await EmbeddedStore.open({ dataDir: ipfsDir });
+    const cid = await store.addDirectory(files);
+    await store.close();
+    const byCid = await runFlock(["eval", "--spec", specPath, "--model", cid, "--data", join(out, "eval")], {
+      ...noChain,
+      FLOCK_DATA_DIR: ipfsDir,
+    });
+    expect(byCid.code, byCid.stderr).toBe(0);
+    expect(JSON.parse(byCid.stdout)).toMatchObject({ score: g.score, reason: null });
 
     const garbage = join(dir, "garbage");
     mkdirSync(garbage);

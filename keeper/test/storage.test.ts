@@ -230,24 +230,28 @@ describe("embedded store (Helia light, offline)", () => {
     expect(await a.addDirectory(sampleFiles())).toBe(ca); // adding (and pinning) again is harmless
   });
 
-  it("computes a directory's CID locally, hash only, equal to what adding it gives — and canonical", async () => {
-    const store = await embedded();
-    const files = sampleFiles();
-    const local = await directoryCid(files);
-    expect(nonCanonicalReason(local)).toBeNull();
-    expect(local).toMatch(/^bafybei[a-z2-7]+$/);
-    // nothing was written: the store does not have it until it is added
-    expect(await store.has(local)).toBe(false);
-    await expect(store.getDirectory(local, { maxBytes: 10_000_000, timeoutMs: 2_000 })).rejects.toThrow(
-      ContentNotFoundError,
-    );
-    expect(await store.addDirectory(files)).toBe(local);
-    expect(await store.has(local)).toBe(true);
-    // one byte more in one file is another CID
-    const changed = new Map(files);
-    changed.set("nested/deeper/notes.txt", text("hello!"));
-    expect(await directoryCid(changed)).not.toBe(local);
-  }, SLOW);
+  it(
+    "computes a directory's CID locally, hash only, equal to what adding it gives — and canonical",
+    async () => {
+      const store = await embedded();
+      const files = sampleFiles();
+      const local = await directoryCid(files);
+      expect(nonCanonicalReason(local)).toBeNull();
+      expect(local).toMatch(/^bafybei[a-z2-7]+$/);
+      // nothing was written: the store does not have it until it is added
+      expect(await store.has(local)).toBe(false);
+      await expect(store.getDirectory(local, { maxBytes: 10_000_000, timeoutMs: 2_000 })).rejects.toThrow(
+        ContentNotFoundError,
+      );
+      expect(await store.addDirectory(files)).toBe(local);
+      expect(await store.has(local)).toBe(true);
+      // one byte more in one file is another CID
+      const changed = new Map(files);
+      changed.set("nested/deeper/notes.txt", text("hello!"));
+      expect(await directoryCid(changed)).not.toBe(local);
+    },
+    SLOW,
+  );
 
   it("persists blocks and pins in its data dir across restarts", async () => {
     const first = await openStore({ kind: "embedded", dataDir: join(tmp, "persist") });

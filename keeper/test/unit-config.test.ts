@@ -23,6 +23,7 @@ describe("readConfig", () => {
     expect(c.deployments).toBe("/work/deployments/31337.json");
     expect(c.pollMs).toBe(1000);
     expect(c.ipfsGateways).toEqual([]);
+    expect(c.logRange).toBe(2000);
   });
 
   it("takes flags over environment over defaults; empty env values count as unset", () => {
@@ -48,6 +49,8 @@ describe("readConfig", () => {
     ["pollMs", "abc"],
     ["txTimeoutMs", "5"],
     ["txTimeoutMs", "1.5"],
+    ["logRange", "0"],
+    ["logRange", "2k"],
   ];
   it.each(bad)("rejects %s = %j, naming the variable, the flag and the value", (name, value) => {
     const s = SETTINGS[name];

@@ -71,7 +71,7 @@ describe("validatorAction", () => {
   });
 
   it("is done once revealed, in any phase, and has nothing to do after a window it never joined", () => {
-    for (const p of [Phase.Commit, Phase.Reveal, Phase.Finalizing, Phase.Settled] ) {
+    for (const p of [Phase.Commit, Phase.Reveal, Phase.Finalizing, Phase.Settled]) {
       expect(validatorAction(p, { committed: true, revealed: true, viable: true })).toBe("done");
     }
     expect(at(3500, fresh)).toBe("done");

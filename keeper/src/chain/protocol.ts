@@ -15,6 +15,7 @@ import {
   ContractFunctionRevertedError,
   type ContractFunctionName,
   type ContractFunctionReturnType,
+  getAbiItem,
   type Hex,
   keccak256,
   maxUint256,
@@ -79,6 +80,15 @@ export interface CreatedTask {
   evalCommitment: Hex;
   block: bigint;
 }
+
+/** A task entering (`TaskCreated`) or leaving (`TaskSettled`, `TaskCancelled`) the set of live tasks. */
+export type LifecycleEvent = { kind: "created" | "closed"; taskId: bigint; block: bigint };
+
+const LIFECYCLE_EVENTS = [
+  getAbiItem({ abi: arenaTasksAbi, name: "TaskCreated" }),
+  getAbiItem({ abi: arenaTasksAbi, name: "TaskSettled" }),
+  getAbiItem({ abi: arenaTasksAbi, name: "TaskCancelled" }),
+] as const;
 
 /** Thrown when the chain returns an enum value this keeper does not know: the contract is newer than the keeper. */
 export class UnknownEnumValueError extends Error {
@@ -197,10 +207,40 @@ export class Protocol {
 
   // ─── events ────────────────────────────────────────────────────────────────────────────────────────────
 
+  private checkRange(what: string, from: bigint, to: bigint): void {
+    if (to - from + 1n > BigInt(this.logRange))
+      throw new RangeError(`${what}: [${from}, ${to}] spans more than ${this.logRange} blocks`);
+  }
+
+  /**
+   * Tasks created and closed (settled or cancelled) in [from, to], in chain order — one `eth_getLogs` for the three
+   * events (the range must not exceed `logRange`).
+   */
+  async lifecycle(from: bigint, to: bigint): Promise<LifecycleEvent[]> {
+    this.checkRange("lifecycle", from, to);
+    const logs = await this.read(`task lifecycle [${from}, ${to}]`, () =>
+      this.chain.public.getLogs({
+        address: this.arena.address,
+        events: LIFECYCLE_EVENTS,
+        fromBlock: from,
+        toBlock: to,
+        strict: true,
+      }),
+    );
+    return logs
+      .sort((a, b) =>
+        a.blockNumber === b.blockNumber ? a.logIndex - b.logIndex : a.blockNumber < b.blockNumber ? -1 : 1,
+      )
+      .map((l) => ({
+        kind: l.eventName === "TaskCreated" ? "created" : "closed",
+        taskId: l.args.taskId,
+        block: l.blockNumber,
+      }));
+  }
+
   /** `TaskCreated` events in [from, to] (one call: the range must not exceed `logRange`). */
   async tasksCreated(from: bigint, to: bigint, creator?: Address): Promise<CreatedTask[]> {
-    if (to - from + 1n > BigInt(this.logRange))
-      throw new RangeError(`tasksCreated: [${from}, ${to}] spans more than ${this.logRange} blocks`);
+    this.checkRange("tasksCreated", from, to);
     const logs = await this.read(`TaskCreated [${from}, ${to}]`, () =>
       this.chain.public.getContractEvents({
         ...this.arena,

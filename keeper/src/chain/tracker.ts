@@ -6,7 +6,9 @@
  * - **chunked scans**: `eth_getLogs` never spans more than `logRange` blocks (`FLOCK_LOG_RANGE`), and one sync reads
  *   at most `maxChunksPerSync` chunks (a first start on a long chain catches up over several ticks);
  * - a **bounded live set**: a task enters when its `TaskCreated` is read and leaves when its bot drops it (settled or
- *   cancelled, and whatever the bot still had to do for it done).
+ *   cancelled, and whatever the bot still had to do for it done); a task whose `TaskSettled` / `TaskCancelled` is
+ *   read leaves at once (unless the bot keeps closed tasks: the finalizer claiming for everyone), so catching up on a
+ *   long history reads only logs, not every old task.
  *
  * A tick therefore costs one `eth_blockNumber`, ⌈new blocks / logRange⌉ `eth_getLogs` (one in steady state), and
  * then what the bot reads per live task — whatever the length of the chain's history or the number of old tasks.
@@ -19,6 +21,8 @@ export interface TrackerOptions {
   name: string;
   /** most `eth_getLogs` chunks read per `sync()` (default 50) */
   maxChunksPerSync?: number;
+  /** keep settled and cancelled tasks until the bot drops them (default false: they leave when their event is read) */
+  keepClosed?: boolean;
 }
 
 export interface SyncResult {
@@ -27,7 +31,7 @@ export interface SyncResult {
   cursor: bigint;
   chunks: number;
   caughtUp: boolean;
-  /** tasks that entered the live set in this sync */
+  /** tasks whose creation was read in this sync */
   discovered: bigint[];
 }
 
@@ -42,6 +46,7 @@ export class TaskTracker {
   private readonly liveSet: Set<bigint>;
   private readonly key: string;
   private readonly maxChunks: number;
+  private readonly keepClosed: boolean;
 
   constructor(
     private readonly protocol: Protocol,
@@ -51,6 +56,7 @@ export class TaskTracker {
     const { deployments } = protocol;
     this.key = `tracker:${opts.name}:${deployments.chainId}:${protocol.arena.address.toLowerCase()}`;
     this.maxChunks = opts.maxChunksPerSync ?? 50;
+    this.keepClosed = opts.keepClosed ?? false;
     const saved = journal.getValue(this.key);
     if (saved === undefined) {
       this.cursor = BigInt(deployments.startBlock) - 1n;
@@ -63,7 +69,7 @@ export class TaskTracker {
     }
   }
 
-  /** Reads `TaskCreated` from the cursor towards the head (at most `maxChunksPerSync` chunks), persisting as it goes. */
+  /** Reads the lifecycle events from the cursor towards the head (≤ `maxChunksPerSync` chunks), persisting as it goes. */
   async sync(): Promise<SyncResult> {
     const head = await this.protocol.blockNumber();
     const range = BigInt(this.protocol.logRange);
@@ -72,9 +78,13 @@ export class TaskTracker {
     while (this.cursor < head && chunks < this.maxChunks) {
       const from = this.cursor + 1n;
       const to = from + range - 1n < head ? from + range - 1n : head;
-      for (const created of await this.protocol.tasksCreated(from, to)) {
-        if (!this.liveSet.has(created.taskId)) discovered.push(created.taskId);
-        this.liveSet.add(created.taskId);
+      for (const e of await this.protocol.lifecycle(from, to)) {
+        if (e.kind === "created" && !this.liveSet.has(e.taskId)) {
+          this.liveSet.add(e.taskId);
+          discovered.push(e.taskId);
+        } else if (e.kind === "closed" && !this.keepClosed) {
+          this.liveSet.delete(e.taskId);
+        }
       }
       this.cursor = to;
       chunks++;

@@ -38,6 +38,8 @@ export interface AnvilOptions {
   timeoutMs?: number;
   /** start with mining off (transactions wait in the pool until `evm_mine` / `evm_setAutomine`) */
   noMining?: boolean;
+  /** keep only the latest states in memory (`--prune-history`): mining long runs of blocks stays fast */
+  pruneHistory?: boolean;
 }
 
 export async function startAnvil(o: AnvilOptions = {}): Promise<Anvil> {
@@ -55,6 +57,7 @@ export async function startAnvil(o: AnvilOptions = {}): Promise<Anvil> {
   ];
   if (o.stateFile) args.push("--state", o.stateFile);
   if (o.noMining) args.push("--no-mining");
+  if (o.pruneHistory) args.push("--prune-history");
   let resolvePort: (p: number) => void;
   const portSeen = new Promise<number>((r) => (resolvePort = r));
   const proc = startProcess("anvil", foundryBinary("anvil"), args, {

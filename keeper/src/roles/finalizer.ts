@@ -28,7 +28,11 @@ export class FinalizerBot extends Bot {
     private readonly opts: FinalizerOptions = {},
   ) {
     super("finalizer", node.log.child({ bot: "finalizer" }), node.config.pollMs);
-    this.tracker = new TaskTracker(node.protocol, node.journal, { name: "finalizer" });
+    // claiming for everyone needs the closed tasks too; otherwise a closed task has nothing left for the keeper
+    this.tracker = new TaskTracker(node.protocol, node.journal, {
+      name: opts.claimAll ? "finalizer-claims" : "finalizer",
+      keepClosed: Boolean(opts.claimAll),
+    });
   }
 
   protected async tick(): Promise<void> {

@@ -38,11 +38,14 @@ export interface DevChain {
 }
 
 /** anvil + `script/Deploy.s.sol` (the deployer keeps MINTER_ROLE as a faucet). */
-export async function startDevChain(dir: string, o: { stateFile?: boolean } = {}): Promise<DevChain> {
+export async function startDevChain(
+  dir: string,
+  o: { stateFile?: boolean; pruneHistory?: boolean } = {},
+): Promise<DevChain> {
   mkdirSync(dir, { recursive: true });
   const stateFile = o.stateFile ? join(dir, "anvil-state.json") : undefined;
   const logFile = join(dir, "anvil.log");
-  let anvil = await startAnvil({ stateFile, logFile });
+  let anvil = await startAnvil({ stateFile, logFile, pruneHistory: o.pruneHistory });
   const cast = actors();
   const deploymentsPath = join(dir, "deployments.json");
   const log = createLogger(process.env.FLOCK_TEST_LOG ?? "silent", "test");
@@ -96,12 +99,19 @@ export function actorNode(
   chain: DevChain,
   name: ActorName,
   store: ContentStore = new NoStore(),
-  o: { transport?: Transport } = {},
+  o: { transport?: Transport; logRange?: number } = {},
 ): Node {
   const actor = chain.cast[name];
   const dataDir = join(chain.dir, "actors", name);
   const config = readConfig(
-    { rpcUrl: chain.url, deployments: chain.deploymentsPath, dataDir, pollMs: "200", logLevel: "silent" },
+    {
+      rpcUrl: chain.url,
+      deployments: chain.deploymentsPath,
+      dataDir,
+      pollMs: "200",
+      logLevel: "silent",
+      logRange: o.logRange === undefined ? undefined : String(o.logRange),
+    },
     {},
   );
   const log = chain.log.child({ actor: name });
