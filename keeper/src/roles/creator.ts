@@ -42,7 +42,7 @@ export interface CreatedTask {
 
 export const SPEC_FILE = "spec.json";
 
-export async function pinSpec(node: Node, spec: TaskSpec): Promise<string> {
+export async function pinSpec(node: Pick<Node, "store">, spec: TaskSpec): Promise<string> {
   const cid = await node.store.addDirectory(
     new Map([[SPEC_FILE, new TextEncoder().encode(JSON.stringify(spec, null, 2))]]),
   );
