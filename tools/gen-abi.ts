@@ -50,7 +50,8 @@ function abisModule(): string {
   for (const name of CONTRACTS) {
     const found = artifact(name) ?? artifact(`I${name}`);
     if (!found) throw new Error(`no artifact for ${name} (nor I${name}) under out/: run \`npm run build\` first`);
-    if (found.source.includes(`/I${name}.json`)) console.warn(`gen-abi: ${name} not compiled yet, using I${name}'s ABI`);
+    if (found.source.includes(`/I${name}.json`))
+      console.warn(`gen-abi: ${name} not compiled yet, using I${name}'s ABI`);
     parts.push(`/** ABI of ${name} (from ${found.source}) */`);
     parts.push(`export const ${lowerFirst(name)}Abi = ${JSON.stringify(found.abi, null, 2)} as const;`, "");
   }

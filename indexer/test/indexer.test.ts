@@ -9,15 +9,74 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import type { Abi, Address } from "viem";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { arenaTasksAbi, flockTokenAbi, protocolConfigAbi } from "../../generated/abis.js";
+import { arenaTasksAbi, flockTokenAbi, protocolConfigAbi, stakingVaultAbi } from "../../generated/abis.js";
+import { PhaseNames, RoleNames, SlashReasonNames, ValidatorOutcomeNames } from "../../generated/enums.js";
 import { IndexerStartError, type RunningIndexer, startIndexer, waitForIndexedBlock } from "../src/launch.js";
 import { type Anvil, deployProtocol, startAnvil } from "./chain.js";
-import { gql, SNAPSHOT_QUERY } from "./graphql.js";
+import { gql, SNAPSHOT_QUERY, type Snapshot } from "./graphql.js";
 import { createTempDatabase } from "./pgdb.js";
 import { Driver, runScenario, type ScenarioResult } from "./scenario.js";
 
-const PHASES = ["Created", "Submission", "Publish", "Commit", "Reveal", "Finalizing", "Settled", "Cancelled"];
-const OUTCOMES = ["None", "Rewarded", "Neutral", "SlashedDeviation", "SlashedNonReveal"];
+/** The fields of `TASK_QUERY` (BigInt columns as decimal strings). */
+interface TaskRow {
+  creator: string;
+  specCid: string;
+  evalCid: string | null;
+  evalRevealed: boolean;
+  status: string;
+  rewardPool: string;
+  submissionEnd: string;
+  publishEnd: string;
+  commitEnd: string;
+  revealEnd: string;
+  trainerPot: string;
+  validatorPot: string;
+  protocolFee: string;
+  keeperBounty: string;
+  slashed: string;
+  paidTrainers: number;
+  rewardedValidators: number;
+  creatorRefund: string;
+  bondShare: string;
+  published: number;
+  validators: number;
+  revealed: number;
+  submissions: {
+    items: {
+      trainer: Address;
+      commitment: string;
+      commitSeq: string;
+      published: boolean;
+      index: number;
+      consensus: number;
+      rank: number;
+      spam: boolean;
+      claimed: boolean;
+      scores: { items: { validator: Address; score: number; validatorRecord: { validator: string } }[] };
+    }[];
+  };
+  validatorRecords: {
+    items: {
+      validator: Address;
+      validatorIndex: number;
+      commitment: string;
+      lockedStake: string;
+      revealed: boolean;
+      scores: number[] | null;
+      distance: number;
+      outcome: string;
+      claimed: boolean;
+    }[];
+  };
+}
+
+/** The `/leaderboard/:taskId` fields read here. */
+interface Leaderboard {
+  task: { phase: string };
+  submissions: { published: boolean; rank: number; index: number }[];
+  slashes: { reason: string }[];
+  validators: unknown[];
+}
 
 const backends: { name: string; databaseUrl?: string }[] = [{ name: "PGlite" }];
 if (process.env.FLOCK_TEST_DATABASE_URL)
@@ -41,6 +100,9 @@ afterAll(async () => {
   for (const c of cleanups.reverse()) await Promise.resolve(c()).catch(() => undefined);
   await anvil?.stop();
 }, 60_000);
+
+const arena = () => ({ address: scenario.addresses.ArenaTasks, abi: arenaTasksAbi }) as const;
+const vault = () => ({ address: scenario.addresses.StakingVault, abi: stakingVaultAbi }) as const;
 
 function tempDir(label: string): string {
   const dir = mkdtempSync(join(tmpdir(), `flock-indexer-${label}-`));
@@ -102,10 +164,10 @@ describe.each(backends)("indexer on $name", ({ name, databaseUrl: serverUrl }) =
     const count = await driver.readArena<bigint>("taskCount");
     expect(count).toBe(BigInt(scenario.taskIds.length));
     for (const id of scenario.taskIds) {
-      const { task } = await gql(ix.graphqlUrl, TASK_QUERY, { id: id.toString() });
-      const v = await driver.readArena<any>("getTask", [id]);
-      const s = await driver.readArena<any>("settlementOf", [id]);
-      expect(task, `task ${id}`).not.toBeNull();
+      const { task } = await gql<{ task: TaskRow | null }>(ix.graphqlUrl, TASK_QUERY, { id: id.toString() });
+      const v = await driver.pub.readContract({ ...arena(), functionName: "getTask", args: [id] });
+      const s = await driver.pub.readContract({ ...arena(), functionName: "settlementOf", args: [id] });
+      if (!task) throw new Error(`task ${id} is not indexed`);
       expect(task.creator).toBe(v.creator.toLowerCase());
       expect(task.specCid).toBe(v.specCid);
       expect(task.evalCid ?? "").toBe(v.evalCid);
@@ -117,7 +179,7 @@ describe.each(backends)("indexer on $name", ({ name, databaseUrl: serverUrl }) =
       expect(task.published).toBe(v.published);
       expect(task.revealed).toBe(v.revealed);
       expect(task.validators).toBe(v.validators);
-      const phase = PHASES[v.phase];
+      const phase = PhaseNames[v.phase];
       expect(task.status).toBe(phase === "Settled" ? "settled" : phase === "Cancelled" ? "cancelled" : "active");
       if (phase === "Settled") {
         expect(BigInt(task.trainerPot)).toBe(s.trainerPot);
@@ -135,14 +197,22 @@ describe.each(backends)("indexer on $name", ({ name, databaseUrl: serverUrl }) =
 
       // submissions: trainer records and published submissions
       for (const sub of task.submissions.items) {
-        const tr = await driver.readArena<any>("trainerRecord", [id, sub.trainer]);
+        const tr = await driver.pub.readContract({
+          ...arena(),
+          functionName: "trainerRecord",
+          args: [id, sub.trainer],
+        });
         expect(sub.commitment).toBe(tr.commitment);
         expect(BigInt(sub.commitSeq)).toBe(BigInt(tr.commitSeq));
         expect(sub.published).toBe(tr.published);
         expect(sub.claimed).toBe(tr.claimed);
         if (!sub.published) continue;
         expect(sub.index).toBe(tr.index);
-        const onchain = await driver.readArena<any>("submissionAt", [id, BigInt(sub.index)]);
+        const onchain = await driver.pub.readContract({
+          ...arena(),
+          functionName: "submissionAt",
+          args: [id, BigInt(sub.index)],
+        });
         expect(sub.trainer).toBe(onchain.trainer.toLowerCase());
         if (phase === "Settled") {
           expect(sub.consensus).toBe(onchain.consensus);
@@ -155,18 +225,22 @@ describe.each(backends)("indexer on $name", ({ name, databaseUrl: serverUrl }) =
           expect(sc.score).toBe(scores[sub.index]);
           expect(sc.validatorRecord.validator).toBe(sc.validator);
         }
-        const revealedValidators = task.validatorRecords.items.filter((r: any) => r.revealed).length;
+        const revealedValidators = task.validatorRecords.items.filter((r) => r.revealed).length;
         expect(sub.scores.items.length).toBe(revealedValidators);
       }
-      expect(task.submissions.items.filter((x: any) => x.published).length).toBe(v.published);
+      expect(task.submissions.items.filter((x) => x.published).length).toBe(v.published);
 
       // validators
       const onchainValidators = await driver.readArena<readonly Address[]>("validatorsOf", [id]);
-      expect(task.validatorRecords.items.map((r: any) => r.validator).sort()).toEqual(
+      expect(task.validatorRecords.items.map((r) => r.validator).sort()).toEqual(
         onchainValidators.map((a) => a.toLowerCase()).sort(),
       );
       for (const r of task.validatorRecords.items) {
-        const vr = await driver.readArena<any>("validatorRecord", [id, r.validator]);
+        const vr = await driver.pub.readContract({
+          ...arena(),
+          functionName: "validatorRecord",
+          args: [id, r.validator],
+        });
         expect(r.commitment).toBe(vr.commitment);
         expect(BigInt(r.lockedStake)).toBe(vr.lock);
         expect(r.validatorIndex).toBe(vr.index);
@@ -176,46 +250,44 @@ describe.each(backends)("indexer on $name", ({ name, databaseUrl: serverUrl }) =
         expect(r.scores ?? []).toEqual([...scores]);
         if (phase === "Settled") {
           expect(r.distance).toBe(vr.distance);
-          expect(r.outcome).toBe(OUTCOMES[vr.outcome]);
+          expect(r.outcome).toBe(ValidatorOutcomeNames[vr.outcome]);
         }
       }
     }
   }, 120_000);
 
   it("matches every ParticipantSlashed, Claimed and FinalizeProgressed event", async () => {
-    const arena = { address: scenario.addresses.ArenaTasks, abi: arenaTasksAbi as Abi, fromBlock: 0n };
-    const snap = await gql(ix.graphqlUrl, SNAPSHOT_QUERY);
-    const slashEvents = (await driver.pub.getContractEvents({ ...arena, eventName: "ParticipantSlashed" })) as any[];
+    const events = { ...arena(), fromBlock: 0n, strict: true } as const;
+    const snap = await gql<Snapshot>(ix.graphqlUrl, SNAPSHOT_QUERY);
+    const slashEvents = await driver.pub.getContractEvents({ ...events, eventName: "ParticipantSlashed" });
     expect(slashEvents.length).toBeGreaterThanOrEqual(3); // spam, deviation, non-reveal
-    const withReason = snap.slashs.items.filter((x: any) => x.reason !== null);
-    expect(
-      withReason.map((x: any) => `${x.taskId}:${x.operator}:${x.reason}:${x.amount}:${x.toTreasury}`).sort(),
-    ).toEqual(
+    const withReason = snap.slashs.items.filter((x) => x.reason !== null);
+    expect(withReason.map((x) => `${x.taskId}:${x.operator}:${x.reason}:${x.amount}:${x.toTreasury}`).sort()).toEqual(
       slashEvents
         .map(
           (e) =>
-            `${e.args.taskId}:${e.args.account.toLowerCase()}:${["None", "Spam", "Deviation", "NonReveal"][e.args.reason]}:${e.args.amount}:${e.args.toTreasury}`,
+            `${e.args.taskId}:${e.args.account.toLowerCase()}:${SlashReasonNames[e.args.reason]}:${e.args.amount}:${e.args.toTreasury}`,
         )
         .sort(),
     );
-    expect(new Set(withReason.map((x: any) => x.reason))).toEqual(new Set(["Spam", "Deviation", "NonReveal"]));
+    expect(new Set(withReason.map((x) => x.reason))).toEqual(new Set(["Spam", "Deviation", "NonReveal"]));
     // the vault's half of every slash joined onto the same row
     for (const x of withReason) expect(BigInt(x.fromBonded) + BigInt(x.fromUnbonding)).toBe(BigInt(x.amount));
-    expect(withReason.some((x: any) => BigInt(x.fromUnbonding) > 0n)).toBe(true);
+    expect(withReason.some((x) => BigInt(x.fromUnbonding) > 0n)).toBe(true);
 
-    const claimEvents = (await driver.pub.getContractEvents({ ...arena, eventName: "Claimed" })) as any[];
+    const claimEvents = await driver.pub.getContractEvents({ ...events, eventName: "Claimed" });
     expect(snap.claims.items.length).toBe(claimEvents.length);
-    expect(snap.claims.items.map((c: any) => `${c.taskId}:${c.account}:${c.amount}:${c.unlocked}`).sort()).toEqual(
+    expect(snap.claims.items.map((c) => `${c.taskId}:${c.account}:${c.amount}:${c.unlocked}`).sort()).toEqual(
       claimEvents
         .map((e) => `${e.args.taskId}:${e.args.account.toLowerCase()}:${e.args.amount}:${e.args.unlocked}`)
         .sort(),
     );
-    const finalizeEvents = await driver.pub.getContractEvents({ ...arena, eventName: "FinalizeProgressed" });
+    const finalizeEvents = await driver.pub.getContractEvents({ ...events, eventName: "FinalizeProgressed" });
     expect(snap.finalizeCalls.items.length).toBe(finalizeEvents.length);
   }, 60_000);
 
   it("matches every account's balance and every pool and position", async () => {
-    const snap = await gql(ix.graphqlUrl, SNAPSHOT_QUERY);
+    const snap = await gql<Snapshot>(ix.graphqlUrl, SNAPSHOT_QUERY);
     const token = { address: scenario.addresses.FlockToken, abi: flockTokenAbi as Abi };
     for (const acct of snap.accounts.items) {
       const balance = await driver.read<bigint>(token.address, token.abi, "balanceOf", [acct.address]);
@@ -226,13 +298,13 @@ describe.each(backends)("indexer on $name", ({ name, databaseUrl: serverUrl }) =
     const supply = await driver.read<bigint>(token.address, token.abi, "totalSupply");
     expect(BigInt(snap.tokens.items[0].totalSupply)).toBe(supply);
     // every participant, the arena and the vault hold tokens: they are all indexed
-    const indexed = new Set(snap.accounts.items.map((a: any) => a.address));
+    const indexed = new Set<string>(snap.accounts.items.map((a) => a.address));
     for (const a of scenario.accounts) expect(indexed.has(a.toLowerCase())).toBe(true);
 
     expect(snap.operators.items.length).toBe(8);
     for (const op of snap.operators.items) {
-      const pool = await driver.readVault<any>("poolOf", [op.address]);
-      expect(op.role).toBe(["None", "TrainingNode", "Validator"][pool.role]);
+      const pool = await driver.pub.readContract({ ...vault(), functionName: "poolOf", args: [op.address] });
+      expect(op.role).toBe(RoleNames[pool.role]);
       expect(op.commissionBps).toBe(pool.commissionBps);
       expect(BigInt(op.bondedAssets), `bonded ${op.address}`).toBe(pool.bondedAssets);
       expect(BigInt(op.totalShares)).toBe(pool.totalShares);
@@ -243,15 +315,19 @@ describe.each(backends)("indexer on $name", ({ name, databaseUrl: serverUrl }) =
       // the JSON route's figures
       const res = await fetch(`${ix.url}/accounts/${op.address}`);
       expect(res.status).toBe(200);
-      const body = (await res.json()) as any;
+      const body = (await res.json()) as { operator: { selfStake: string }; balance: string };
       expect(BigInt(body.operator.selfStake)).toBe(await driver.readVault<bigint>("selfStake", [op.address]));
-      expect(BigInt(body.balance)).toBe(BigInt(snap.accounts.items.find((a: any) => a.address === op.address).balance));
+      expect(BigInt(body.balance)).toBe(BigInt(snap.accounts.items.find((a) => a.address === op.address)!.balance));
     }
     for (const pos of snap.delegations.items) {
       expect(BigInt(pos.shares)).toBe(await driver.readVault<bigint>("sharesOf", [pos.operator, pos.account]));
     }
     for (const u of snap.unbondings.items) {
-      const e = await driver.readVault<any>("unbondingEntry", [BigInt(u.entryId)]);
+      const e = await driver.pub.readContract({
+        ...vault(),
+        functionName: "unbondingEntry",
+        args: [BigInt(u.entryId)],
+      });
       expect(u.account).toBe(e.account.toLowerCase());
       expect(BigInt(u.unbondingShares)).toBe(e.shares);
       expect(BigInt(u.readyAt)).toBe(BigInt(e.readyAt));
@@ -262,7 +338,10 @@ describe.each(backends)("indexer on $name", ({ name, databaseUrl: serverUrl }) =
     }
     // the delegator's summary: every position valued like the vault's assetsOf
     const d = scenario.actors.delegator.address;
-    const summary = (await (await fetch(`${ix.url}/accounts/${d}`)).json()) as any;
+    const summary = (await (await fetch(`${ix.url}/accounts/${d}`)).json()) as {
+      delegations: { operator: Address; assets: string }[];
+      unbondings: unknown[];
+    };
     expect(summary.delegations.length).toBe(3);
     for (const p of summary.delegations) {
       expect(BigInt(p.assets)).toBe(await driver.readVault<bigint>("assetsOf", [p.operator, d]));
@@ -271,7 +350,7 @@ describe.each(backends)("indexer on $name", ({ name, databaseUrl: serverUrl }) =
   }, 120_000);
 
   it("stores every parameter with its name, and the treasury", async () => {
-    const snap = await gql(ix.graphqlUrl, SNAPSHOT_QUERY);
+    const snap = await gql<Snapshot>(ix.graphqlUrl, SNAPSHOT_QUERY);
     const config = { address: scenario.addresses.ProtocolConfig, abi: protocolConfigAbi as Abi };
     const keys = await driver.read<readonly `0x${string}`[]>(config.address, config.abi, "keys");
     expect(snap.parameters.items.length).toBe(keys.length);
@@ -287,15 +366,19 @@ describe.each(backends)("indexer on $name", ({ name, databaseUrl: serverUrl }) =
     const id = scenario.taskIds[0];
     const res = await fetch(`${ix.url}/leaderboard/${id}`);
     expect(res.status).toBe(200);
-    const lb = (await res.json()) as any;
+    const lb = (await res.json()) as Leaderboard;
     expect(lb.task.phase).toBe("Settled");
-    const published = lb.submissions.filter((s: any) => s.published);
-    expect(published.map((s: any) => s.rank)).toEqual(published.map((_: unknown, i: number) => i));
+    const published = lb.submissions.filter((s) => s.published);
+    expect(published.map((s) => s.rank)).toEqual(published.map((_, i) => i));
     for (const s of published) {
-      const onchain = await driver.readArena<any>("submissionAt", [id, BigInt(s.index)]);
+      const onchain = await driver.pub.readContract({
+        ...arena(),
+        functionName: "submissionAt",
+        args: [id, BigInt(s.index)],
+      });
       expect(s.rank).toBe(onchain.rank);
     }
-    expect(lb.slashes.map((s: any) => s.reason).sort()).toEqual(["Deviation", "Spam"]);
+    expect(lb.slashes.map((s) => s.reason).sort()).toEqual(["Deviation", "Spam"]);
     expect(lb.validators.length).toBe(4);
     expect((await fetch(`${ix.url}/leaderboard/999`)).status).toBe(404);
     expect((await fetch(`${ix.url}/leaderboard/abc`)).status).toBe(400);
@@ -350,7 +433,10 @@ describe.each(backends)("indexer on $name", ({ name, databaseUrl: serverUrl }) =
     // resumed index equals the uninterrupted one, and fail with the difference if it still does not after 60 s.
     const deadline = Date.now() + 60_000;
     for (;;) {
-      const [a, b] = await Promise.all([gql(ix.graphqlUrl, SNAPSHOT_QUERY), gql(again.graphqlUrl, SNAPSHOT_QUERY)]);
+      const [a, b] = await Promise.all([
+        gql<Snapshot>(ix.graphqlUrl, SNAPSHOT_QUERY),
+        gql<Snapshot>(again.graphqlUrl, SNAPSHOT_QUERY),
+      ]);
       try {
         expect(normalise(b)).toEqual(normalise(a));
         expect(a.tasks.items.length).toBe(scenario.taskIds.length);

@@ -19,8 +19,8 @@ import {
 import { mnemonicToAccount } from "viem/accounts";
 import { foundry } from "viem/chains";
 import { arenaTasksAbi, flockTokenAbi, stakingVaultAbi } from "../../generated/abis.js";
-import { mineBlocks } from "../src/launch.js";
 import { type Deployments, readDeployments } from "../../keeper/src/chain/deployments.js";
+import { mineBlocks } from "../src/launch.js";
 import { ANVIL_MNEMONIC, warp } from "./chain.js";
 
 export interface Actors {

@@ -75,7 +75,7 @@ describe("share math and helpers", () => {
     });
   });
   it("reads the timestamp out of a Ponder checkpoint", () => {
-    expect(checkpointTimestamp("1795778266" + "0".repeat(65))).toBe(1795778266n);
+    expect(checkpointTimestamp(`1795778266${"0".repeat(65)}`)).toBe(1795778266n);
     expect(checkpointTimestamp("")).toBeUndefined();
   });
   it("names enum values and keeps unknown ones readable", () => {

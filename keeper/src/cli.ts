@@ -4,7 +4,6 @@
  * then builds a node and does one job.
  */
 import { Command, CommanderError, type CommandUnknownOpts } from "@commander-js/extra-typings";
-import { addSettings } from "./cli/common.js";
 import { claimCommand } from "./cli/commands/claim.js";
 import { dataCommand } from "./cli/commands/data.js";
 import { delegateCommand } from "./cli/commands/delegate.js";
@@ -19,6 +18,7 @@ import { trainCommand } from "./cli/commands/train.js";
 import { unstakeCommand } from "./cli/commands/unstake.js";
 import { validateCommand } from "./cli/commands/validate.js";
 import { withdrawCommand } from "./cli/commands/withdraw.js";
+import { addSettings } from "./cli/common.js";
 import { ConfigError } from "./config.js";
 
 /** A rejected flag is one line on stderr (commander's own message), not the whole help. */

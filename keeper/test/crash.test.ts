@@ -58,7 +58,10 @@ const children: Managed[] = [];
 const nodes = new Map<ActorName, Node>();
 const node = (name: ActorName): Node => {
   let n = nodes.get(name);
-  if (!n) nodes.set(name, (n = actorNode(chain, name, hub)));
+  if (!n) {
+    n = actorNode(chain, name, hub);
+    nodes.set(name, n);
+  }
   return n;
 };
 const arena = () => node("deployer").protocol.arena;

@@ -399,7 +399,7 @@ describe("mnist", () => {
     const shard = await loadDataset(a.shards[2].path);
     expect(shard.meta).toMatchObject({ split: "train", shard: "2", shards: "3" });
     expect(describeDataset(shard).classHistogram).toEqual(a.shards[2].classHistogram);
-    expect((await readFile(a.shards[2].path + "/" + DATASET_FILE)).length).toBe(a.shards[2].bytes);
+    expect((await readFile(join(a.shards[2].path, DATASET_FILE))).length).toBe(a.shards[2].bytes);
 
     const manifest = JSON.parse(await readFile(join(tmp, "mnist-a", "manifest.json"), "utf8"));
     expect(manifest.shards[1].path).toBe("train-1");

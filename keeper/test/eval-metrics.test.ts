@@ -92,7 +92,10 @@ describe("backend noise", () => {
     const pred = new Float32Array(n * k);
     const labels = new Int32Array(n);
     let s = 1;
-    const rand = () => (s = (s * 16807) % 2147483647) / 2147483647;
+    const rand = () => {
+      s = (s * 16807) % 2147483647;
+      return s / 2147483647;
+    };
     for (let i = 0; i < n * k; i++) pred[i] = rand();
     for (let i = 0; i < n; i++) labels[i] = Math.floor(rand() * k);
     const noisy = pred.map((v) => v * (1 + (rand() - 0.5) * 2e-5));

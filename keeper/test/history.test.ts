@@ -55,48 +55,53 @@ function logSpans(rpc: CountingTransport): bigint[] {
     });
 }
 
-beforeAll(async () => {
-  dir = mkdtempSync(join(tmpdir(), "flock-history-"));
-  chain = await startDevChain(dir, { pruneHistory: true });
-  startBlock = BigInt(chain.deployments.startBlock);
-  pool = new EvalPool({ size: 1 }); // workers start on first use: none here
-  const deployer = actorNode(chain, "deployer");
-  opened.push(deployer);
-  await fund(deployer, chain, [["creator", FLOCK(1_000_000)]]);
+beforeAll(
+  async () => {
+    dir = mkdtempSync(join(tmpdir(), "flock-history-"));
+    chain = await startDevChain(dir, { pruneHistory: true });
+    startBlock = BigInt(chain.deployments.startBlock);
+    pool = new EvalPool({ size: 1 }); // workers start on first use: none here
+    const deployer = actorNode(chain, "deployer");
+    opened.push(deployer);
+    await fund(deployer, chain, [["creator", FLOCK(1_000_000)]]);
 
-  // the old tasks, sent back to back (anvil mines each at once): created to start in a week, cancelled by their creator
-  const creator = chain.cast.creator;
-  const wallet = createWalletClient({ account: creator.account, chain: anvil, transport: http(chain.url) });
-  const arena = deployer.protocol.arena;
-  const token = deployer.protocol.token;
-  const send = async (hash: Promise<Hex>) => {
-    const receipt = await deployer.chain.public.waitForTransactionReceipt({ hash: await hash, pollingInterval: 20 });
-    expect(receipt.status).toBe("success");
-  };
-  await send(wallet.writeContract({ ...token, functionName: "approve", args: [arena.address, maxUint256] }));
-  const now = await deployer.protocol.now();
-  const params = (submissionStart: number) => ({
-    specCid: SPEC_CID,
-    evalCommitment: `0x${"11".repeat(32)}` as Hex,
-    rewardPool: FLOCK(100),
-    submissionStart,
-    submissionWindow: 3600,
-    publishWindow: 3600,
-    commitWindow: 3600,
-    revealWindow: 3600,
-    minScore: 0,
-    spamScore: 0,
-  });
-  for (let i = 1; i <= OLD_TASKS; i++) {
-    await send(wallet.writeContract({ ...arena, functionName: "createTask", args: [params(now + 7 * 86_400)] }));
-    await send(wallet.writeContract({ ...arena, functionName: "cancelBeforeStart", args: [BigInt(i)] }));
-  }
-  for (let left = HISTORY; left > 0; left -= 1_000)
-    await rpc(chain.url, "anvil_mine", [`0x${Math.min(1_000, left).toString(16)}`]);
-  await send(wallet.writeContract({ ...arena, functionName: "createTask", args: [params(0)] }));
-  liveTask = BigInt(OLD_TASKS + 1);
-  expect(await deployer.protocol.taskCount()).toBe(liveTask);
-}, 600_000);
+    // the old tasks, sent back to back (anvil mines each at once): created to start in a week, cancelled by their creator
+    const creator = chain.cast.creator;
+    const wallet = createWalletClient({ account: creator.account, chain: anvil, transport: http(chain.url) });
+    const arena = deployer.protocol.arena;
+    const token = deployer.protocol.token;
+    const send = async (hash: Promise<Hex>) => {
+      const receipt = await deployer.chain.public.waitForTransactionReceipt({ hash: await hash, pollingInterval: 20 });
+      expect(receipt.status).toBe("success");
+    };
+    await send(wallet.writeContract({ ...token, functionName: "approve", args: [arena.address, maxUint256] }));
+    const now = await deployer.protocol.now();
+    const params = (submissionStart: number) => ({
+      specCid: SPEC_CID,
+      evalCommitment: `0x${"11".repeat(32)}` as Hex,
+      rewardPool: FLOCK(100),
+      submissionStart,
+      submissionWindow: 3600,
+      publishWindow: 3600,
+      commitWindow: 3600,
+      revealWindow: 3600,
+      minScore: 0,
+      spamScore: 0,
+    });
+    for (let i = 1; i <= OLD_TASKS; i++) {
+      await send(wallet.writeContract({ ...arena, functionName: "createTask", args: [params(now + 7 * 86_400)] }));
+      await send(wallet.writeContract({ ...arena, functionName: "cancelBeforeStart", args: [BigInt(i)] }));
+    }
+    const mining = performance.now();
+    for (let left = HISTORY; left > 0; left -= 1_000)
+      await rpc(chain.url, "anvil_mine", [`0x${Math.min(1_000, left).toString(16)}`]);
+    console.log(`mined ${HISTORY} empty blocks in ${((performance.now() - mining) / 1000).toFixed(1)} s`);
+    await send(wallet.writeContract({ ...arena, functionName: "createTask", args: [params(0)] }));
+    liveTask = BigInt(OLD_TASKS + 1);
+    expect(await deployer.protocol.taskCount()).toBe(liveTask);
+  },
+  120_000 + HISTORY * 40,
+); // anvil mines empty blocks at ~100-500 per second here, depending on the load
 
 afterAll(async () => {
   for (const n of opened) await n.close();

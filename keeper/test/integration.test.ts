@@ -44,7 +44,10 @@ let pool: EvalPool;
 const nodes = new Map<ActorName, Node>();
 const node = (name: ActorName): Node => {
   let n = nodes.get(name);
-  if (!n) nodes.set(name, (n = actorNode(chain, name, hub)));
+  if (!n) {
+    n = actorNode(chain, name, hub);
+    nodes.set(name, n);
+  }
   return n;
 };
 

@@ -434,7 +434,12 @@ describe("sharing between stores through the loopback gateway", () => {
   it("reads HAMT-sharded directories", async () => {
     // the importer shards past 256 KiB of links (thousands of entries); force it with a tiny threshold
     const node = new FakeNode();
-    const sink = { put: async (cid: CID, bytes: Uint8Array) => (node.blocks.set(cid.toString(), bytes), cid) };
+    const sink = {
+      put: async (cid: CID, bytes: Uint8Array) => {
+        node.blocks.set(cid.toString(), bytes);
+        return cid;
+      },
+    };
     const files = Array.from({ length: 100 }, (_, i) => ({ path: `entry-${i}.txt`, content: text(`file ${i}`) }));
     let root: CID | undefined;
     for await (const e of importer(files, sink, {

@@ -10,10 +10,10 @@ import { join } from "node:path";
 import { type Address, createPublicClient, http, parseEventLogs } from "viem";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { arenaTasksAbi, flockTokenAbi, stakingVaultAbi } from "../../generated/abis.js";
+import { ValidatorOutcome } from "../../generated/enums.js";
 import { graphql } from "../../keeper/src/devnet/graphql.js";
 import { type Devnet, startDevnet } from "../../keeper/src/devnet/index.js";
 
-const ValidatorOutcome = { Rewarded: 1, Neutral: 2, SlashedDeviation: 3, SlashedNonReveal: 4 } as const;
 
 let devnet: Devnet | undefined;
 let dataDir: string;

@@ -12,9 +12,9 @@
 import {
   type Address,
   BaseError,
-  ContractFunctionRevertedError,
   type ContractFunctionName,
   type ContractFunctionReturnType,
+  ContractFunctionRevertedError,
   getAbiItem,
   type Hex,
   keccak256,

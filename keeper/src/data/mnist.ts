@@ -95,7 +95,11 @@ export function loadMnistDigits(): MnistDigits {
     for (const v of perClass[d]) images[at++] = Math.min(1, Math.max(0, Number(v) * scale || 0));
   }
   let row = 0;
-  for (let d = 0; d < MNIST_CLASSES; d++) labels.fill(d, row, (row += perClass[d].length / PIXELS));
+  for (let d = 0; d < MNIST_CLASSES; d++) {
+    const n = perClass[d].length / PIXELS;
+    labels.fill(d, row, row + n);
+    row += n;
+  }
   return { images, labels, version };
 }
 
@@ -170,7 +174,7 @@ export async function buildMnistDatasets(opts: BuildMnistOptions): Promise<Mnist
   };
   const rel = (p: MnistSplitSummary) => ({ ...p, path: relative(outDir, p.path) });
   const manifest = { ...summary, eval: rel(summary.eval), shards: summary.shards.map(rel) };
-  await writeFile(join(outDir, "manifest.json"), JSON.stringify(manifest, null, 2) + "\n");
+  await writeFile(join(outDir, "manifest.json"), `${JSON.stringify(manifest, null, 2)}\n`);
   return summary;
 }
 

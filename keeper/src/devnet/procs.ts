@@ -60,8 +60,7 @@ export function startProcess(name: string, command: string, args: string[], opts
       log?.write(chunk);
       if (!onLine) return;
       buf += chunk.toString("utf8");
-      let i: number;
-      while ((i = buf.indexOf("\n")) >= 0) {
+      for (let i = buf.indexOf("\n"); i >= 0; i = buf.indexOf("\n")) {
         onLine(buf.slice(0, i), stream);
         buf = buf.slice(i + 1);
       }

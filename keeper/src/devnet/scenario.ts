@@ -11,7 +11,7 @@ import { readFileSync } from "node:fs";
 import { join } from "node:path";
 import type { Address } from "viem";
 import { parseUnits } from "viem";
-import { ChainClient, describeRevert, TxError } from "../chain/client.js";
+import { ChainClient, TxError } from "../chain/client.js";
 import type { Deployments } from "../chain/deployments.js";
 import { Protocol } from "../chain/protocol.js";
 import { readConfig } from "../config.js";

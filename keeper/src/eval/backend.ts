@@ -12,22 +12,18 @@ export type BackendChoice = "auto" | "node" | "wasm" | "cpu";
 
 const require = createRequire(import.meta.url);
 
-type Listener = (...args: any[]) => void; // eslint-disable-line @typescript-eslint/no-explicit-any
-
 /** Runs `fn` and removes every uncaughtException / unhandledRejection listener it added (the wasm backend's
  *  emscripten glue installs process-wide handlers that re-throw, which would turn any stray error fatal). */
 async function withoutNewProcessListeners<T>(fn: () => Promise<T>): Promise<T> {
-  const events = ["uncaughtException", "unhandledRejection"] as const;
-  const listeners = (e: (typeof events)[number]) => process.listeners(e as "uncaughtException") as Listener[];
-  const before = new Map(events.map((e) => [e, new Set(listeners(e))]));
+  const exceptions = new Set(process.listeners("uncaughtException"));
+  const rejections = new Set(process.listeners("unhandledRejection"));
   try {
     return await fn();
   } finally {
-    for (const e of events) {
-      for (const l of listeners(e)) {
-        if (!before.get(e)!.has(l)) process.removeListener(e, l);
-      }
-    }
+    for (const l of process.listeners("uncaughtException"))
+      if (!exceptions.has(l)) process.removeListener("uncaughtException", l);
+    for (const l of process.listeners("unhandledRejection"))
+      if (!rejections.has(l)) process.removeListener("unhandledRejection", l);
   }
 }
 

@@ -6,7 +6,7 @@
  */
 import { parentPort, workerData } from "node:worker_threads";
 import * as tf from "@tensorflow/tfjs";
-import { initBackend } from "./backend.js";
+import { type BackendName, initBackend } from "./backend.js";
 import { loadModelFromFiles } from "./modelio.js";
 import type { EvalRequest, WorkerInit, WorkerMessage } from "./protocol.js";
 
@@ -109,7 +109,7 @@ async function main(): Promise<void> {
   const init = workerData as WorkerInit;
   // production mode: no console warnings from TF.js (they would interleave with the caller's logs)
   tf.env().set("PROD", true);
-  let backend;
+  let backend: BackendName;
   try {
     backend = await initBackend(init.backend);
   } catch (err) {

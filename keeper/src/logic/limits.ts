@@ -2,8 +2,9 @@
  * How much a validator fetches, and how long it waits, for each kind of content — shared by `flock validate` and
  * `flock eval`, so that a model `flock eval` scores is fetched exactly as a validator would fetch it.
  */
-import type { GetDirectoryOptions } from "../storage/store.js";
+
 import type { TaskSpec } from "../spec.js";
+import type { GetDirectoryOptions } from "../storage/store.js";
 
 /** The task spec: one small JSON file. */
 export const SPEC_FETCH_LIMITS: GetDirectoryOptions = { maxBytes: 1_000_000, timeoutMs: 30_000, maxFiles: 4 };
