@@ -88,7 +88,28 @@ class GatedBot extends Bot {
   }
 }
 
+class TasksBot extends Bot {
+  done: bigint[] = [];
+  constructor() {
+    super("tasks", pino({ level: "silent" }), 5);
+  }
+  protected async tick(): Promise<void> {
+    await this.eachTask([1n, 2n, 3n], async (id) => {
+      if (id === 2n) throw new Error("getTask(2) reverted: UnknownTask(2)");
+      this.done.push(id);
+    });
+  }
+}
+
 describe("Bot", () => {
+  it("goes on with the other tasks when one fails, and counts the tick as failed", async () => {
+    const bot = new TasksBot();
+    expect(await bot.tickOnce()).toBe(true);
+    expect(bot.done).toEqual([1n, 3n]);
+    expect(bot.errors).toBe(1);
+    expect(bot.ticks).toBe(0);
+  });
+
   it("never runs two ticks at once: a tick asked for while one runs is skipped", async () => {
     const bot = new GatedBot();
     bot.gate = Promise.withResolvers<void>();

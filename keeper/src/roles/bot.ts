@@ -21,6 +21,24 @@ export abstract class Bot {
   /** One pass over everything due. Must be idempotent: a crash in the middle is repaired by the next tick. */
   protected abstract tick(): Promise<void>;
 
+  /**
+   * Runs `job` for each id; a failure of one does not stop the others. Failures are logged, then thrown together at the
+   * end (the tick counts as failed and is retried).
+   */
+  protected async eachTask(ids: readonly bigint[], job: (id: bigint) => Promise<void>): Promise<void> {
+    const failed: string[] = [];
+    for (const id of ids) {
+      try {
+        await job(id);
+      } catch (e) {
+        const message = (e as Error).message.split("\n")[0];
+        this.log.warn({ taskId: id.toString(), err: message }, `${this.name}: task ${id} failed (will retry)`);
+        failed.push(`task ${id}: ${message}`);
+      }
+    }
+    if (failed.length > 0) throw new Error(failed.join("; "));
+  }
+
   /** Runs one tick unless one is already running; returns false when skipped. */
   async tickOnce(): Promise<boolean> {
     if (this.running) return false;

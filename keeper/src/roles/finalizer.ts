@@ -37,7 +37,7 @@ export class FinalizerBot extends Bot {
 
   protected async tick(): Promise<void> {
     await this.tracker.sync();
-    for (const id of this.tracker.live()) {
+    await this.eachTask(this.tracker.live(), async (id) => {
       const task = await this.node.protocol.getTask(id);
       switch (finalizerAction(task.phase)) {
         case "closed":
@@ -61,7 +61,7 @@ export class FinalizerBot extends Bot {
         case "wait":
           break;
       }
-    }
+    });
   }
 
   private async cancellable(task: TaskView): Promise<boolean> {

@@ -54,9 +54,9 @@ export class ValidatorBot extends Bot {
 
   protected async tick(): Promise<void> {
     await this.tracker.sync();
-    for (const id of this.tracker.live()) {
+    await this.eachTask(this.tracker.live(), async (id) => {
       if (await this.handle(await this.node.protocol.getTask(id))) this.tracker.drop(id);
-    }
+    });
   }
 
   private key(taskId: bigint) {
