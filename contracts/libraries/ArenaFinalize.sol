@@ -269,6 +269,7 @@ library ArenaFinalize {
         c.minScore = p.minScore;
         c.spamScore = p.spamScore;
         uint256 eligible = t.eligible;
+        uint256 contested = t.contested;
         for (uint256 i = from; i < to;) {
             uint256 end = ((i >> 4) + 1) << 4;
             if (end > to) end = to;
@@ -276,12 +277,16 @@ library ArenaFinalize {
             for (; i < end; ++i) {
                 // unchecked: eligible ≤ published < 2^16
                 unchecked {
-                    eligible += _consensusOne(s, vault, taskId, c, i);
+                    uint256 outcome = _consensusOne(s, vault, taskId, c, i);
+                    if (outcome == 2) ++contested;
+                    else eligible += outcome;
                 }
             }
         }
         // forge-lint: disable-next-line(unsafe-typecast) amounts ≤ the 1e27 FLOCK cap < 2^128; counts ≤ 256; scores ≤ 10000
         t.eligible = uint16(eligible); // ≤ published, a uint16
+        // forge-lint: disable-next-line(unsafe-typecast) ≤ published, a uint16
+        t.contested = uint16(contested);
         mapping(address => IArenaTasks.ValidatorRecord) storage records = s.validators[taskId];
         for (uint256 k; k < c.n; ++k) {
             // ≤ published · 10000 < 2^32
@@ -304,7 +309,13 @@ library ArenaFinalize {
         }
     }
 
-    /// @dev Submission `i`'s consensus (its scores are in `c.words`); returns 1 when it reaches minScore, else 0.
+    /// @dev Submission `i`'s consensus (its scores are in `c.words`); returns 1 when it reaches minScore, 2 when the
+    /// stake splits evenly around it, else 0.
+    /// An even split (exactly half of the weight at or below the lower median L, half above) is no consensus: the
+    /// submission gets consensus 0 and no reward, nobody is slashed as spam for it, the validators inside [L, U] (U the
+    /// lowest score above L) are not judged on it — only those outside, by their distance to the interval — and the
+    /// validator pot shrinks by its share (`_closeValidators`), so a coalition that forces ties earns less than it
+    /// would have by scoring honestly.
     function _consensusOne(
         ArenaStorage.Layout storage s,
         IStakingVault vault,
@@ -314,17 +325,13 @@ library ArenaFinalize {
     ) private returns (uint256) {
         (uint256 m, uint256 upper) = _median(c, i & 15);
         if (upper != 0) {
-            // contested: exactly half the weight at or below m, half above; the consensus is the midpoint (rounded
-            // down) and nobody is judged on it or slashed as spam for it
-            uint256 lower = m;
-            m = (lower + upper - 1) >> 1;
             // forge-lint: disable-next-line(unsafe-typecast) scores ≤ 10000, i < 256
-            emit IArenaTasks.ConsensusContested(taskId, uint16(i), uint16(lower), uint16(upper - 1));
+            emit IArenaTasks.ConsensusContested(taskId, uint16(i), uint16(m), uint16(upper - 1));
             s.submissions[taskId][i].contested = true;
-            _recordConsensus(s, vault, taskId, i, m, false);
-        } else {
-            _recordConsensus(s, vault, taskId, i, m, m < c.spamScore);
+            _recordConsensus(s, vault, taskId, i, 0, false);
+            return 2;
         }
+        _recordConsensus(s, vault, taskId, i, m, m < c.spamScore);
         return m >= c.minScore ? 1 : 0;
     }
 
@@ -411,12 +418,16 @@ library ArenaFinalize {
                 default { if lt(sc, above) { above := sc } }
             }
         }
-        if (atOrBelow << 1 == total) return above + 1;
-        _addDistances(c, shift, m);
+        if (atOrBelow << 1 == total) {
+            _addDistances(c, shift, m, above);
+            return above + 1;
+        }
+        _addDistances(c, shift, m, m);
     }
 
-    /// @dev Adds each revealed validator's distance to `m` to its `distanceSum`, keeps the largest in `maxDistance`.
-    function _addDistances(Revealed memory c, uint256 shift, uint256 m) private pure {
+    /// @dev Adds each revealed validator's distance to [lo, hi] (the consensus, or an even split's interval) to its
+    /// `distanceSum`, keeps the largest in `maxDistance`.
+    function _addDistances(Revealed memory c, uint256 shift, uint256 lo, uint256 hi) private pure {
         uint256[] memory words = c.words;
         uint256[] memory distanceSum = c.distanceSum;
         uint256[] memory maxDistance = c.maxDistance;
@@ -427,8 +438,9 @@ library ArenaFinalize {
             let xp := add(maxDistance, 0x20)
             for { let o := 0 } lt(o, end) { o := add(o, 0x20) } {
                 let sc := and(shr(shift, mload(add(wp, o))), 0xffff)
-                let d := sub(sc, m)
-                if lt(sc, m) { d := sub(m, sc) }
+                let d := 0
+                if gt(sc, hi) { d := sub(sc, hi) }
+                if lt(sc, lo) { d := sub(lo, sc) }
                 // each term ≤ 10000 and the sum stays < 2^32 (≤ published · 10000)
                 let q := add(dp, o)
                 mstore(q, add(mload(q), d))
@@ -485,6 +497,7 @@ library ArenaFinalize {
         }
         _moveCursor(t, to, n, IArenaTasks.Stage.Ranking);
         if (to == n) {
+            _shrinkValidatorPot(t, st);
             _closeValidators(s, taskId, n, p, st);
             _openRanking(t, p, st);
         }
@@ -543,6 +556,20 @@ library ArenaFinalize {
             // forge-lint: disable-next-line(unsafe-typecast) amounts ≤ the 1e27 FLOCK cap < 2^128; counts ≤ 256; scores ≤ 10000
             emit IArenaTasks.ValidatorJudged(taskId, a, IArenaTasks.ValidatorOutcome.Neutral, uint16(d), 0, 0);
         }
+    }
+
+    /// @dev Even splits (contested submissions) earn the validators nothing: the pot keeps the agreed share only, the
+    /// rest goes to the treasury.
+    function _shrinkValidatorPot(ArenaStorage.Task storage t, IArenaTasks.Settlement storage st) private {
+        uint256 contested = t.contested;
+        if (contested == 0) return;
+        uint256 published = t.published;
+        uint256 pot = st.validatorPot;
+        uint256 kept = pot * (published - contested) / published;
+        // forge-lint: disable-next-line(unsafe-typecast) ≤ pot, a uint128
+        st.validatorPot = uint128(kept);
+        // forge-lint: disable-next-line(unsafe-typecast) ≤ pot, a uint128
+        st.protocolFee += uint128(pot - kept);
     }
 
     /// @dev Once the validator pot is final: the rewarded validators' events, the dust (or an unclaimed pot) to the

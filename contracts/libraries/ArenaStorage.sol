@@ -44,6 +44,7 @@ library ArenaStorage {
         uint16 scorers;
         uint128 revealedStake;
         uint128 unavailableStake;
+        uint16 contested;
     }
 
     /// @dev Everything `ArenaTasks` stores, by task id.
