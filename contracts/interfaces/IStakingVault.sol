@@ -108,6 +108,8 @@ interface IStakingVault {
     error ZeroShares();
     error UnbondingLocked(uint256 entryId, uint256 lockMark, uint256 releasedThrough);
     error SelfStakeTooLow(address operator, uint256 selfStake, uint256 minimum);
+    error FutureLookup(uint256 timepoint, uint256 clock);
+    error TooManyPools(address account, uint256 max);
     error PendingNotActive(address operator, address account, uint256 mark, uint256 releasedThrough);
 
     // ─── events ────────────────────────────────────────────────────────────────────────────────
@@ -258,12 +260,15 @@ interface IStakingVault {
     /// (amount > bonded − locked).
     function lock(uint256 id, address operator, uint256 amount) external;
 
-    /// @notice Releases what remains of the caller's lock `id` on `operator`. `MODULE_ROLE` only.
+    /// @notice Releases what remains of the caller's lock `id` on `operator`. Any caller: a lock is keyed by the
+    /// module that took it, so only that module can release it — even after its `MODULE_ROLE` was revoked (removing a
+    /// module stops new locks and never strands the old ones).
     /// @return amount the amount released
     function unlock(uint256 id, address operator) external returns (uint256 amount);
 
     /// @notice Slashes up to `amount` out of the caller's lock `id` on `operator` and sends it to the caller.
-    /// The lock shrinks by the slashed amount. `MODULE_ROLE` only.
+    /// The lock shrinks by the slashed amount. Only the module that took the lock (keyed by the caller), including a
+    /// module whose role was revoked since: it can finish judging what it locked, never touch anything else.
     /// @dev If the pool holds less than `amount` (it was slashed elsewhere meanwhile) the slash takes what there is.
     /// `amount == 0` is a no-op returning 0 (no event), so a module may pass `lock · bps / 10000` without a guard.
     /// The lock stays registered even when slashed down to 0: `unlock` still succeeds (releasing 0), and the same
@@ -271,8 +276,8 @@ interface IStakingVault {
     /// @return slashed the amount actually taken
     function slash(uint256 id, address operator, uint256 amount) external returns (uint256 slashed);
 
-    /// @notice Pulls `amount` from the caller and pays it into `operator`'s pool (commission to the operator).
-    /// `MODULE_ROLE` only.
+    /// @notice Pulls `amount` from the caller and pays it into `operator`'s pool (commission to the operator). Any
+    /// caller (it only gives: a removed module can still pay its claims).
     /// @dev `amount == 0` is a no-op (no event). The commission rounds down; a pool with no shares takes it all as
     /// commission. Reverts with `NotRegistered` for an unregistered operator.
     function depositReward(address operator, uint256 amount) external;
@@ -314,6 +319,19 @@ interface IStakingVault {
         external
         view
         returns (PendingDeposit memory deposit, bool activatable);
+    /// @notice The governance clock (ERC-6372): the block timestamp.
+    function clock() external view returns (uint48);
+    /// @notice ERC-6372 clock description: `mode=timestamp`.
+    // forge-lint: disable-next-line(mixed-case-function)
+    function CLOCK_MODE() external view returns (string memory);
+    /// @notice `account`'s voting power from the vault now: what its own shares in every pool are worth (self-stake and
+    /// delegations count for the staker; pending deposits and unbonding entries do not).
+    function getVotes(address account) external view returns (uint256);
+    /// @notice `getVotes(account)` at a past `timepoint` (a timestamp strictly before now; `FutureLookup` otherwise),
+    /// from checkpoints of the account's shares and of each pool's share price.
+    function getPastVotes(address account, uint256 timepoint) external view returns (uint256);
+    /// @notice The pools `account` has ever held shares in (at most `MAX_POOLS_PER_ACCOUNT`).
+    function poolsOf(address account) external view returns (address[] memory);
     /// @notice The commission a reward paid now would take (the scheduled increase once due, capped by the maximum).
     function effectiveCommission(address operator) external view returns (uint16);
 }
