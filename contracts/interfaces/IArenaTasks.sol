@@ -1,6 +1,8 @@
 // SPDX-License-Identifier: MIT
 pragma solidity ^0.8.24;
 
+import {IStakingVault} from "./IStakingVault.sol";
+
 /// @title AI Arena tasks: submissions, commit-reveal scoring, stake-weighted consensus, rewards and slashing
 /// @notice Lifecycle (strict time windows, each `[start, end)` in block timestamps; no phase can be skipped or re-entered):
 ///
@@ -268,7 +270,7 @@ interface IArenaTasks {
     error EmptyCid();
     error ZeroCommitment();
     error NotCreator(uint256 taskId, address caller);
-    error WrongRole(address account, uint8 expectedRole, uint8 actualRole);
+    error WrongRole(address account, IStakingVault.Role expectedRole, IStakingVault.Role actualRole);
     error RoleConflict(uint256 taskId, address account);
     error InsufficientStake(address operator, uint256 available, uint256 required);
     error TooManySubmissions(uint256 taskId, uint256 max);
@@ -347,11 +349,19 @@ interface IArenaTasks {
     /// @notice A model revealed first by a later committer was taken over by its earlier committer: the copier's
     /// submission counts as never published (its stake is slashed at claim).
     event SubmissionDisplaced(
-        uint256 indexed taskId, uint16 indexed index, address indexed copier, address owner, uint32 ownerCommitSeq
+        uint256 indexed taskId,
+        uint16 indexed index,
+        address indexed copier,
+        address owner,
+        uint32 ownerCommitSeq
     );
     /// @notice A full validator set admitted a larger lock: the smallest one left and its stake was unlocked.
     event ValidatorEvicted(
-        uint256 indexed taskId, address indexed evicted, address indexed by, uint256 evictedLock, uint256 newLock
+        uint256 indexed taskId,
+        address indexed evicted,
+        address indexed by,
+        uint256 evictedLock,
+        uint256 newLock
     );
     /// @notice An even stake split around a submission's score: no side holds a majority, the consensus is the
     /// midpoint and nobody is judged on this submission.
