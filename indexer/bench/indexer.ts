@@ -18,7 +18,7 @@ import { join } from "node:path";
 import { type Abi, type Address, createWalletClient, type Hex, http, parseEther, toHex } from "viem";
 import { foundry } from "viem/chains";
 import { arenaTasksAbi, flockTokenAbi, stakingVaultAbi } from "../../generated/abis.js";
-import { mineBlocks, startIndexer, waitForIndexedBlock } from "../src/launch.js";
+import { mineBlocks, startIndexer, waitForIndexedBlock } from "../launch.js";
 import { deployProtocol, repoRoot, rpc, startAnvil, warp } from "../test/chain.js";
 import { createTempDatabase } from "../test/pgdb.js";
 import { actors, Driver, saltOf, WINDOW } from "../test/scenario.js";

@@ -10,7 +10,7 @@ import { join } from "node:path";
 import type { Abi, Address } from "viem";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { arenaTasksAbi, flockTokenAbi, protocolConfigAbi } from "../../generated/abis.js";
-import { IndexerStartError, type RunningIndexer, startIndexer, waitForIndexedBlock } from "../src/launch.js";
+import { IndexerStartError, type RunningIndexer, startIndexer, waitForIndexedBlock } from "../launch.js";
 import { type Anvil, deployProtocol, startAnvil } from "./chain.js";
 import { gql, SNAPSHOT_QUERY } from "./graphql.js";
 import { createTempDatabase } from "./pgdb.js";

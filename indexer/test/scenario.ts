@@ -19,7 +19,7 @@ import {
 import { mnemonicToAccount } from "viem/accounts";
 import { foundry } from "viem/chains";
 import { arenaTasksAbi, flockTokenAbi, stakingVaultAbi } from "../../generated/abis.js";
-import { mineBlocks } from "../src/launch.js";
+import { mineBlocks } from "../launch.js";
 import { ANVIL_MNEMONIC, readDeploymentsFile, warp } from "./chain.js";
 
 export interface Actors {

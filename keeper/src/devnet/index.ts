@@ -6,7 +6,7 @@
 import { mkdirSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { formatUnits } from "viem";
-import { type RunningIndexer, startIndexer } from "../../../indexer/src/launch.js";
+import { type RunningIndexer, startIndexer } from "../../../indexer/launch.js";
 import { createLogger, type Logger } from "../log.js";
 import { EmbeddedStore } from "../storage/embedded.js";
 import { actors } from "./actors.js";

@@ -64,8 +64,8 @@ export class IndexerStartError extends Error {
   override name = "IndexerStartError";
 }
 
-const indexerRoot = fileURLToPath(new URL("..", import.meta.url));
-const ponderBin = fileURLToPath(new URL("../../node_modules/ponder/dist/esm/bin/ponder.js", import.meta.url));
+const indexerRoot = fileURLToPath(new URL(".", import.meta.url));
+const ponderBin = fileURLToPath(new URL("../node_modules/ponder/dist/esm/bin/ponder.js", import.meta.url));
 
 export async function startIndexer(opts: StartIndexerOptions): Promise<RunningIndexer> {
   const dataDir = resolve(opts.dataDir);
