@@ -11,9 +11,12 @@
  * 3. the answer cached for (document, variables, operation, checkpoint) is served as is when the checkpoint has not
  *    moved (`x-flock-cache: hit`); else
  * 4. a request priced above `heavyRows` waits for the one heavy slot (at most `heavyQueue` wait; beyond, 503 and
- *    `retry-after`), so expensive requests never run side by side and cheap ones keep their latency;
- * 5. Ponder's middleware runs it; past `timeLimitMs` the client gets a 503 GraphQL error (Ponder cannot cancel a query
- *    in flight: the work finishes in the background, bounded by the price, and still holds the heavy slot).
+ *    `retry-after`), so expensive requests never run side by side, and get at most half of the time: cheap ones keep
+ *    their latency;
+ * 5. Ponder's middleware runs it, unless `timeLimitMs` has already passed (then a 503 GraphQL error); past the limit
+ *    while it runs, the client gets that error at once where the execution waits on the database (PostgreSQL) — Ponder
+ *    cannot cancel a query in flight, so the work finishes in the background, bounded by its price, holding the heavy
+ *    slot; on PGlite a statement runs in this very thread, and the price alone bounds it.
  * The same limits are passed to Ponder's own graphql-armor plugins (tokens, depth, aliases). GET serves Ponder's
  * GraphiQL page.
  */
@@ -32,45 +35,7 @@ import { graphql } from "ponder";
 import { CheckpointCache } from "./cache.js";
 import { latestCheckpoint } from "./checkpoint.js";
 import { analyzeOperation, CostError } from "./cost.js";
-
-export interface GraphqlLimits {
-  /** request body, bytes */
-  maxBodyBytes: number;
-  /** lexical tokens of the document */
-  maxTokens: number;
-  /** fields nested (fragments expanded) */
-  maxDepth: number;
-  /** aliases (fragments expanded) */
-  maxAliases: number;
-  /** database rows the response can hold: Σ over fields of the product of list limits along its path */
-  maxRows: number;
-  /** objects an introspection answer can hold */
-  maxIntrospectionNodes: number;
-  /** above this many rows a request runs in the heavy lane (one at a time) */
-  heavyRows: number;
-  /** requests that may wait for the heavy lane; more are refused with 503 */
-  heavyQueue: number;
-  /** per request, from arrival to answer */
-  timeLimitMs: number;
-}
-
-/**
- * The public endpoint's limits. For scale: a snapshot of the whole index of the indexer tests is 24 lists of ≤ 500 rows
- * (12,100 rows); a 256-submission leaderboard with every validator's scores, ≈ 1,300. The standard introspection query
- * (GraphiQL's) nests 21 fields deep and prices at ≈ 970,000 objects on this schema (an upper bound: it returns 630 KB in
- * ≈ 0.2 s); one more level of `fields { type { fields … } } }` prices at ≈ 20 million and is refused.
- */
-export const GRAPHQL_LIMITS: GraphqlLimits = {
-  maxBodyBytes: 100_000,
-  maxTokens: 2_000,
-  maxDepth: 24,
-  maxAliases: 30,
-  maxRows: 20_000,
-  maxIntrospectionNodes: 2_000_000,
-  heavyRows: 2_000,
-  heavyQueue: 8,
-  timeLimitMs: 10_000,
-};
+import { GRAPHQL_LIMITS, type GraphqlLimits } from "./limits.js";
 
 interface Answer {
   status: number;
@@ -88,30 +53,45 @@ function refusal(status: number, code: string, message: string, extra: Record<st
   };
 }
 
-/** One slot for expensive requests, with a short queue. */
+/**
+ * One slot for expensive requests, with a short queue, and a duty cycle: after a request that held the slot for `t`, the
+ * slot stays closed for another `t` (at most 2 s), so expensive work gets at most half of the time and cheap requests,
+ * which never wait here, keep most of it (PGlite runs one statement at a time, in this process).
+ */
 class Lane {
-  private active = 0;
+  private busy = false;
   private readonly waiting: (() => void)[] = [];
   constructor(private readonly queue: number) {}
 
   /** Runs `fn` in the lane; undefined when the queue is full. */
   async run<T>(fn: () => Promise<T>): Promise<T | undefined> {
-    if (this.active > 0) {
+    if (this.busy) {
       if (this.waiting.length >= this.queue) return undefined;
-      await new Promise<void>((resolve) => this.waiting.push(resolve));
-    }
-    this.active++;
+      await new Promise<void>((resolve) => this.waiting.push(resolve)); // the slot is handed over, still busy
+    } else this.busy = true;
+    const started = performance.now();
     try {
       return await fn();
     } finally {
-      this.active--;
-      this.waiting.shift()?.();
+      const rest = Math.min(2_000, performance.now() - started);
+      setTimeout(() => {
+        const next = this.waiting.shift();
+        if (next) next();
+        else this.busy = false;
+      }, rest).unref();
     }
   }
 }
 
-/** Reads a body stream up to `max` bytes; undefined when it is longer. */
-async function readCapped(stream: ReadableStream<Uint8Array> | null, max: number): Promise<string | undefined> {
+/**
+ * Reads a body stream up to `max` bytes; undefined when it is longer. A longer body is still read (and dropped) up to
+ * `drain` bytes, so the client gets its 413 on an intact connection; beyond `drain` the stream is cut.
+ */
+async function readCapped(
+  stream: ReadableStream<Uint8Array> | null,
+  max: number,
+  drain: number,
+): Promise<string | undefined> {
   if (!stream) return "";
   const reader = stream.getReader();
   const chunks: Uint8Array[] = [];
@@ -120,14 +100,17 @@ async function readCapped(stream: ReadableStream<Uint8Array> | null, max: number
     const { done, value } = await reader.read();
     if (done) break;
     size += value.byteLength;
-    if (size > max) {
+    if (size > drain) {
       await reader.cancel().catch(() => undefined);
       return undefined;
     }
-    chunks.push(value);
+    if (size <= max) chunks.push(value);
   }
-  return Buffer.concat(chunks).toString("utf8");
+  return size > max ? undefined : Buffer.concat(chunks).toString("utf8");
 }
+
+/** Bodies up to this size are read to their end before a 413, so the client sees the answer. */
+const DRAIN_BYTES = 8 << 20;
 
 export function guardedGraphql(source: Parameters<typeof graphql>[0], limits: GraphqlLimits = GRAPHQL_LIMITS): Hono {
   const ponder = new Hono().use(
@@ -183,8 +166,9 @@ export function guardedGraphql(source: Parameters<typeof graphql>[0], limits: Gr
 
   async function handle(req: Request, started: number): Promise<Answer & { cache?: "hit" | "miss" }> {
     const declared = Number(req.headers.get("content-length") ?? 0);
-    if (declared > limits.maxBodyBytes) return tooLarge(declared);
-    const body = await readCapped(req.body, limits.maxBodyBytes);
+    if (declared > DRAIN_BYTES) return tooLarge(declared);
+    const body = await readCapped(req.body, limits.maxBodyBytes, DRAIN_BYTES);
+    if (body === undefined && declared > limits.maxBodyBytes) return tooLarge(declared);
     if (body === undefined) return tooLarge(undefined);
 
     let params: { query?: unknown; variables?: unknown; operationName?: unknown };
@@ -205,7 +189,7 @@ export function guardedGraphql(source: Parameters<typeof graphql>[0], limits: Gr
       document = parse(params.query, { maxTokens: limits.maxTokens, noLocation: true });
     } catch (e) {
       const message = e instanceof GraphQLError ? e.message : String(e);
-      const tokens = /token limit/i.test(message);
+      const tokens = /contains more (than|that) \d+ tokens/i.test(message); // graphql-js 16 writes "more that"
       return refusal(
         200,
         tokens ? "TOKEN_LIMIT" : "GRAPHQL_PARSE_FAILED",
@@ -251,23 +235,23 @@ export function guardedGraphql(source: Parameters<typeof graphql>[0], limits: Gr
     const checkpoint = await latestCheckpoint();
     let hit = true;
     const forward = JSON.stringify({ query: params.query, variables, operationName });
+    const timeout = () =>
+      refusal(503, "TIMEOUT", `the query did not finish within the time limit of ${fmt(limits.timeLimitMs)} ms`, {
+        limit: limits.timeLimitMs,
+      });
     const answer = cache.get(key, checkpoint, () => {
       hit = false;
-      const run = () => execute(forward, headers);
+      // past the limit before it starts (e.g. after waiting for the heavy lane): not run at all
+      const run = async () => (Date.now() - started > limits.timeLimitMs ? timeout() : execute(forward, headers));
       if (cost.rows <= limits.heavyRows) return run();
       return heavy.run(run).then((a) => a ?? busy());
     });
+    // past the limit while it runs: the client is answered; the work (priced, so bounded) finishes in the background.
+    // This timer fires only when the execution yields to the event loop, i.e. waits for the database (PostgreSQL); on
+    // PGlite a statement runs in this thread to its end, and the price is what bounds it.
     let timer: NodeJS.Timeout | undefined;
     const deadline = new Promise<Answer>((resolve) => {
-      timer = setTimeout(
-        () =>
-          resolve(
-            refusal(503, "TIMEOUT", `the query did not finish within the time limit of ${fmt(limits.timeLimitMs)} ms`, {
-              limit: limits.timeLimitMs,
-            }),
-          ),
-        Math.max(1, limits.timeLimitMs - (Date.now() - started)),
-      );
+      timer = setTimeout(() => resolve(timeout()), Math.max(1, limits.timeLimitMs - (Date.now() - started)));
     });
     try {
       const a = await Promise.race([answer, deadline]);

@@ -10,14 +10,20 @@
 import { db } from "ponder:api";
 import schema from "ponder:schema";
 import { Hono } from "hono";
+import { readApiSettings } from "../settings.js";
 import { accounts } from "./accounts.js";
 import { explorerAssets, explorerNavigation } from "./explorer.js";
 import { guardedGraphql } from "./graphql.js";
 import { leaderboard } from "./leaderboard.js";
+import { GRAPHQL_LIMITS } from "./limits.js";
 
 const app = new Hono();
 
-app.route("/graphql", guardedGraphql({ db, schema }));
+const { graphqlTimeLimitMs } = readApiSettings();
+app.route(
+  "/graphql",
+  guardedGraphql({ db, schema }, { ...GRAPHQL_LIMITS, timeLimitMs: graphqlTimeLimitMs ?? GRAPHQL_LIMITS.timeLimitMs }),
+);
 app.route("/leaderboard", leaderboard);
 app.use("/accounts/:address", explorerNavigation);
 app.route("/accounts", accounts);
