@@ -345,21 +345,11 @@ describe.each(backends)("indexer on $name", ({ name, databaseUrl: serverUrl }) =
     });
     cleanups.push(() => again.stop());
     await waitForIndexedBlock(again.url, scenario.lastBlock, 120_000);
-    // `/status` (Ponder's `_ponder_checkpoint.latestCheckpoint`) reaching the last block has been seen, after a resume,
-    // before the live indexing of the unfinalized tail (the last 30 blocks) showed in GraphQL. So compare until the
-    // resumed index equals the uninterrupted one, and fail with the difference if it still does not after 60 s.
-    const deadline = Date.now() + 60_000;
-    for (;;) {
-      const [a, b] = await Promise.all([snapshot(ix.graphqlUrl), snapshot(again.graphqlUrl)]);
-      try {
-        expect(normalise(b)).toEqual(normalise(a));
-        expect(a.tasks.items.length).toBe(scenario.taskIds.length);
-        break;
-      } catch (e) {
-        if (Date.now() > deadline) throw e;
-      }
-      await new Promise((r) => setTimeout(r, 500));
-    }
+    // `/status` at the last block: every row of the scenario is visible. (After a crash recovery Ponder keeps the killed
+    // run's `latest_checkpoint` until the next block is indexed; that run was killed in its backfill, below the last block.)
+    const [a, b] = await Promise.all([snapshot(ix.graphqlUrl), snapshot(again.graphqlUrl)]);
+    expect(normalise(b)).toEqual(normalise(a));
+    expect(a.tasks.items.length).toBe(scenario.taskIds.length);
     await again.stop();
   }, 400_000);
 });

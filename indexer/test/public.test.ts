@@ -348,7 +348,7 @@ describe("the Explorer in Chromium", () => {
     const before = await page.$$eval('[data-testid="tasks"] tbody tr[data-task]', (t) => t.length);
     const { creator } = actors();
     const task = await driver.createTask(creator, { spec: "bafy-spec-live", evalCid: "bafy-eval-live", startIn: 3600 });
-    const block = Number(await driver.pub.getBlockNumber());
+    const block = Number(driver.lastBlock);
     // when the index has the block (polled here every 20 ms) and when the page shows it
     const poll = (async () => {
       while (((await indexedBlock(ix.url)) ?? 0) < block) await new Promise((r) => setTimeout(r, 20));
@@ -587,7 +587,7 @@ describe("the response cache", () => {
     const hammers = [hammer(), hammer()];
     for (let step = 0; step < 8; step++) {
       await driver.token(creator, "mint", [keeper.address, parseEther("1")]);
-      const block = Number(await driver.pub.getBlockNumber());
+      const block = Number(driver.lastBlock);
       const expected = await supply();
       await waitForIndexedBlock(ix.url, block, 30_000);
       const r = await query(Q);
@@ -615,7 +615,7 @@ describe("a dead indexer", () => {
       env: { FLOCK_GRAPHQL_TIME_LIMIT_MS: "1" },
     });
     cleanups.push(() => second.stop());
-    const head = Number(await driver.pub.getBlockNumber());
+    const head = Number(await driver.head());
     await waitForIndexedBlock(second.url, head, 120_000);
     // (its GraphQL time limit is 1 ms: reading the checkpoint alone takes longer, so a request that misses the cache is
     // answered with the limit's error and not run)
