@@ -34,7 +34,7 @@ import { Hono } from "hono";
 import { graphql } from "ponder";
 import { CheckpointCache } from "./cache.js";
 import { latestCheckpoint } from "./checkpoint.js";
-import { analyzeOperation, CostError } from "./cost.js";
+import { analyzeOperation, type Cost, CostError } from "./cost.js";
 import { GRAPHQL_LIMITS, type GraphqlLimits } from "./limits.js";
 
 interface Answer {
@@ -151,6 +151,7 @@ export function guardedGraphql(source: Parameters<typeof graphql>[0], limits: Gr
     keep: (a) => a.status === 200 && !a.body.startsWith('{"errors"'),
   });
   const heavy = new Lane(limits.heavyQueue);
+  const verdicts = new Map<string, { cost: Cost } | { refusal: Answer }>();
 
   const app = new Hono();
   app.get("/", (c) => ponder.fetch(c.req.raw));
@@ -184,54 +185,26 @@ export function guardedGraphql(source: Parameters<typeof graphql>[0], limits: Gr
       params.variables && typeof params.variables === "object" ? (params.variables as Record<string, unknown>) : {};
     const operationName = typeof params.operationName === "string" ? params.operationName : undefined;
 
-    let document: DocumentNode;
-    try {
-      document = parse(params.query, { maxTokens: limits.maxTokens, noLocation: true });
-    } catch (e) {
-      const message = e instanceof GraphQLError ? e.message : String(e);
-      const tokens = /contains more (than|that) \d+ tokens/i.test(message); // graphql-js 16 writes "more that"
-      return refusal(
-        200,
-        tokens ? "TOKEN_LIMIT" : "GRAPHQL_PARSE_FAILED",
-        tokens ? `the document has more than ${limits.maxTokens} tokens` : message,
-        tokens ? { limit: limits.maxTokens } : {},
-      );
-    }
-
-    let cost: ReturnType<typeof analyzeOperation>;
-    try {
-      cost = analyzeOperation(await graphqlSchema(), document, { operationName, variables });
-    } catch (e) {
-      if (e instanceof CostError) return refusal(200, "GRAPHQL_VALIDATION_FAILED", e.message);
-      throw e;
-    }
-    const over = (code: string, what: string, actual: number, limit: number) =>
-      refusal(200, code, `${what}: ${fmt(actual)}, over the limit of ${fmt(limit)}`, { actual, limit });
-    if (cost.depth > limits.maxDepth)
-      return over("DEPTH_LIMIT", "the query nests fields too deep", cost.depth, limits.maxDepth);
-    if (cost.aliases > limits.maxAliases)
-      return over("ALIAS_LIMIT", "the query uses too many aliases", cost.aliases, limits.maxAliases);
-    if (cost.rows > limits.maxRows)
-      return refusal(
-        200,
-        "COST_LIMIT",
-        `the query can return up to ${fmt(cost.rows)} rows (limits multiply along nested lists: up to ${fmt(cost.lists)} on one path), over the limit of ${fmt(limits.maxRows)}: lower the limits or paginate`,
-        { rows: cost.rows, limit: limits.maxRows },
-      );
-    if (cost.introspectionNodes > limits.maxIntrospectionNodes)
-      return over(
-        "COST_LIMIT",
-        "the introspection query can return too many objects",
-        cost.introspectionNodes,
-        limits.maxIntrospectionNodes,
-      );
-
-    const headers = new Headers({ "content-type": "application/json" });
     const accept = req.headers.get("accept");
-    if (accept) headers.set("accept", accept);
     const key = createHash("sha256")
       .update(JSON.stringify([params.query, variables, operationName ?? null, accept ?? ""]))
       .digest("base64url");
+    // the verdict on a request depends on nothing but the request: judged once, remembered (a repeated request skips
+    // parsing and pricing)
+    let verdict = verdicts.get(key);
+    if (verdict) {
+      verdicts.delete(key);
+      verdicts.set(key, verdict);
+    } else {
+      verdict = judge(params.query, variables, operationName, await graphqlSchema());
+      verdicts.set(key, verdict);
+      if (verdicts.size > 1024) verdicts.delete(verdicts.keys().next().value as string);
+    }
+    if ("refusal" in verdict) return verdict.refusal;
+    const { cost } = verdict;
+
+    const headers = new Headers({ "content-type": "application/json" });
+    if (accept) headers.set("accept", accept);
     const checkpoint = await latestCheckpoint();
     let hit = true;
     const forward = JSON.stringify({ query: params.query, variables, operationName });
@@ -259,6 +232,61 @@ export function guardedGraphql(source: Parameters<typeof graphql>[0], limits: Gr
     } finally {
       clearTimeout(timer);
     }
+  }
+
+  /** Parses and prices a request: its cost, or the refusal. */
+  function judge(
+    query: string,
+    variables: Record<string, unknown>,
+    operationName: string | undefined,
+    schema: GraphQLSchema,
+  ): { cost: Cost } | { refusal: Answer } {
+    let document: DocumentNode;
+    try {
+      document = parse(query, { maxTokens: limits.maxTokens, noLocation: true });
+    } catch (e) {
+      const message = e instanceof GraphQLError ? e.message : String(e);
+      const tokens = /contains more (than|that) \d+ tokens/i.test(message); // graphql-js 16 writes "more that"
+      return {
+        refusal: refusal(
+          200,
+          tokens ? "TOKEN_LIMIT" : "GRAPHQL_PARSE_FAILED",
+          tokens ? `the document has more than ${limits.maxTokens} tokens` : message,
+          tokens ? { limit: limits.maxTokens } : {},
+        ),
+      };
+    }
+    let cost: Cost;
+    try {
+      cost = analyzeOperation(schema, document, { operationName, variables });
+    } catch (e) {
+      if (e instanceof CostError) return { refusal: refusal(200, "GRAPHQL_VALIDATION_FAILED", e.message) };
+      throw e;
+    }
+    const over = (code: string, what: string, actual: number, limit: number) => ({
+      refusal: refusal(200, code, `${what}: ${fmt(actual)}, over the limit of ${fmt(limit)}`, { actual, limit }),
+    });
+    if (cost.depth > limits.maxDepth)
+      return over("DEPTH_LIMIT", "the query nests fields too deep", cost.depth, limits.maxDepth);
+    if (cost.aliases > limits.maxAliases)
+      return over("ALIAS_LIMIT", "the query uses too many aliases", cost.aliases, limits.maxAliases);
+    if (cost.rows > limits.maxRows)
+      return {
+        refusal: refusal(
+          200,
+          "COST_LIMIT",
+          `the query can return up to ${fmt(cost.rows)} rows (limits multiply along nested lists: up to ${fmt(cost.lists)} on one path), over the limit of ${fmt(limits.maxRows)}: lower the limits or paginate`,
+          { rows: cost.rows, limit: limits.maxRows },
+        ),
+      };
+    if (cost.introspectionNodes > limits.maxIntrospectionNodes)
+      return over(
+        "COST_LIMIT",
+        "the introspection query can return too many objects",
+        cost.introspectionNodes,
+        limits.maxIntrospectionNodes,
+      );
+    return { cost };
   }
 
   function tooLarge(size: number | undefined): Answer {
