@@ -218,7 +218,7 @@ function validatorsTable(lb: Lb): HTMLElement {
       ),
     ),
     { "data-testid": "validators" },
-    "no validator yet",
+    lb.task.status === "active" ? "no validator yet" : "no validator",
   );
 }
 
@@ -337,7 +337,11 @@ async function taskPage(ctx: PageContext) {
           "Consensus: the stake-weighted median of the validators' scores, in points of 100.",
         ),
       ),
-      panel("Scores", null, scoresPicture(lb) ?? notice("No scores revealed yet.")),
+      panel(
+        "Scores",
+        null,
+        scoresPicture(lb) ?? notice(closed ? "No scores were revealed." : "No scores revealed yet."),
+      ),
       panel("Validators", null, validatorsTable(lb)),
       panel("Slashes", null, slashesTable(lb)),
       t.settlement.paidTrainers !== null
