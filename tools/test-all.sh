@@ -21,7 +21,7 @@ fi
 status=0
 typefail=0
 echo "── typecheck (tsc) ──"
-if npx tsc -p tsconfig.json --noEmit; then echo "types ok"; else status=1; typefail=1; fi
+if npx tsc -p tsconfig.json --noEmit && npx tsc -p indexer/explorer/tsconfig.json; then echo "types ok"; else status=1; typefail=1; fi
 
 echo "── contracts (forge test) ──"
 forge test ${FORGE_TEST_ARGS:-} 2>&1 | tee "$logs/forge.log"
