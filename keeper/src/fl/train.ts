@@ -9,7 +9,7 @@ import { loadModelFromFiles, saveModelToFiles } from "../eval/modelio.js";
 import { mulberry32 } from "../logic/random.js";
 import type { TaskSpec } from "../spec.js";
 import { outputUnits } from "../spec.js";
-import type { Dataset } from "../types.js";
+import type { Dataset, FileMap } from "../types.js";
 import { type FixedModel, modelFromFiles, modelToFiles } from "./model.js";
 import { computeUpdate, MAX_EXAMPLES, type Update } from "./update.js";
 
@@ -32,7 +32,10 @@ export interface LocalTrainingOptions {
 
 export interface LocalTrainingResult {
   update: Update;
+  /** the trained model in fixed point */
   local: FixedModel;
+  /** the trained model's float32 files exactly as TF.js saved them (before the fixed-point conversion) */
+  localFiles: FileMap;
   backend: BackendName;
   /** training loss of each epoch */
   losses: number[];
@@ -73,9 +76,10 @@ export async function trainLocalUpdate(opts: LocalTrainingOptions): Promise<Loca
         tf.dispose([idx, xs, ys]);
       }
     }
-    const local = modelFromFiles(await saveModelToFiles(model));
+    const localFiles = await saveModelToFiles(model);
+    const local = modelFromFiles(localFiles);
     const update = computeUpdate(local, opts.global, Math.min(n, MAX_EXAMPLES), opts.globalCid);
-    return { update, local, backend, losses };
+    return { update, local, localFiles, backend, losses };
   } finally {
     tf.dispose([xAll, yAll]);
     model.dispose();
