@@ -137,7 +137,7 @@ describe("exclusion rule", () => {
       voter(1, 8100, [8000, 2500, 4000, 4000]),
       voter(1, 8050, [7000, 9000, 4001, 3999]),
     ];
-    const out = decideExclusions(reveals, 4);
+    const out = decideExclusions(reveals, 4, { minRatioBps: 5000 });
     expect(out.global!.value).toBe(8050);
     expect(out.updates.map((u) => u.consensus!.value)).toEqual([7900, 3000, 4000, 3999]);
     // 10000 · c_u < 5000 · 8050 ⇔ c_u < 4025
@@ -146,8 +146,10 @@ describe("exclusion rule", () => {
   });
 
   it("is exact at the boundary: equality keeps the update", () => {
-    const out = decideExclusions([voter(1, 8000, [4000, 3999])], 2);
+    const out = decideExclusions([voter(1, 8000, [4000, 3999])], 2, { minRatioBps: 5000 });
     expect(out.updates.map((u) => u.excluded)).toEqual([false, true]);
+    const byDefault = decideExclusions([voter(1, 8000, [4800, 4799])], 2); // 60%: c_u < 4800
+    expect(byDefault.updates.map((u) => u.excluded)).toEqual([false, true]);
     expect(decideExclusions([voter(1, 8000, [0])], 1, { minRatioBps: 0 }).updates[0].excluded).toBe(false);
     expect(decideExclusions([voter(1, 8000, [7999])], 1, { minRatioBps: 10000 }).updates[0].excluded).toBe(true);
   });
@@ -173,7 +175,7 @@ describe("exclusion rule", () => {
     expect(none.updates[0]).toEqual({ consensus: null, excluded: false, slashed: false });
     expect(() => decideExclusions([voter(1, 9000, [0, 1])], 1)).toThrow(/revealed 2 scores, not 1/);
     expect(() => decideExclusions([], 0, { minRatioBps: 10001 })).toThrow(RangeError);
-    expect(DEFAULT_EXCLUSION.minRatioBps).toBe(5000);
+    expect(DEFAULT_EXCLUSION.minRatioBps).toBe(6000);
   });
 });
 

@@ -67,8 +67,9 @@ export interface ExclusionParams {
   minRatioBps: number;
 }
 
-/** Default: an update that alone loses more than half of the global model's score is excluded. */
-export const DEFAULT_EXCLUSION: ExclusionParams = { minRatioBps: 5000 };
+/** Default: an update that alone keeps less than 60% of the global model's score is excluded (see the README's
+ *  measured distributions: honest non-IID updates kept ≥ 70%, label-flipped and sign-flipped ones ≤ 50%). */
+export const DEFAULT_EXCLUSION: ExclusionParams = { minRatioBps: 6000 };
 
 export interface UpdateVerdict {
   /** consensus of (global + this update alone); null when no voter with stake scored */
