@@ -11,14 +11,17 @@ import {
   directoryCid,
   type FixedModel,
   MAX_EXAMPLES,
+  maxUpdateDirectoryBytes,
   modelFromFiles,
   modelToFiles,
   Q_MAX,
   trim,
   UpdateFormatError,
+  updateFromFiles,
+  updateToFiles,
 } from "../src/fl/index.js";
 import { mulberry32 } from "../src/logic/random.js";
-import { openStore } from "../src/storage/index.js";
+import { ContentTooLargeError, openStore } from "../src/storage/index.js";
 
 const BASE = "bafybeiht6dtwk3les7vqm6ibpvz6qpohidvlshsfyr7l5mpysdw2vmbbhe";
 const addr = (i: number): Address => `0x${(0xa0 + i).toString(16).padStart(40, "0")}`;
@@ -216,6 +219,26 @@ describe("the candidate", () => {
         ["x/y.json", new Uint8Array([1])],
       ]);
       expect(await store.addDirectory(big)).toBe(await directoryCid(big));
+      // an update directory of a 101,770-weight model fetches within maxUpdateDirectoryBytes, not within its file size
+      const layout = [
+        { name: "h/bias", shape: [128], size: 128 },
+        { name: "h/kernel", shape: [784, 128], size: 100_352 },
+        { name: "o/bias", shape: [10], size: 10 },
+        { name: "o/kernel", shape: [128, 10], size: 1280 },
+      ];
+      const update = {
+        base: BASE,
+        examples: MAX_EXAMPLES,
+        tensors: layout.map((l) => ({ ...l, values: new Int32Array(l.size).fill(-7) })),
+      };
+      const files = updateToFiles(update);
+      const cid = await store.addDirectory(files);
+      const size = files.get("update.safetensors")!.length;
+      const fetched = await store.getDirectory(cid, { maxBytes: maxUpdateDirectoryBytes(layout), timeoutMs: 10_000 });
+      expect(updateFromFiles(fetched, { layout, base: BASE })).toEqual(update);
+      await expect(store.getDirectory(cid, { maxBytes: size, timeoutMs: 10_000 })).rejects.toThrow(
+        ContentTooLargeError,
+      );
     } finally {
       await store.close();
     }

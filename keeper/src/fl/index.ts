@@ -77,6 +77,7 @@ export {
   encodeUpdate,
   MAX_EXAMPLES,
   maxUpdateByteLength,
+  maxUpdateDirectoryBytes,
   UPDATE_FILE,
   UPDATE_FORMAT,
   type Update,

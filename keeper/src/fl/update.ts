@@ -145,6 +145,16 @@ export function maxUpdateByteLength(layout: ModelLayout): number {
   return updateByteLength(layout, { base: "b".repeat(128), examples: MAX_EXAMPLES });
 }
 
+/**
+ * A `maxBytes` for fetching an update directory from a content store (../storage: it counts every block — the
+ * directory block, the file's internal dag-pb nodes and its 256 KiB leaves): the largest valid file plus 4 KiB for
+ * the directory and file root blocks plus 8 KiB per 174 leaves for the internal nodes of larger files.
+ */
+export function maxUpdateDirectoryBytes(layout: ModelLayout): number {
+  const file = maxUpdateByteLength(layout);
+  return file + 4096 + Math.ceil(file / 262_144 / 174) * 8192;
+}
+
 export interface DecodeUpdateOptions {
   /** the global model's layout: names, shapes (sorted by name) */
   layout: ModelLayout;
