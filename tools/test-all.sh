@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
-# `npm test`: build (forge + generated ABIs), then every suite — forge (unit, fuzz, invariant, attack, gas, scale) and
-# vitest (keeper, indexer, end-to-end) — even when an earlier one failed, then one closing line summing them all:
+# `npm test`: build (forge + generated ABIs + the Explorer bundle), then every suite — forge (unit, fuzz, invariant,
+# attack, gas, scale) and vitest (keeper, indexer, end-to-end) — even when an earlier one failed, then one closing line
+# summing them all:
 #   N passed, N failed
 # Exit status: non-zero if the build or any suite failed.
 set -uo pipefail
