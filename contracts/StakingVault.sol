@@ -18,7 +18,12 @@ import {StakeMath} from "./libraries/StakeMath.sol";
 /// @dev Storage: a pool takes three slots. Asset amounts are stored as uint96: they are bounded by the token's supply
 /// (FLOCK is capped at 1e27 < 2^96 ≈ 7.9e28); every narrowing cast goes through SafeCast. `lock` touches only slot 0
 /// of the pool and the lock's own slot. A lock is one uint256 per keccak256(module, id, operator): the top bit says it
-/// exists (so a lock slashed down to zero can still be unlocked), the low 128 bits hold the amount.
+/// exists (so a lock slashed down to zero can still be unlocked), bits 128..159 its sequence number in the pool, the
+/// low 128 bits the amount.
+/// Locks are numbered per pool (1, 2, …); `releasedThrough` is the longest released prefix, kept by a bitmap. A deposit
+/// or an unbond request made while locks are outstanding remembers the newest one (`mark`): the deposit earns from, and
+/// the unbond pays out after, the release of every lock up to its mark. So rewards go to the stake that was at risk,
+/// and no stake leaves before the slash it stood behind.
 contract StakingVault is AccessControl, ReentrancyGuardTransient, IStakingVault {
     using SafeERC20 for IERC20;
     using SafeCast for uint256;
@@ -36,6 +41,12 @@ contract StakingVault is AccessControl, ReentrancyGuardTransient, IStakingVault 
         // slot 2
         uint96 unbondingAssets;
         uint96 unclaimedCommission;
+        // slot 3 — lock sequence, pending deposits, scheduled commission
+        uint32 lockSeq;
+        uint32 releasedThrough;
+        uint96 pendingAssets;
+        uint16 pendingCommissionBps;
+        uint40 commissionEffectiveAt;
     }
 
     /// @inheritdoc IStakingVault
@@ -43,6 +54,7 @@ contract StakingVault is AccessControl, ReentrancyGuardTransient, IStakingVault 
 
     uint256 private constant _LOCK_EXISTS = 1 << 255;
     uint256 private constant _LOCK_AMOUNT_MASK = type(uint128).max;
+    uint256 private constant _LOCK_SEQ_SHIFT = 128;
 
     IERC20 private immutable _TOKEN;
     IProtocolConfig private immutable _CONFIG;
@@ -52,6 +64,9 @@ contract StakingVault is AccessControl, ReentrancyGuardTransient, IStakingVault 
     mapping(bytes32 lockKey => uint256) private _locks;
     mapping(uint256 entryId => UnbondingEntry) private _entries;
     uint256 private _entryCount;
+    /// @dev Bit `seq % 256` of word `seq / 256`: lock `seq` of the pool is released.
+    mapping(address operator => mapping(uint256 word => uint256)) private _released;
+    mapping(address operator => mapping(address account => PendingDeposit)) private _pending;
 
     /// @param token_ the staked token (FLOCK)
     /// @param config_ the `ProtocolConfig`
@@ -105,23 +120,67 @@ contract StakingVault is AccessControl, ReentrancyGuardTransient, IStakingVault 
     function setCommission(uint16 commissionBps) external {
         PoolData storage pool = _registeredPool(msg.sender);
         _checkCommission(commissionBps);
+        _applyDueCommission(msg.sender, pool);
         uint256 readyAt = uint256(pool.commissionChangedAt) + _CONFIG.get(ConfigKeys.COMMISSION_COOLDOWN);
         if (block.timestamp < readyAt) revert CommissionCooldownActive(msg.sender, readyAt);
         uint16 oldBps = pool.commissionBps;
-        pool.commissionBps = commissionBps;
         pool.commissionChangedAt = uint40(block.timestamp);
-        emit CommissionChanged(msg.sender, oldBps, commissionBps);
+        pool.pendingCommissionBps = 0;
+        pool.commissionEffectiveAt = 0;
+        if (commissionBps <= oldBps) {
+            pool.commissionBps = commissionBps;
+            emit CommissionChanged(msg.sender, oldBps, commissionBps);
+        } else {
+            uint256 effectiveAt = block.timestamp + _CONFIG.get(ConfigKeys.UNBONDING_PERIOD);
+            pool.pendingCommissionBps = commissionBps;
+            pool.commissionEffectiveAt = effectiveAt.toUint40();
+            emit CommissionIncreaseScheduled(msg.sender, oldBps, commissionBps, effectiveAt);
+        }
+    }
+
+    /// @inheritdoc IStakingVault
+    function activate(address operator, address account) external nonReentrant returns (uint256 shares) {
+        PoolData storage pool = _pools[operator];
+        PendingDeposit storage p = _pending[operator][account];
+        if (p.assets == 0) revert ZeroAmount();
+        if (p.mark > pool.releasedThrough) {
+            revert PendingNotActive(operator, account, p.mark, pool.releasedThrough);
+        }
+        return _activate(operator, account, pool, p);
+    }
+
+    /// @inheritdoc IStakingVault
+    function cancelPending(address operator) external nonReentrant returns (uint256 assets) {
+        PendingDeposit storage p = _pending[operator][msg.sender];
+        assets = p.assets;
+        if (assets == 0) revert ZeroAmount();
+        PoolData storage pool = _pools[operator];
+        delete _pending[operator][msg.sender];
+        // the pending total includes this deposit
+        unchecked {
+            // forge-lint: disable-next-line(unsafe-typecast)
+            pool.pendingAssets -= uint96(assets);
+        }
+        emit PendingCancelled(operator, msg.sender, assets);
+        _TOKEN.safeTransfer(msg.sender, assets);
     }
 
     /// @inheritdoc IStakingVault
     function requestUnbond(address operator, uint256 shares) external returns (uint256 entryId) {
         if (shares == 0) revert ZeroAmount();
+        PoolData storage pool = _pools[operator];
+        _tryActivate(operator, msg.sender, pool);
         uint256 owned = _shares[operator][msg.sender];
         if (shares > owned) revert InsufficientShares(operator, msg.sender, shares, owned);
-        PoolData storage pool = _pools[operator];
         uint256 assets = StakeMath.toAssets(shares, pool.bondedAssets, pool.totalShares);
         uint256 available = _available(pool);
         if (assets > available) revert InsufficientUnlockedStake(operator, assets, available);
+        uint32 lockMark = _outstandingMark(pool);
+        if (msg.sender == operator && lockMark != 0) {
+            uint256 remaining = StakeMath.toAssets(owned - shares, pool.bondedAssets - assets, pool.totalShares - shares);
+            uint256 minimum = _CONFIG.get(ConfigKeys.MIN_OPERATOR_SELF_STAKE);
+            if (remaining < minimum) revert SelfStakeTooLow(operator, remaining, minimum);
+        }
         uint256 unbondingShares = StakeMath.toShares(assets, pool.unbondingAssets, pool.unbondingShares);
         if (unbondingShares == 0) revert ZeroShares();
 
@@ -143,7 +202,8 @@ contract StakingVault is AccessControl, ReentrancyGuardTransient, IStakingVault 
             // forge-lint: disable-next-line(unsafe-typecast)
             shares: uint128(unbondingShares), // ≤ pool.unbondingShares, a uint128 (checked by toUint128 above)
             readyAt: readyAt.toUint40(),
-            withdrawn: false
+            withdrawn: false,
+            lockMark: lockMark
         });
         emit UnbondRequested(
             entryId,
@@ -168,6 +228,9 @@ contract StakingVault is AccessControl, ReentrancyGuardTransient, IStakingVault 
 
         address operator = entry.operator;
         PoolData storage pool = _pools[operator];
+        if (entry.lockMark > pool.releasedThrough) {
+            revert UnbondingLocked(entryId, entry.lockMark, pool.releasedThrough);
+        }
         uint256 shares = entry.shares;
         assets = StakeMath.toAssets(shares, pool.unbondingAssets, pool.unbondingShares);
         entry.withdrawn = true;
@@ -200,6 +263,9 @@ contract StakingVault is AccessControl, ReentrancyGuardTransient, IStakingVault 
         PoolData storage pool = _registeredPool(operator);
         bytes32 key = _lockKey(msg.sender, id, operator);
         if (_locks[key] != 0) revert LockExists(msg.sender, id, operator);
+        uint256 self = StakeMath.toAssets(_shares[operator][operator], pool.bondedAssets, pool.totalShares);
+        uint256 minimum = _CONFIG.get(ConfigKeys.MIN_OPERATOR_SELF_STAKE);
+        if (self < minimum) revert SelfStakeTooLow(operator, self, minimum);
         uint256 available = _available(pool);
         if (amount > available) revert InsufficientUnlockedStake(operator, amount, available);
         // amount ≤ available ≤ bonded − locked, so locked + amount ≤ bonded, a uint96.
@@ -209,7 +275,9 @@ contract StakingVault is AccessControl, ReentrancyGuardTransient, IStakingVault 
             poolLocked = pool.lockedAssets + uint96(amount);
         }
         pool.lockedAssets = poolLocked;
-        _locks[key] = _LOCK_EXISTS | amount;
+        uint32 seq = pool.lockSeq + 1;
+        pool.lockSeq = seq;
+        _locks[key] = _LOCK_EXISTS | (uint256(seq) << _LOCK_SEQ_SHIFT) | amount;
         emit StakeLocked(msg.sender, id, operator, amount, poolLocked);
     }
 
@@ -221,6 +289,7 @@ contract StakingVault is AccessControl, ReentrancyGuardTransient, IStakingVault 
         amount = packed & _LOCK_AMOUNT_MASK;
         PoolData storage pool = _pools[operator];
         delete _locks[key];
+        _release(operator, pool, uint32(packed >> _LOCK_SEQ_SHIFT));
         // lockedAssets is the sum of the pool's active locks, this one included.
         unchecked {
             // forge-lint: disable-next-line(unsafe-typecast)
@@ -256,7 +325,7 @@ contract StakingVault is AccessControl, ReentrancyGuardTransient, IStakingVault 
             pool.unbondingAssets -= uint96(fromUnbonding);
             // forge-lint: disable-next-line(unsafe-typecast)
             pool.lockedAssets -= uint96(slashed);
-            _locks[key] = _LOCK_EXISTS | (locked - slashed);
+            _locks[key] = (packed & ~_LOCK_AMOUNT_MASK) | (locked - slashed);
         }
         emit Slashed(msg.sender, id, operator, slashed, fromBonded, fromUnbonding, pool.bondedAssets);
         if (slashed != 0) _TOKEN.safeTransfer(msg.sender, slashed);
@@ -266,8 +335,12 @@ contract StakingVault is AccessControl, ReentrancyGuardTransient, IStakingVault 
     function depositReward(address operator, uint256 amount) external onlyRole(MODULE_ROLE) nonReentrant {
         if (amount == 0) return;
         PoolData storage pool = _registeredPool(operator);
+        _applyDueCommission(operator, pool);
         uint256 totalShares = pool.totalShares;
-        (uint256 commission, uint256 toPool) = StakeMath.splitReward(amount, pool.commissionBps, totalShares);
+        uint256 bps = pool.commissionBps;
+        uint256 max = _CONFIG.get(ConfigKeys.MAX_COMMISSION_BPS);
+        if (bps > max) bps = max;
+        (uint256 commission, uint256 toPool) = StakeMath.splitReward(amount, bps, totalShares);
         pool.unclaimedCommission = (pool.unclaimedCommission + commission).toUint96();
         uint96 poolAssets = (pool.bondedAssets + toPool).toUint96();
         pool.bondedAssets = poolAssets;
@@ -299,7 +372,12 @@ contract StakingVault is AccessControl, ReentrancyGuardTransient, IStakingVault 
             lockedAssets: p.lockedAssets,
             unbondingAssets: p.unbondingAssets,
             unbondingShares: p.unbondingShares,
-            unclaimedCommission: p.unclaimedCommission
+            unclaimedCommission: p.unclaimedCommission,
+            lockSeq: p.lockSeq,
+            releasedThrough: p.releasedThrough,
+            pendingAssets: p.pendingAssets,
+            pendingCommissionBps: p.pendingCommissionBps,
+            commissionEffectiveAt: p.commissionEffectiveAt
         });
     }
 
@@ -358,6 +436,27 @@ contract StakingVault is AccessControl, ReentrancyGuardTransient, IStakingVault 
         return _entryCount;
     }
 
+    /// @inheritdoc IStakingVault
+    function pendingOf(address operator, address account)
+        external
+        view
+        returns (PendingDeposit memory deposit, bool activatable)
+    {
+        deposit = _pending[operator][account];
+        activatable = deposit.assets != 0 && deposit.mark <= _pools[operator].releasedThrough;
+    }
+
+    /// @inheritdoc IStakingVault
+    function effectiveCommission(address operator) external view returns (uint16 bps) {
+        PoolData storage pool = _pools[operator];
+        bps = pool.commissionBps;
+        uint256 at = pool.commissionEffectiveAt;
+        if (at != 0 && block.timestamp >= at) bps = pool.pendingCommissionBps;
+        uint256 max = _CONFIG.get(ConfigKeys.MAX_COMMISSION_BPS);
+        // forge-lint: disable-next-line(unsafe-typecast)
+        if (bps > max) bps = uint16(max); // max < bps, a uint16
+    }
+
     // ─── internals ─────────────────────────────────────────────────────────────────────────────
 
     function _deposit(address operator, address account, uint256 assets) private returns (uint256 shares) {
@@ -365,9 +464,31 @@ contract StakingVault is AccessControl, ReentrancyGuardTransient, IStakingVault 
         if (assets == 0) revert ZeroAmount();
         uint256 minimum = _CONFIG.get(ConfigKeys.MIN_DELEGATION);
         if (assets < minimum) revert DelegationTooSmall(assets, minimum);
+        _tryActivate(operator, account, pool);
+        uint32 mark = _outstandingMark(pool);
+        if (mark != 0) {
+            // a lock is outstanding: the deposit waits until it (and every older one) is released
+            PendingDeposit storage p = _pending[operator][account];
+            uint128 pendingAssets = (p.assets + assets).toUint128();
+            p.assets = pendingAssets;
+            p.mark = mark;
+            uint96 poolPending = (pool.pendingAssets + assets).toUint96();
+            pool.pendingAssets = poolPending;
+            emit DepositPending(operator, account, assets, mark, pendingAssets);
+            _TOKEN.safeTransferFrom(account, address(this), assets);
+            return 0;
+        }
+        shares = _mint(operator, account, pool, assets);
+        _TOKEN.safeTransferFrom(account, address(this), assets);
+    }
+
+    /// @dev Mints shares for `assets` already held by the vault (a new deposit or an activated pending one).
+    function _mint(address operator, address account, PoolData storage pool, uint256 assets)
+        private
+        returns (uint256 shares)
+    {
         shares = StakeMath.toShares(assets, pool.bondedAssets, pool.totalShares);
         if (shares == 0) revert ZeroShares();
-
         uint96 poolAssets = (pool.bondedAssets + assets).toUint96();
         uint128 poolShares = (pool.totalShares + shares).toUint128();
         pool.bondedAssets = poolAssets;
@@ -377,7 +498,65 @@ contract StakingVault is AccessControl, ReentrancyGuardTransient, IStakingVault 
             _shares[operator][account] += shares;
         }
         emit Delegated(operator, account, assets, shares, poolAssets, poolShares);
-        _TOKEN.safeTransferFrom(account, address(this), assets);
+    }
+
+    /// @dev Converts a pending deposit whose locks are all released (checked by the caller) into shares.
+    function _activate(address operator, address account, PoolData storage pool, PendingDeposit storage p)
+        private
+        returns (uint256 shares)
+    {
+        uint256 assets = p.assets;
+        delete _pending[operator][account];
+        // the pending total includes this deposit
+        unchecked {
+            // forge-lint: disable-next-line(unsafe-typecast)
+            pool.pendingAssets -= uint96(assets);
+        }
+        shares = _mint(operator, account, pool, assets);
+    }
+
+    /// @dev Activates `account`'s pending deposit when it can be (no revert otherwise).
+    function _tryActivate(address operator, address account, PoolData storage pool) private {
+        PendingDeposit storage p = _pending[operator][account];
+        if (p.assets != 0 && p.mark <= pool.releasedThrough) _activate(operator, account, pool, p);
+    }
+
+    /// @dev The newest lock when some lock is outstanding, else 0.
+    function _outstandingMark(PoolData storage pool) private view returns (uint32) {
+        uint32 seq = pool.lockSeq;
+        return seq > pool.releasedThrough ? seq : 0;
+    }
+
+    /// @dev Marks lock `seq` released and advances `releasedThrough` over the released prefix.
+    function _release(address operator, PoolData storage pool, uint32 seq) private {
+        mapping(uint256 => uint256) storage bits = _released[operator];
+        uint256 through = pool.releasedThrough;
+        if (seq != through + 1) {
+            bits[seq >> 8] |= uint256(1) << (seq & 0xff);
+            return;
+        }
+        // seq is the next one: advance over it and every already-released lock after it
+        uint256 next = seq + 1;
+        uint256 last = pool.lockSeq;
+        while (next <= last) {
+            uint256 word = bits[next >> 8];
+            if (word & (uint256(1) << (next & 0xff)) == 0) break;
+            ++next;
+        }
+        // forge-lint: disable-next-line(unsafe-typecast)
+        pool.releasedThrough = uint32(next - 1); // ≤ lockSeq, a uint32
+    }
+
+    /// @dev Applies a scheduled commission increase once it is due.
+    function _applyDueCommission(address operator, PoolData storage pool) private {
+        uint256 at = pool.commissionEffectiveAt;
+        if (at == 0 || block.timestamp < at) return;
+        uint16 oldBps = pool.commissionBps;
+        uint16 newBps = pool.pendingCommissionBps;
+        pool.commissionBps = newBps;
+        pool.pendingCommissionBps = 0;
+        pool.commissionEffectiveAt = 0;
+        emit CommissionChanged(operator, oldBps, newBps);
     }
 
     function _registeredPool(address operator) private view returns (PoolData storage pool) {

@@ -75,7 +75,8 @@ interface IArenaTasks {
         ByCreator,
         EvalDataNotRevealed,
         TooFewSubmissions,
-        TooFewReveals
+        TooFewReveals,
+        CreatorDefault
     }
 
     /// @notice Why a participant was slashed.
@@ -150,6 +151,9 @@ interface IArenaTasks {
         uint16 rankDecayBps;
         uint16 minScore;
         uint16 spamScore;
+        uint128 minRevealedStake;
+        uint16 maxScoreDeviation;
+        uint16 trainerNonRevealSlashBps;
     }
 
     /// @notice A task as the views return it.
@@ -161,6 +165,7 @@ interface IArenaTasks {
         bool evalRevealed;
         uint40 submissionStart;
         uint40 submissionEnd;
+        uint40 evalRevealEnd;
         uint40 publishEnd;
         uint40 commitEnd;
         uint40 revealEnd;
@@ -209,6 +214,7 @@ interface IArenaTasks {
         uint16 consensus;
         uint16 rank;
         bool spam;
+        bool contested;
         bytes32 cidHash;
     }
 
@@ -231,6 +237,8 @@ interface IArenaTasks {
         uint16 distance;
         ValidatorOutcome outcome;
         bool claimed;
+        uint16 maxDistance;
+        bool unavailable;
     }
 
     // ─── errors ────────────────────────────────────────────────────────────────────────────────
@@ -261,6 +269,8 @@ interface IArenaTasks {
     error ZeroSteps();
     error NothingToClaim(uint256 taskId, address account);
     error AlreadyClaimed(uint256 taskId, address account);
+    error EvalRevealClosed(uint256 taskId, uint256 evalRevealEnd);
+    error EvalCommitmentReused(bytes32 evalCommitment);
 
     // ─── events ────────────────────────────────────────────────────────────────────────────────
     /// @notice A task was created.
@@ -317,6 +327,20 @@ interface IArenaTasks {
     event ScoresRevealed(
         uint256 indexed taskId, address indexed validator, uint16 validatorIndex, uint16[] scores
     );
+    /// @notice A model revealed first by a later committer was taken over by its earlier committer: the copier's
+    /// submission counts as never published (its stake is slashed at claim).
+    event SubmissionDisplaced(
+        uint256 indexed taskId, uint16 indexed index, address indexed copier, address owner, uint32 ownerCommitSeq
+    );
+    /// @notice A full validator set admitted a larger lock: the smallest one left and its stake was unlocked.
+    event ValidatorEvicted(
+        uint256 indexed taskId, address indexed evicted, address indexed by, uint256 evictedLock, uint256 newLock
+    );
+    /// @notice An even stake split around a submission's score: no side holds a majority, the consensus is the
+    /// midpoint and nobody is judged on this submission.
+    event ConsensusContested(uint256 indexed taskId, uint16 indexed index, uint16 lower, uint16 upper);
+    /// @notice A training node committed and did not publish (or its publication was a later copy) and was slashed.
+    event TrainerNonRevealSlashed(uint256 indexed taskId, address indexed trainer, uint256 amount);
     /// @notice A finalize call did work and was paid.
     /// @param stage the stage reached after the call
     /// @param cursor the position within the stage after the call
@@ -426,6 +450,9 @@ interface IArenaTasks {
 
     // ─── views ─────────────────────────────────────────────────────────────────────────────────
     function taskCount() external view returns (uint256);
+    /// @notice What `createTask` with `rewardPool` pulls now: the creation fee, the bond
+    /// (max(CREATOR_BOND, CREATOR_BOND_BPS of the pool)) and their sum with the pool.
+    function creationCost(uint256 rewardPool) external view returns (uint256 fee, uint256 bond, uint256 total);
     function getTask(uint256 taskId) external view returns (TaskView memory);
     function phaseOf(uint256 taskId) external view returns (Phase);
     function paramsOf(uint256 taskId) external view returns (TaskParams memory);

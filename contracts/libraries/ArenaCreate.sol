@@ -12,7 +12,7 @@ import {ConfigKeys} from "./ConfigKeys.sol";
 import {ScorePacking} from "./ScorePacking.sol";
 
 /// @title ArenaTasks task creation (an external library: ArenaTasks calls it by DELEGATECALL)
-/// @notice `createTask`'s body: reads the 22 config values once, checks the arguments, stores the task and its fixed
+/// @notice `createTask`'s body: reads the 26 config values once, checks the arguments, stores the task and its fixed
 /// parameters. It runs in ArenaTasks' context (storage through the `Layout` pointer, events in ArenaTasks' logs,
 /// `msg.sender` the creator); it exists so that ArenaTasks fits EIP-170's 24,576-byte code-size limit.
 library ArenaCreate {
@@ -29,6 +29,11 @@ library ArenaCreate {
     ) external returns (uint256 taskId) {
         uint256[] memory cfg = _readConfig(config);
         _checkCreate(p, cfg);
+        if (s.usedEvalCommitments[p.evalCommitment]) revert IArenaTasks.EvalCommitmentReused(p.evalCommitment);
+        s.usedEvalCommitments[p.evalCommitment] = true;
+        // the bond scales with the pool: max(CREATOR_BOND, CREATOR_BOND_BPS of the pool)
+        uint256 proportional = p.rewardPool * cfg[22] / 10_000;
+        if (proportional > cfg[18]) cfg[18] = proportional;
         taskId = ++s.taskCount;
         ArenaStorage.Task storage t = _storeTask(s, taskId, p, cfg);
         IArenaTasks.TaskParams memory tp = _toParams(p, cfg);
@@ -54,9 +59,10 @@ library ArenaCreate {
     }
 
     /// @dev Config values, in this order: the 17 `TaskParams` stakes/bps/sizes/tolerances (as in the struct), then
-    /// TASK_CREATION_FEE (17), CREATOR_BOND (18), MIN_REWARD_POOL (19), MIN_WINDOW (20), MAX_WINDOW (21).
+    /// TASK_CREATION_FEE (17), CREATOR_BOND (18), MIN_REWARD_POOL (19), MIN_WINDOW (20), MAX_WINDOW (21),
+    /// CREATOR_BOND_BPS (22), MIN_REVEALED_STAKE (23), MAX_SCORE_DEVIATION (24), TRAINER_NON_REVEAL_SLASH_BPS (25).
     function _readConfig(IProtocolConfig config) private view returns (uint256[] memory) {
-        bytes32[] memory k = new bytes32[](22);
+        bytes32[] memory k = new bytes32[](26);
         k[0] = ConfigKeys.MIN_TRAINER_STAKE;
         k[1] = ConfigKeys.MIN_VALIDATOR_STAKE;
         k[2] = ConfigKeys.VALIDATOR_LOCK_CAP;
@@ -79,6 +85,10 @@ library ArenaCreate {
         k[19] = ConfigKeys.MIN_REWARD_POOL;
         k[20] = ConfigKeys.MIN_WINDOW;
         k[21] = ConfigKeys.MAX_WINDOW;
+        k[22] = ConfigKeys.CREATOR_BOND_BPS;
+        k[23] = ConfigKeys.MIN_REVEALED_STAKE;
+        k[24] = ConfigKeys.MAX_SCORE_DEVIATION;
+        k[25] = ConfigKeys.TRAINER_NON_REVEAL_SLASH_BPS;
         return config.getMany(k);
     }
 
@@ -113,6 +123,7 @@ library ArenaCreate {
         t.creator = msg.sender;
         t.submissionStart = start;
         t.submissionEnd = start + p.submissionWindow;
+        t.evalRevealEnd = t.submissionEnd + p.publishWindow / 2;
         t.publishEnd = t.submissionEnd + p.publishWindow;
         t.commitEnd = t.publishEnd + p.commitWindow;
         t.revealEnd = t.commitEnd + p.revealWindow;
@@ -145,5 +156,8 @@ library ArenaCreate {
         tp.rankDecayBps = cfg[16].toUint16();
         tp.minScore = p.minScore;
         tp.spamScore = p.spamScore;
+        tp.minRevealedStake = cfg[23].toUint128();
+        tp.maxScoreDeviation = cfg[24].toUint16();
+        tp.trainerNonRevealSlashBps = cfg[25].toUint16();
     }
 }

@@ -30,6 +30,7 @@ library ArenaFinalize {
         uint256[] vIndex;
         uint256[] weight;
         uint256[] distanceSum;
+        uint256[] maxDistance;
         address[] account;
         uint256[] words;
         uint256[] keys;
@@ -92,39 +93,37 @@ library ArenaFinalize {
     ) private {
         ArenaStorage.Task storage t = s.tasks[taskId];
         IArenaTasks.Settlement storage st = s.settlements[taskId];
-        uint256 refund = t.rewardPool;
-        uint256 share;
-        if (reason == IArenaTasks.CancelReason.ByCreator) {
-            refund += t.bond;
+        uint256 pool = t.rewardPool;
+        uint256 bond = t.bond;
+        uint256 refund;
+        uint256 toTreasury;
+        if (reason == IArenaTasks.CancelReason.ByCreator || reason == IArenaTasks.CancelReason.TooFewSubmissions) {
+            // nothing was made public that the creator could keep: everything back
+            refund = pool + bond;
         } else if (reason == IArenaTasks.CancelReason.EvalDataNotRevealed) {
-            share = _shareBond(t, st);
+            // no model was published (trainers reveal only after the eval data): the pool back, the bond forfeited
+            refund = pool;
+            toTreasury = bond;
         } else if (reason == IArenaTasks.CancelReason.TooFewReveals) {
-            refund += _slashNonRevealers(s, vault, taskId, t);
+            // the models are public: the pool is not refunded (a creator cannot get models for free by starving the
+            // validators); the bond is returned, the creator did its part
+            refund = bond;
+            toTreasury = pool + _slashNonRevealers(s, vault, taskId, t);
+        } else {
+            // CreatorDefault: the validators could not use the revealed eval data
+            toTreasury = pool + bond + _slashNonRevealers(s, vault, taskId, t);
         }
         st.creatorRefund = refund.toUint128();
+        st.protocolFee += toTreasury.toUint128();
         t.status = ArenaStorage.CANCELLED;
         t.cancelReason = uint8(reason);
-        emit IArenaTasks.TaskCancelled(taskId, reason, refund, share);
-        uint256 toTreasury = st.protocolFee;
+        emit IArenaTasks.TaskCancelled(taskId, reason, refund, 0);
+        toTreasury = st.protocolFee;
         if (toTreasury != 0) token.safeTransfer(config.treasury(), toTreasury);
     }
 
-    /// @dev The eval-data default: the bond is shared equally by the published trainers (dust, or all of it when
-    /// nobody published, to the treasury).
-    function _shareBond(ArenaStorage.Task storage t, IArenaTasks.Settlement storage st)
-        private
-        returns (uint256 share)
-    {
-        uint256 published = t.published;
-        uint256 bond = t.bond;
-        if (published != 0) share = bond / published;
-        // forge-lint: disable-next-line(unsafe-typecast) amounts ≤ the 1e27 FLOCK cap < 2^128; counts ≤ 256; scores ≤ 10000
-        st.bondShare = uint128(share); // ≤ bond, a uint128
-        // forge-lint: disable-next-line(unsafe-typecast) amounts ≤ the 1e27 FLOCK cap < 2^128; counts ≤ 256; scores ≤ 10000
-        st.protocolFee += uint128(bond - share * published);
-    }
-
-    /// @dev Slashes every validator that committed and did not reveal; returns the part owed to the creator.
+    /// @dev Slashes every validator that committed and did not reveal; returns the pot part (it goes to the treasury
+    /// with the treasury part: a cancelled task has no pot, and the creator must not profit from it).
     function _slashNonRevealers(
         ArenaStorage.Layout storage s,
         IStakingVault vault,
@@ -286,7 +285,10 @@ library ArenaFinalize {
         mapping(address => IArenaTasks.ValidatorRecord) storage records = s.validators[taskId];
         for (uint256 k; k < c.n; ++k) {
             // ≤ published · 10000 < 2^32
-            records[c.account[k]].distanceSum = uint32(c.distanceSum[k]);
+            IArenaTasks.ValidatorRecord storage r = records[c.account[k]];
+            r.distanceSum = uint32(c.distanceSum[k]);
+            // forge-lint: disable-next-line(unsafe-typecast) a distance between scores ≤ 10000
+            r.maxDistance = uint16(c.maxDistance[k]);
         }
     }
 
@@ -310,8 +312,19 @@ library ArenaFinalize {
         Revealed memory c,
         uint256 i
     ) private returns (uint256) {
-        uint256 m = _median(c.words, c.weight, c.keys, c.distanceSum, i & 15, c.totalWeight);
-        _recordConsensus(s, vault, taskId, i, m, m < c.spamScore);
+        (uint256 m, uint256 upper) = _median(c, i & 15);
+        if (upper != 0) {
+            // contested: exactly half the weight at or below m, half above; the consensus is the midpoint (rounded
+            // down) and nobody is judged on it or slashed as spam for it
+            uint256 lower = m;
+            m = (lower + upper - 1) >> 1;
+            // forge-lint: disable-next-line(unsafe-typecast) scores ≤ 10000, i < 256
+            emit IArenaTasks.ConsensusContested(taskId, uint16(i), uint16(lower), uint16(upper - 1));
+            s.submissions[taskId][i].contested = true;
+            _recordConsensus(s, vault, taskId, i, m, false);
+        } else {
+            _recordConsensus(s, vault, taskId, i, m, m < c.spamScore);
+        }
         return m >= c.minScore ? 1 : 0;
     }
 
@@ -323,6 +336,7 @@ library ArenaFinalize {
         c.vIndex = new uint256[](validators);
         c.weight = new uint256[](validators);
         c.distanceSum = new uint256[](validators);
+        c.maxDistance = new uint256[](validators);
         c.account = new address[](validators);
         mapping(uint256 => address) storage at = s.validatorAt[taskId];
         mapping(address => IArenaTasks.ValidatorRecord) storage records = s.validators[taskId];
@@ -331,11 +345,12 @@ library ArenaFinalize {
         for (uint256 j; j < validators; ++j) {
             address a = at[j];
             IArenaTasks.ValidatorRecord storage r = records[a];
-            if (!r.revealed) continue;
+            if (!r.revealed || r.unavailable) continue;
             uint256 lock = r.lock;
             c.vIndex[n] = j;
             c.weight[n] = lock;
             c.distanceSum[n] = r.distanceSum;
+            c.maxDistance[n] = r.maxDistance;
             c.account[n] = a;
             // unchecked: n < validators; Σ locks of ≤ 2^16 uint128 values < 2^144
             unchecked {
@@ -349,16 +364,14 @@ library ArenaFinalize {
         c.keys = new uint256[](n);
     }
 
-    /// @dev The consensus of score `slot` of `words[0..n)` (n = keys.length) weighted by `weight`: the stake-weighted
-    /// lower median; adds each validator's distance to it to `distanceSum`. Assembly: no bounds checks, no calls.
-    function _median(
-        uint256[] memory words,
-        uint256[] memory weight,
-        uint256[] memory keys,
-        uint256[] memory distanceSum,
-        uint256 slot,
-        uint256 totalWeight
-    ) private pure returns (uint256 m) {
+    /// @dev The consensus of score `slot` of the revealed validators' words, weighted by their locks: the stake-weighted
+    /// lower median m. When exactly half of the weight is at or below m (an even split, no majority on either side),
+    /// returns upper = 1 + the lowest score above m (0 otherwise) and judges nobody; else adds each validator's distance
+    /// to m to its `distanceSum` and keeps its largest distance in `maxDistance`. Assembly: no bounds checks, no calls.
+    function _median(Revealed memory c, uint256 slot) private pure returns (uint256 m, uint256 upper) {
+        uint256[] memory words = c.words;
+        uint256[] memory weight = c.weight;
+        uint256[] memory keys = c.keys;
         uint256 n = keys.length;
         assembly ("memory-safe") {
             let shift := shl(4, slot)
@@ -374,12 +387,44 @@ library ArenaFinalize {
                 )
             }
         }
-        m = WeightedMedian.lowerMedianOfKeys(keys, totalWeight);
+        m = WeightedMedian.lowerMedianOfKeys(keys, c.totalWeight);
+        upper = _spread(c, slot, m);
+    }
+
+    /// @dev After `_median`: detects an even split around `m` (returns 1 + the lowest score above m), else adds the
+    /// validators' distances to m.
+    function _spread(Revealed memory c, uint256 slot, uint256 m) private pure returns (uint256 upper) {
+        uint256[] memory words = c.words;
+        uint256[] memory weight = c.weight;
+        uint256 total = c.totalWeight;
+        uint256 end = c.n << 5;
+        uint256 shift = slot << 4;
+        uint256 atOrBelow;
+        uint256 above = 0x10000;
         assembly ("memory-safe") {
-            let shift := shl(4, slot)
+            let wp := add(words, 0x20)
+            let gp := add(weight, 0x20)
+            for { let o := 0 } lt(o, end) { o := add(o, 0x20) } {
+                let sc := and(shr(shift, mload(add(wp, o))), 0xffff)
+                switch gt(sc, m)
+                case 0 { atOrBelow := add(atOrBelow, mload(add(gp, o))) }
+                default { if lt(sc, above) { above := sc } }
+            }
+        }
+        if (atOrBelow << 1 == total) return above + 1;
+        _addDistances(c, shift, m);
+    }
+
+    /// @dev Adds each revealed validator's distance to `m` to its `distanceSum`, keeps the largest in `maxDistance`.
+    function _addDistances(Revealed memory c, uint256 shift, uint256 m) private pure {
+        uint256[] memory words = c.words;
+        uint256[] memory distanceSum = c.distanceSum;
+        uint256[] memory maxDistance = c.maxDistance;
+        uint256 end = c.n << 5;
+        assembly ("memory-safe") {
             let wp := add(words, 0x20)
             let dp := add(distanceSum, 0x20)
-            let end := shl(5, n)
+            let xp := add(maxDistance, 0x20)
             for { let o := 0 } lt(o, end) { o := add(o, 0x20) } {
                 let sc := and(shr(shift, mload(add(wp, o))), 0xffff)
                 let d := sub(sc, m)
@@ -387,6 +432,8 @@ library ArenaFinalize {
                 // each term ≤ 10000 and the sum stays < 2^32 (≤ published · 10000)
                 let q := add(dp, o)
                 mstore(q, add(mload(q), d))
+                let x := add(xp, o)
+                if gt(d, mload(x)) { mstore(x, d) }
             }
         }
     }
@@ -471,7 +518,9 @@ library ArenaFinalize {
         uint256 d = published == 0 ? 0 : r.distanceSum / published;
         // forge-lint: disable-next-line(unsafe-typecast) amounts ≤ the 1e27 FLOCK cap < 2^128; counts ≤ 256; scores ≤ 10000
         r.distance = uint16(d); // a mean of distances ≤ 10000
-        if (d > p.slashTolerance) {
+        // deviating: a mean distance above the slash tolerance, any single score too far from its consensus, or "eval
+        // data unavailable" when the scoring majority could use it
+        if (d > p.slashTolerance || r.maxDistance > p.maxScoreDeviation || r.unavailable) {
             r.outcome = IArenaTasks.ValidatorOutcome.SlashedDeviation;
             uint256 amount = RewardMath.bpsOf(r.lock, p.deviationSlashBps);
             st.validatorPot += uint128(
@@ -640,6 +689,8 @@ library ArenaFinalize {
     {
         IArenaTasks.Settlement storage st = s.settlements[taskId];
         st.protocolFee += st.trainerPot - t.trainerPaid;
+        // the creator did its part: its bond is claimable
+        st.creatorRefund = t.bond;
         t.status = ArenaStorage.SETTLED;
         emit IArenaTasks.TaskSettled(
             taskId,

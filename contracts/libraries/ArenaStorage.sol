@@ -40,6 +40,10 @@ library ArenaStorage {
         uint16 eligible;
         uint8 cancelReason;
         bool creatorClaimed;
+        uint40 evalRevealEnd;
+        uint16 scorers;
+        uint128 revealedStake;
+        uint128 unavailableStake;
     }
 
     /// @dev Everything `ArenaTasks` stores, by task id.
@@ -54,8 +58,9 @@ library ArenaStorage {
         mapping(uint256 taskId => mapping(address validator => IArenaTasks.ValidatorRecord)) validators;
         mapping(uint256 taskId => mapping(uint256 index => address)) validatorAt;
         mapping(uint256 taskId => mapping(uint256 index => IArenaTasks.Submission)) submissions;
-        mapping(uint256 taskId => mapping(bytes32 cidHash => bool)) modelCids;
+        mapping(uint256 taskId => mapping(bytes32 digest => uint256 indexPlusOne)) models;
         mapping(uint256 taskId => mapping(uint256 key => uint256)) scoreWords;
+        mapping(bytes32 evalCommitment => bool) usedEvalCommitments;
     }
 
     /// @dev A task's phase from its stored status and its windows.
@@ -72,20 +77,30 @@ library ArenaStorage {
         return IArenaTasks.Phase.Finalizing;
     }
 
-    /// @dev The cancellation that is due now (None when none is, or once finalization has started).
+    /// @dev The cancellation that is due now (None when none is, or once finalization has started). In order: the eval
+    /// data not revealed by `evalRevealEnd`; fewer than minSubmissions published by `publishEnd`; after `revealEnd`, the
+    /// validators that revealed "eval data unavailable" hold a strict majority of the revealed stake (and at least
+    /// minRevealedStake): the creator defaulted; too few scorers, or too little scoring stake.
     function dueCancelReason(Layout storage s, uint256 taskId, Task storage t)
         internal
         view
         returns (IArenaTasks.CancelReason)
     {
-        if (t.status != ACTIVE || t.stage != uint8(IArenaTasks.Stage.None) || block.timestamp < t.publishEnd)
-        {
+        uint256 ts = block.timestamp;
+        if (t.status != ACTIVE || t.stage != uint8(IArenaTasks.Stage.None) || ts < t.evalRevealEnd) {
             return IArenaTasks.CancelReason.None;
         }
         if (!t.evalRevealed) return IArenaTasks.CancelReason.EvalDataNotRevealed;
+        if (ts < t.publishEnd) return IArenaTasks.CancelReason.None;
         IArenaTasks.TaskParams storage p = s.params[taskId];
         if (t.published < p.minSubmissions) return IArenaTasks.CancelReason.TooFewSubmissions;
-        if (block.timestamp >= t.revealEnd && t.revealed < p.minReveals) {
+        if (ts < t.revealEnd) return IArenaTasks.CancelReason.None;
+        uint256 unavailable = t.unavailableStake;
+        uint256 scoring = t.revealedStake;
+        if (unavailable > scoring && unavailable >= p.minRevealedStake) {
+            return IArenaTasks.CancelReason.CreatorDefault;
+        }
+        if (t.scorers < p.minReveals || scoring < p.minRevealedStake) {
             return IArenaTasks.CancelReason.TooFewReveals;
         }
         return IArenaTasks.CancelReason.None;

@@ -5,6 +5,7 @@ import {BaseTest} from "./BaseTest.sol";
 import {ArenaTasks} from "../../contracts/ArenaTasks.sol";
 import {IArenaTasks} from "../../contracts/interfaces/IArenaTasks.sol";
 import {IStakingVault} from "../../contracts/interfaces/IStakingVault.sol";
+import {Cids} from "./Cids.sol";
 
 /// @notice BaseTest + a deployed ArenaTasks (module of the vault) and helpers that drive a task through its phases.
 abstract contract ArenaBaseTest is BaseTest {
@@ -86,7 +87,7 @@ abstract contract ArenaBaseTest is BaseTest {
     // ─── participants ──────────────────────────────────────────────────────────────────────────
 
     function _cid(uint256 i) internal pure returns (string memory) {
-        return string.concat("bafymodel", vm.toString(i));
+        return Cids.model(i);
     }
 
     function _salt(address who) internal pure returns (bytes32) {
@@ -120,7 +121,7 @@ abstract contract ArenaBaseTest is BaseTest {
         arena.revealScores(taskId, scores, _salt(validator));
     }
 
-    /// @dev Creates a task, commits and publishes `nTrainers` submissions, reveals the eval data; ends in Commit.
+    /// @dev Creates a task, commits `nTrainers` submissions, reveals the eval data, publishes them; ends in Commit.
     function _taskInCommit(uint256 nTrainers) internal returns (uint256 taskId, address[] memory trainers) {
         taskId = _createTask();
         trainers = new address[](nTrainers);
@@ -129,11 +130,16 @@ abstract contract ArenaBaseTest is BaseTest {
             _commitSubmission(taskId, trainers[i], _cid(i));
         }
         _toPublish(taskId);
+        _revealEval(taskId);
         for (uint256 i; i < nTrainers; ++i) {
             _revealSubmission(taskId, trainers[i], _cid(i));
         }
-        _revealEval(taskId);
         _toCommit(taskId);
+    }
+
+    /// @dev The bond `createTask` takes for the default pool.
+    function _bond() internal view returns (uint256 bond) {
+        (, bond,) = arena.creationCost(POOL);
     }
 
     /// @dev Commits `scores[v]` for validator v, then reveals those with `reveals[v]`; ends in Finalizing.

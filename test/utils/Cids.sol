@@ -1,0 +1,32 @@
+// SPDX-License-Identifier: MIT
+pragma solidity 0.8.30;
+
+/// @notice Test helper: the canonical CID string (CIDv1, dag-pb, sha2-256, lowercase base32, prefix `b`) of a digest.
+library Cids {
+    bytes private constant _ALPHABET = "abcdefghijklmnopqrstuvwxyz234567";
+
+    function of(bytes32 digest) internal pure returns (string memory) {
+        bytes memory raw = abi.encodePacked(bytes4(0x01701220), digest);
+        bytes memory out = new bytes(59);
+        out[0] = "b";
+        uint256 acc;
+        uint256 bits;
+        uint256 o = 1;
+        for (uint256 i; i < raw.length; ++i) {
+            acc = (acc << 8) | uint8(raw[i]);
+            bits += 8;
+            while (bits >= 5) {
+                bits -= 5;
+                out[o++] = _ALPHABET[(acc >> bits) & 31];
+            }
+            acc &= (uint256(1) << bits) - 1;
+        }
+        if (bits > 0) out[o++] = _ALPHABET[(acc << (5 - bits)) & 31];
+        return string(out);
+    }
+
+    /// @notice A model CID for test model `i`.
+    function model(uint256 i) internal pure returns (string memory) {
+        return of(keccak256(abi.encode("model", i)));
+    }
+}
