@@ -1666,6 +1666,30 @@ export const stakingVaultAbi = [
   },
   {
     "type": "function",
+    "name": "activate",
+    "inputs": [
+      {
+        "name": "operator",
+        "type": "address",
+        "internalType": "address"
+      },
+      {
+        "name": "account",
+        "type": "address",
+        "internalType": "address"
+      }
+    ],
+    "outputs": [
+      {
+        "name": "shares",
+        "type": "uint256",
+        "internalType": "uint256"
+      }
+    ],
+    "stateMutability": "nonpayable"
+  },
+  {
+    "type": "function",
     "name": "assetsOf",
     "inputs": [
       {
@@ -1706,6 +1730,25 @@ export const stakingVaultAbi = [
       }
     ],
     "stateMutability": "view"
+  },
+  {
+    "type": "function",
+    "name": "cancelPending",
+    "inputs": [
+      {
+        "name": "operator",
+        "type": "address",
+        "internalType": "address"
+      }
+    ],
+    "outputs": [
+      {
+        "name": "assets",
+        "type": "uint256",
+        "internalType": "uint256"
+      }
+    ],
+    "stateMutability": "nonpayable"
   },
   {
     "type": "function",
@@ -1827,6 +1870,25 @@ export const stakingVaultAbi = [
   },
   {
     "type": "function",
+    "name": "effectiveCommission",
+    "inputs": [
+      {
+        "name": "operator",
+        "type": "address",
+        "internalType": "address"
+      }
+    ],
+    "outputs": [
+      {
+        "name": "bps",
+        "type": "uint16",
+        "internalType": "uint16"
+      }
+    ],
+    "stateMutability": "view"
+  },
+  {
+    "type": "function",
     "name": "getRoleAdmin",
     "inputs": [
       {
@@ -1940,6 +2002,47 @@ export const stakingVaultAbi = [
   },
   {
     "type": "function",
+    "name": "pendingOf",
+    "inputs": [
+      {
+        "name": "operator",
+        "type": "address",
+        "internalType": "address"
+      },
+      {
+        "name": "account",
+        "type": "address",
+        "internalType": "address"
+      }
+    ],
+    "outputs": [
+      {
+        "name": "deposit",
+        "type": "tuple",
+        "internalType": "struct IStakingVault.PendingDeposit",
+        "components": [
+          {
+            "name": "assets",
+            "type": "uint128",
+            "internalType": "uint128"
+          },
+          {
+            "name": "mark",
+            "type": "uint32",
+            "internalType": "uint32"
+          }
+        ]
+      },
+      {
+        "name": "activatable",
+        "type": "bool",
+        "internalType": "bool"
+      }
+    ],
+    "stateMutability": "view"
+  },
+  {
+    "type": "function",
     "name": "poolOf",
     "inputs": [
       {
@@ -1998,6 +2101,31 @@ export const stakingVaultAbi = [
             "name": "unclaimedCommission",
             "type": "uint128",
             "internalType": "uint128"
+          },
+          {
+            "name": "lockSeq",
+            "type": "uint32",
+            "internalType": "uint32"
+          },
+          {
+            "name": "releasedThrough",
+            "type": "uint32",
+            "internalType": "uint32"
+          },
+          {
+            "name": "pendingAssets",
+            "type": "uint128",
+            "internalType": "uint128"
+          },
+          {
+            "name": "pendingCommissionBps",
+            "type": "uint16",
+            "internalType": "uint16"
+          },
+          {
+            "name": "commissionEffectiveAt",
+            "type": "uint40",
+            "internalType": "uint40"
           }
         ]
       }
@@ -2333,6 +2461,11 @@ export const stakingVaultAbi = [
             "name": "withdrawn",
             "type": "bool",
             "internalType": "bool"
+          },
+          {
+            "name": "lockMark",
+            "type": "uint32",
+            "internalType": "uint32"
           }
         ]
       }
@@ -2434,6 +2567,37 @@ export const stakingVaultAbi = [
   },
   {
     "type": "event",
+    "name": "CommissionIncreaseScheduled",
+    "inputs": [
+      {
+        "name": "operator",
+        "type": "address",
+        "indexed": true,
+        "internalType": "address"
+      },
+      {
+        "name": "currentBps",
+        "type": "uint16",
+        "indexed": false,
+        "internalType": "uint16"
+      },
+      {
+        "name": "newBps",
+        "type": "uint16",
+        "indexed": false,
+        "internalType": "uint16"
+      },
+      {
+        "name": "effectiveAt",
+        "type": "uint256",
+        "indexed": false,
+        "internalType": "uint256"
+      }
+    ],
+    "anonymous": false
+  },
+  {
+    "type": "event",
     "name": "Delegated",
     "inputs": [
       {
@@ -2477,6 +2641,43 @@ export const stakingVaultAbi = [
   },
   {
     "type": "event",
+    "name": "DepositPending",
+    "inputs": [
+      {
+        "name": "operator",
+        "type": "address",
+        "indexed": true,
+        "internalType": "address"
+      },
+      {
+        "name": "account",
+        "type": "address",
+        "indexed": true,
+        "internalType": "address"
+      },
+      {
+        "name": "assets",
+        "type": "uint256",
+        "indexed": false,
+        "internalType": "uint256"
+      },
+      {
+        "name": "mark",
+        "type": "uint256",
+        "indexed": false,
+        "internalType": "uint256"
+      },
+      {
+        "name": "pendingTotal",
+        "type": "uint256",
+        "indexed": false,
+        "internalType": "uint256"
+      }
+    ],
+    "anonymous": false
+  },
+  {
+    "type": "event",
     "name": "OperatorRegistered",
     "inputs": [
       {
@@ -2496,6 +2697,31 @@ export const stakingVaultAbi = [
         "type": "uint16",
         "indexed": false,
         "internalType": "uint16"
+      }
+    ],
+    "anonymous": false
+  },
+  {
+    "type": "event",
+    "name": "PendingCancelled",
+    "inputs": [
+      {
+        "name": "operator",
+        "type": "address",
+        "indexed": true,
+        "internalType": "address"
+      },
+      {
+        "name": "account",
+        "type": "address",
+        "indexed": true,
+        "internalType": "address"
+      },
+      {
+        "name": "assets",
+        "type": "uint256",
+        "indexed": false,
+        "internalType": "uint256"
       }
     ],
     "anonymous": false
@@ -3047,6 +3273,32 @@ export const stakingVaultAbi = [
   },
   {
     "type": "error",
+    "name": "PendingNotActive",
+    "inputs": [
+      {
+        "name": "operator",
+        "type": "address",
+        "internalType": "address"
+      },
+      {
+        "name": "account",
+        "type": "address",
+        "internalType": "address"
+      },
+      {
+        "name": "mark",
+        "type": "uint256",
+        "internalType": "uint256"
+      },
+      {
+        "name": "releasedThrough",
+        "type": "uint256",
+        "internalType": "uint256"
+      }
+    ]
+  },
+  {
+    "type": "error",
     "name": "ReentrancyGuardReentrantCall",
     "inputs": []
   },
@@ -3079,6 +3331,27 @@ export const stakingVaultAbi = [
   },
   {
     "type": "error",
+    "name": "SelfStakeTooLow",
+    "inputs": [
+      {
+        "name": "operator",
+        "type": "address",
+        "internalType": "address"
+      },
+      {
+        "name": "selfStake",
+        "type": "uint256",
+        "internalType": "uint256"
+      },
+      {
+        "name": "minimum",
+        "type": "uint256",
+        "internalType": "uint256"
+      }
+    ]
+  },
+  {
+    "type": "error",
     "name": "SlashExceedsLock",
     "inputs": [
       {
@@ -3103,6 +3376,27 @@ export const stakingVaultAbi = [
       },
       {
         "name": "locked",
+        "type": "uint256",
+        "internalType": "uint256"
+      }
+    ]
+  },
+  {
+    "type": "error",
+    "name": "UnbondingLocked",
+    "inputs": [
+      {
+        "name": "entryId",
+        "type": "uint256",
+        "internalType": "uint256"
+      },
+      {
+        "name": "lockMark",
+        "type": "uint256",
+        "internalType": "uint256"
+      },
+      {
+        "name": "releasedThrough",
         "type": "uint256",
         "internalType": "uint256"
       }
@@ -3444,6 +3738,35 @@ export const arenaTasksAbi = [
   },
   {
     "type": "function",
+    "name": "creationCost",
+    "inputs": [
+      {
+        "name": "rewardPool",
+        "type": "uint256",
+        "internalType": "uint256"
+      }
+    ],
+    "outputs": [
+      {
+        "name": "fee",
+        "type": "uint256",
+        "internalType": "uint256"
+      },
+      {
+        "name": "bond",
+        "type": "uint256",
+        "internalType": "uint256"
+      },
+      {
+        "name": "total",
+        "type": "uint256",
+        "internalType": "uint256"
+      }
+    ],
+    "stateMutability": "view"
+  },
+  {
+    "type": "function",
     "name": "evalCommitmentOf",
     "inputs": [
       {
@@ -3543,6 +3866,11 @@ export const arenaTasksAbi = [
           },
           {
             "name": "submissionEnd",
+            "type": "uint40",
+            "internalType": "uint40"
+          },
+          {
+            "name": "evalRevealEnd",
             "type": "uint40",
             "internalType": "uint40"
           },
@@ -3724,6 +4052,21 @@ export const arenaTasksAbi = [
           },
           {
             "name": "spamScore",
+            "type": "uint16",
+            "internalType": "uint16"
+          },
+          {
+            "name": "minRevealedStake",
+            "type": "uint128",
+            "internalType": "uint128"
+          },
+          {
+            "name": "maxScoreDeviation",
+            "type": "uint16",
+            "internalType": "uint16"
+          },
+          {
+            "name": "trainerNonRevealSlashBps",
             "type": "uint16",
             "internalType": "uint16"
           }
@@ -4001,6 +4344,11 @@ export const arenaTasksAbi = [
             "internalType": "bool"
           },
           {
+            "name": "contested",
+            "type": "bool",
+            "internalType": "bool"
+          },
+          {
             "name": "cidHash",
             "type": "bytes32",
             "internalType": "bytes32"
@@ -4168,6 +4516,16 @@ export const arenaTasksAbi = [
             "name": "claimed",
             "type": "bool",
             "internalType": "bool"
+          },
+          {
+            "name": "maxDistance",
+            "type": "uint16",
+            "internalType": "uint16"
+          },
+          {
+            "name": "unavailable",
+            "type": "bool",
+            "internalType": "bool"
           }
         ]
       }
@@ -4254,6 +4612,37 @@ export const arenaTasksAbi = [
       },
       {
         "name": "consensus",
+        "type": "uint16",
+        "indexed": false,
+        "internalType": "uint16"
+      }
+    ],
+    "anonymous": false
+  },
+  {
+    "type": "event",
+    "name": "ConsensusContested",
+    "inputs": [
+      {
+        "name": "taskId",
+        "type": "uint256",
+        "indexed": true,
+        "internalType": "uint256"
+      },
+      {
+        "name": "index",
+        "type": "uint16",
+        "indexed": true,
+        "internalType": "uint16"
+      },
+      {
+        "name": "lower",
+        "type": "uint16",
+        "indexed": false,
+        "internalType": "uint16"
+      },
+      {
+        "name": "upper",
         "type": "uint16",
         "indexed": false,
         "internalType": "uint16"
@@ -4485,6 +4874,43 @@ export const arenaTasksAbi = [
         "type": "uint256",
         "indexed": false,
         "internalType": "uint256"
+      }
+    ],
+    "anonymous": false
+  },
+  {
+    "type": "event",
+    "name": "SubmissionDisplaced",
+    "inputs": [
+      {
+        "name": "taskId",
+        "type": "uint256",
+        "indexed": true,
+        "internalType": "uint256"
+      },
+      {
+        "name": "index",
+        "type": "uint16",
+        "indexed": true,
+        "internalType": "uint16"
+      },
+      {
+        "name": "copier",
+        "type": "address",
+        "indexed": true,
+        "internalType": "address"
+      },
+      {
+        "name": "owner",
+        "type": "address",
+        "indexed": false,
+        "internalType": "address"
+      },
+      {
+        "name": "ownerCommitSeq",
+        "type": "uint32",
+        "indexed": false,
+        "internalType": "uint32"
       }
     ],
     "anonymous": false
@@ -4789,6 +5215,21 @@ export const arenaTasksAbi = [
             "name": "spamScore",
             "type": "uint16",
             "internalType": "uint16"
+          },
+          {
+            "name": "minRevealedStake",
+            "type": "uint128",
+            "internalType": "uint128"
+          },
+          {
+            "name": "maxScoreDeviation",
+            "type": "uint16",
+            "internalType": "uint16"
+          },
+          {
+            "name": "trainerNonRevealSlashBps",
+            "type": "uint16",
+            "internalType": "uint16"
           }
         ]
       }
@@ -4846,6 +5287,68 @@ export const arenaTasksAbi = [
         "type": "uint16",
         "indexed": false,
         "internalType": "uint16"
+      }
+    ],
+    "anonymous": false
+  },
+  {
+    "type": "event",
+    "name": "TrainerNonRevealSlashed",
+    "inputs": [
+      {
+        "name": "taskId",
+        "type": "uint256",
+        "indexed": true,
+        "internalType": "uint256"
+      },
+      {
+        "name": "trainer",
+        "type": "address",
+        "indexed": true,
+        "internalType": "address"
+      },
+      {
+        "name": "amount",
+        "type": "uint256",
+        "indexed": false,
+        "internalType": "uint256"
+      }
+    ],
+    "anonymous": false
+  },
+  {
+    "type": "event",
+    "name": "ValidatorEvicted",
+    "inputs": [
+      {
+        "name": "taskId",
+        "type": "uint256",
+        "indexed": true,
+        "internalType": "uint256"
+      },
+      {
+        "name": "evicted",
+        "type": "address",
+        "indexed": true,
+        "internalType": "address"
+      },
+      {
+        "name": "by",
+        "type": "address",
+        "indexed": true,
+        "internalType": "address"
+      },
+      {
+        "name": "evictedLock",
+        "type": "uint256",
+        "indexed": false,
+        "internalType": "uint256"
+      },
+      {
+        "name": "newLock",
+        "type": "uint256",
+        "indexed": false,
+        "internalType": "uint256"
       }
     ],
     "anonymous": false
@@ -4964,6 +5467,17 @@ export const arenaTasksAbi = [
   },
   {
     "type": "error",
+    "name": "EvalCommitmentReused",
+    "inputs": [
+      {
+        "name": "evalCommitment",
+        "type": "bytes32",
+        "internalType": "bytes32"
+      }
+    ]
+  },
+  {
+    "type": "error",
     "name": "EvalDataAlreadyRevealed",
     "inputs": [
       {
@@ -4979,6 +5493,22 @@ export const arenaTasksAbi = [
     "inputs": [
       {
         "name": "taskId",
+        "type": "uint256",
+        "internalType": "uint256"
+      }
+    ]
+  },
+  {
+    "type": "error",
+    "name": "EvalRevealClosed",
+    "inputs": [
+      {
+        "name": "taskId",
+        "type": "uint256",
+        "internalType": "uint256"
+      },
+      {
+        "name": "evalRevealEnd",
         "type": "uint256",
         "internalType": "uint256"
       }
@@ -5071,6 +5601,17 @@ export const arenaTasksAbi = [
         "name": "account",
         "type": "address",
         "internalType": "address"
+      }
+    ]
+  },
+  {
+    "type": "error",
+    "name": "NonCanonicalCid",
+    "inputs": [
+      {
+        "name": "cid",
+        "type": "string",
+        "internalType": "string"
       }
     ]
   },

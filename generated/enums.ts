@@ -8,9 +8,10 @@ export const CancelReason = {
   EvalDataNotRevealed: 2,
   TooFewSubmissions: 3,
   TooFewReveals: 4,
+  CreatorDefault: 5,
 } as const;
 export type CancelReason = (typeof CancelReason)[keyof typeof CancelReason];
-export const CancelReasonNames = ["None", "ByCreator", "EvalDataNotRevealed", "TooFewSubmissions", "TooFewReveals"] as const;
+export const CancelReasonNames = ["None", "ByCreator", "EvalDataNotRevealed", "TooFewSubmissions", "TooFewReveals", "CreatorDefault"] as const;
 export type CancelReasonName = (typeof CancelReasonNames)[number];
 
 /** `IArenaTasks.ClaimKind` (contracts/interfaces/IArenaTasks.sol) */

@@ -10,6 +10,7 @@ import { delegateCommand } from "./cli/commands/delegate.js";
 import { devnetCommand } from "./cli/commands/devnet.js";
 import { evalCommand } from "./cli/commands/eval.js";
 import { finalizeCommand } from "./cli/commands/finalize.js";
+import { pendingCommand } from "./cli/commands/pending.js";
 import { revealCommand } from "./cli/commands/reveal.js";
 import { stakeCommand } from "./cli/commands/stake.js";
 import { statusCommand } from "./cli/commands/status.js";
@@ -42,6 +43,7 @@ export function buildProgram() {
     delegateCommand(),
     unstakeCommand(),
     withdrawCommand(),
+    pendingCommand(),
     claimCommand(),
     trainCommand(),
     revealCommand(),
