@@ -5,7 +5,7 @@ pragma solidity 0.8.30;
 library Cids {
     bytes private constant _ALPHABET = "abcdefghijklmnopqrstuvwxyz234567";
 
-    function of(bytes32 digest) internal pure returns (string memory) {
+    function fromDigest(bytes32 digest) internal pure returns (string memory) {
         bytes memory raw = abi.encodePacked(bytes4(0x01701220), digest);
         bytes memory out = new bytes(59);
         out[0] = "b";
@@ -27,6 +27,6 @@ library Cids {
 
     /// @notice A model CID for test model `i`.
     function model(uint256 i) internal pure returns (string memory) {
-        return of(keccak256(abi.encode("model", i)));
+        return fromDigest(keccak256(abi.encode("model", i)));
     }
 }
