@@ -34,10 +34,10 @@ contract ArenaTasksConsensusTest is ArenaBaseTest {
         _finalizeAll(id);
         IArenaTasks.Submission memory s0 = arena.submissionAt(id, 0);
         assertTrue(s0.contested);
-        assertEq(s0.consensus, 7000, "the midpoint");
+        assertEq(s0.consensus, 0, "no consensus");
         IArenaTasks.Submission memory s1 = arena.submissionAt(id, 1);
         assertTrue(s1.contested);
-        assertEq(s1.consensus, 250);
+        assertEq(s1.consensus, 0);
         assertFalse(s1.spam, "no spam slash on a contested score");
         assertFalse(arena.submissionAt(id, 2).contested, "agreement is no split");
         assertEq(arena.submissionAt(id, 2).consensus, 7000);
@@ -63,7 +63,8 @@ contract ArenaTasksConsensusTest is ArenaBaseTest {
         vm.expectEmit(address(arena));
         emit IArenaTasks.ConsensusContested(id, 0, 6500, 8000);
         _finalizeAll(id);
-        assertEq(arena.submissionAt(id, 0).consensus, 7250);
+        assertEq(arena.submissionAt(id, 0).consensus, 0);
+        assertTrue(arena.submissionAt(id, 0).contested);
     }
 
     function test_consensus_strictMajorityIsNotContested() public {

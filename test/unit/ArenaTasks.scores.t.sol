@@ -192,7 +192,6 @@ contract ArenaTasksScoresTest is ArenaBaseTest {
     /// keccak(scoresOf) no longer matches the commitment. Remove the skip once `scoresOf` returns an empty array when
     /// `unavailable` is set.
     function test_scoresOf_unavailableRevealIsEmpty() public {
-        vm.skip(true);
         uint16[] memory none = new uint16[](0);
         _commitScores(id, v0, none);
         _toReveal(id);
