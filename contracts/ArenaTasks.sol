@@ -324,7 +324,7 @@ contract ArenaTasks is IArenaTasks, ReentrancyGuardTransient {
     /// @inheritdoc IArenaTasks
     function scoresOf(uint256 taskId, address validator) external view returns (uint16[] memory scores) {
         ValidatorRecord storage r = _s.validators[taskId][validator];
-        if (!r.revealed) return scores;
+        if (!r.revealed || r.unavailable) return scores;
         uint256 n = _s.tasks[taskId].published;
         scores = new uint16[](n);
         for (uint256 w; w < ScorePacking.wordCount(n); ++w) {

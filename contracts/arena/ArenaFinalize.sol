@@ -99,7 +99,8 @@ library ArenaFinalize {
             reason == IArenaTasks.CancelReason.ByCreator
                 || reason == IArenaTasks.CancelReason.TooFewSubmissions
         ) {
-            // nothing was made public that the creator could keep: everything back
+            // the creator is not at fault: everything back (with too few submissions, the few published models are
+            // public; a creator cannot cheaply cause that — blocking slots costs TRAINER_NON_REVEAL_SLASH_BPS each)
             refund = pool + bond;
         } else if (reason == IArenaTasks.CancelReason.EvalDataNotRevealed) {
             // no model was published (trainers reveal only after the eval data): the pool back, the bond forfeited
@@ -479,7 +480,8 @@ library ArenaFinalize {
         uint256 to = _batchEnd(from, n, left);
         IArenaTasks.TaskParams storage p = s.params[taskId];
         IArenaTasks.Settlement storage st = s.settlements[taskId];
-        uint256 published = t.published;
+        // mean distances are over the submissions validators were judged on (contested ones are not)
+        uint256 published = t.published - t.contested;
         for (uint256 j = from; j < to; ++j) {
             _judge(s, vault, taskId, j, published, p, st);
         }

@@ -488,7 +488,7 @@ interface IArenaTasks {
     function trainerRecord(uint256 taskId, address trainer) external view returns (TrainerRecord memory);
     function validatorsOf(uint256 taskId) external view returns (address[] memory);
     function validatorRecord(uint256 taskId, address validator) external view returns (ValidatorRecord memory);
-    /// @notice A validator's revealed scores (empty before its reveal).
+    /// @notice A validator's revealed scores (empty before its reveal, and after an "eval data unavailable" reveal).
     function scoresOf(uint256 taskId, address validator) external view returns (uint16[] memory);
     /// @notice What `claim(taskId, account)` would pay now (0 when nothing or already claimed).
     function claimable(uint256 taskId, address account) external view returns (uint256);
