@@ -71,7 +71,10 @@ contract Deploy is Script {
 
     /// @notice Deploys and wires everything; `deployer` is the broadcasting account (it holds temporary admin roles
     /// during this call and renounces every one of them before returning).
-    function deploy(address deployer, bool devnetMinter, GovSettings memory g) public returns (Deployed memory d) {
+    function deploy(address deployer, bool devnetMinter, GovSettings memory g)
+        public
+        returns (Deployed memory d)
+    {
         // the timelock administers itself once the deployer renounces its temporary admin role below
         d.timelock = new TimelockController(g.timelockDelay, new address[](0), new address[](0), deployer);
         address tl = address(d.timelock);

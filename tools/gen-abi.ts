@@ -94,8 +94,19 @@ function protocolEnums(): { name: string; canonicalName: string; path: string; m
   const byName = new Map<string, { name: string; canonicalName: string; path: string; members: string[] }>();
   let withAst = 0;
   for (const file of artifactFiles(outDir)) {
-    const ast = readJson(file).ast as (AstNode & { absolutePath?: string }) | undefined;
-    if (!ast) continue;
+    const json = readJson(file);
+    const ast = json.ast as (AstNode & { absolutePath?: string }) | undefined;
+    if (!ast) {
+      // an artifact of our own sources without AST: something compiled it without --ast (foundry.toml sets
+      // `ast = true` so that every forge command keeps it); its enums would silently vanish from enums.ts
+      const target = (json.metadata as { settings?: { compilationTarget?: Record<string, string> } } | undefined)
+        ?.settings?.compilationTarget;
+      const source = target ? Object.keys(target)[0] : undefined;
+      // (an artifact without metadata either: written by a partial compile such as `forge lint`'s, source unknown)
+      if (!target || source?.startsWith("contracts/"))
+        throw new Error(`gen-abi: ${relative(root, file)} carries no AST: run \`forge build --ast --force\``);
+      continue;
+    }
     withAst++;
     if (!ast.absolutePath?.startsWith("contracts/")) continue;
     const found: EnumDefinition[] = [];

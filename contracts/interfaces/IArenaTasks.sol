@@ -363,8 +363,10 @@ interface IArenaTasks {
         uint256 evictedLock,
         uint256 newLock
     );
-    /// @notice An even stake split around a submission's score: no side holds a majority, the consensus is the
-    /// midpoint and nobody is judged on this submission.
+    /// @notice An even stake split around a submission's score: no side holds a majority, so there is no consensus
+    /// (the submission's consensus is 0, it earns nothing and is not slashed as spam); `lower` and `upper` are the two
+    /// medians. Validators inside [lower, upper] are not judged on it, those outside by their distance to the
+    /// interval, and the validator pot shrinks by the submission's share.
     event ConsensusContested(uint256 indexed taskId, uint16 indexed index, uint16 lower, uint16 upper);
     /// @notice A training node committed and did not publish (or its publication was a later copy) and was slashed.
     event TrainerNonRevealSlashed(uint256 indexed taskId, address indexed trainer, uint256 amount);

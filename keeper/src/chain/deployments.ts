@@ -15,12 +15,17 @@ export const deploymentsSchema = z.object({
   chainId: z.number().int().positive(),
   startBlock: z.number().int().nonnegative(),
   deployer: address,
+  /** the protocol's treasury: the governance timelock */
   treasury: address,
   contracts: z.object({
     FlockToken: address,
     ProtocolConfig: address,
     StakingVault: address,
     ArenaTasks: address,
+    /** governance: the votes adapter (wallet + staked FLOCK), the timelock that owns every admin power, the governor */
+    FlockVotes: address,
+    TimelockController: address,
+    FlockGovernor: address,
   }),
 });
 
