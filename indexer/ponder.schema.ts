@@ -722,8 +722,8 @@ export const taskRelations = relations(task, ({ many }) => ({
   slashes: many(slash),
   finalizeCalls: many(finalizeCall),
   claims: many(claim),
-  displacements: many(submissionDisplacement),
-  evictions: many(validatorEviction),
+  displacementEvents: many(submissionDisplacement),
+  evictionEvents: many(validatorEviction),
 }));
 
 export const submissionDisplacementRelations = relations(submissionDisplacement, ({ one }) => ({

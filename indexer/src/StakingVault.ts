@@ -186,14 +186,16 @@ ponder.on("StakingVault:Delegated", async ({ event, context }) => {
   if (pool.pendingAssets > 0n) {
     const p = await db.find(pendingDeposit, { operator: op, account: acct });
     if (p && p.assets > 0n) {
-      await db.update(pendingDeposit, { operator: op, account: acct }).set({
+      // copied before the update: `find` may hand back the cached row itself
+      const waiting = p.assets;
+      await db.update(pendingDeposit, { operator: op, account: acct }).set((row) => ({
         assets: 0n,
         status: "activated",
-        activated: p.activated + p.assets,
+        activated: row.activated + waiting,
         updatedBlock: event.block.number,
         updatedAt: event.block.timestamp,
-      });
-      await db.update(operator, { address: op }).set((row) => ({ pendingAssets: row.pendingAssets - p.assets }));
+      }));
+      await db.update(operator, { address: op }).set((row) => ({ pendingAssets: row.pendingAssets - waiting }));
     }
   }
   await db.insert(delegationEvent).values({

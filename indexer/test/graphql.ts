@@ -13,7 +13,7 @@ export async function gql<T>(url: string, query: string, variables: Record<strin
 }
 
 /**
- * Every table of the schema in one query (≤ 500 rows each: 11,100 rows, inside the endpoint's 20,000-row limit), in a
+ * Every table of the schema in one query (≤ 500 rows each: 13,100 rows, inside the endpoint's 20,000-row limit), in a
  * stable order: a full snapshot of the index. Use `snapshot()`, which fails when a table did not fit.
  */
 export const SNAPSHOT_QUERY = `{
