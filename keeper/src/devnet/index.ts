@@ -292,7 +292,7 @@ export function printSummary(s: ArenaSummary): void {
           name(v.validator),
           fmt(v.lockedStake),
           v.evicted ? "evicted" : v.unavailable ? "no data" : v.revealed ? "yes" : "no",
-          v.distance === null ? "-" : `${v.distance}/${v.maxDistance ?? "-"}`,
+          v.distance === null || !v.revealed || v.unavailable ? "-" : `${v.distance}/${v.maxDistance ?? "-"}`,
           v.outcome ?? "-",
           fmt(v.reward),
           fmt(v.slashed),
