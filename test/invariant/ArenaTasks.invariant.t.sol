@@ -203,14 +203,6 @@ contract ArenaTasksInvariantTest is ArenaBaseTest {
         handler.printCalls();
         assertGt(handler.settledTasks(), 0, "every run settles a task and pays claims");
         assertGt(handler.calls("claim"), 0, "every run settles a task and pays claims");
-        invariant_claimOnce();
-        invariant_paidBounded();
-        invariant_slashedBounded();
-        invariant_phasesOnlyForward();
-        invariant_scoresMatchCommitments();
-        invariant_balanceCoversObligations();
-        invariant_exactAccounting();
-        invariant_pendingNeverLockedOrSlashed();
-        invariant_vaultConservesTokens();
+        invariant_all();
     }
 }

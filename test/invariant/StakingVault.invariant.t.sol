@@ -212,14 +212,7 @@ contract StakingVaultInvariantTest is BaseTest {
             0,
             "no unbonding entry created under a lock is withdrawable before that lock is released"
         );
-        invariant_flockConserved();
-        invariant_vaultBalanceMatchesPools();
-        invariant_locks();
-        invariant_sharesAddUp();
-        invariant_entriesWithdrawAtMostOnce();
-        invariant_pendingNeverLockedOrSlashed();
-        invariant_lockedEntriesNotWithdrawable();
-        invariant_supplyUnderCap();
+        invariant_all();
         handler.logCounts();
         console.log("total successful calls", handler.totalCalls());
         console.log("total slashed", handler.ghostSlashed());
