@@ -18,6 +18,7 @@ import { join } from "node:path";
 import { type Abi, type Address, createWalletClient, type Hex, http, parseEther, toHex } from "viem";
 import { foundry } from "viem/chains";
 import { arenaTasksAbi, flockTokenAbi, stakingVaultAbi } from "../../generated/abis.js";
+import { withGasMargin } from "../../keeper/src/chain/client.js";
 import { readDeployments } from "../../keeper/src/chain/deployments.js";
 import { mineBlocks, startIndexer, waitForIndexedBlock } from "../launch.js";
 import { deployProtocol, repoRoot, rpc, startAnvil, warp } from "../test/chain.js";
@@ -149,7 +150,9 @@ async function leaderboardTask(d: Driver, rpcUrl: string) {
   const wallet = createWalletClient({ chain: foundry, transport: http(rpcUrl) });
   for (const t of trainers) await d.token(creator, "mint", [t, parseEther("2000")]);
   const asTrainer = async (t: Address, address: Address, abi: Abi, functionName: string, args: readonly unknown[]) => {
-    const hash = await wallet.writeContract({ account: t, address, abi, functionName, args, chain: foundry });
+    // a margin over the estimate, as the keeper sends: vote checkpoints cost more in a later second (see Driver.send)
+    const gas = withGasMargin(await d.pub.estimateContractGas({ account: t, address, abi, functionName, args }));
+    const hash = await wallet.writeContract({ account: t, address, abi, functionName, args, chain: foundry, gas });
     return hash;
   };
   const waitAll = async (hashes: Hex[]) => {

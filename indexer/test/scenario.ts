@@ -27,6 +27,7 @@ import {
 import { mnemonicToAccount } from "viem/accounts";
 import { foundry } from "viem/chains";
 import { arenaTasksAbi, flockTokenAbi, protocolConfigAbi, stakingVaultAbi } from "../../generated/abis.js";
+import { withGasMargin } from "../../keeper/src/chain/client.js";
 import { type Deployments, readDeployments } from "../../keeper/src/chain/deployments.js";
 import { sendAsTimelock } from "../../keeper/src/devnet/anvil.js";
 import { ANVIL_MNEMONIC, warp } from "./chain.js";
@@ -94,7 +95,10 @@ export class Driver {
     args: readonly unknown[] = [],
   ): Promise<Hex> {
     const { request } = await this.pub.simulateContract({ account: from, address, abi, functionName, args });
-    const hash = await this.wallet(from).writeContract(request);
+    // the same margin as the keeper: a vote checkpoint keyed by timestamp costs more when the transaction lands in a
+    // later second than the estimate's block (a new checkpoint instead of an update), which an exact estimate misses
+    const gas = withGasMargin(await this.pub.estimateContractGas({ account: from, address, abi, functionName, args }));
+    const hash = await this.wallet(from).writeContract({ ...request, gas });
     const receipt = await this.pub.waitForTransactionReceipt({ hash, timeout: 30_000, pollingInterval: 20 });
     if (receipt.status !== "success") throw new Error(`${functionName} reverted (${hash})`);
     this.lastBlock = receipt.blockNumber;
