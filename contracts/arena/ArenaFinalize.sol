@@ -110,10 +110,12 @@ library ArenaFinalize {
             // the models are public: the pool is not refunded (a creator cannot get models for free by starving the
             // validators); the bond is returned, the creator did its part
             refund = bond;
-            toTreasury = pool + _slashNonRevealers(s, vault, taskId, t);
+            toTreasury = pool;
+            _slashNonRevealers(s, vault, taskId, t);
         } else {
             // CreatorDefault: the validators could not use the revealed eval data
-            toTreasury = pool + bond + _slashNonRevealers(s, vault, taskId, t);
+            toTreasury = pool + bond;
+            _slashNonRevealers(s, vault, taskId, t);
         }
         st.creatorRefund = refund.toUint128();
         st.protocolFee += toTreasury.toUint128();
@@ -124,14 +126,14 @@ library ArenaFinalize {
         if (toTreasury != 0) token.safeTransfer(config.treasury(), toTreasury);
     }
 
-    /// @dev Slashes every validator that committed and did not reveal; returns the pot part (it goes to the treasury
-    /// with the treasury part: a cancelled task has no pot, and the creator must not profit from it).
+    /// @dev Slashes every validator that committed and did not reveal, entirely to the treasury (a cancelled task has no
+    /// pot, and the creator must not profit from it); each `ParticipantSlashed` reports the whole amount as `toTreasury`.
     function _slashNonRevealers(
         ArenaStorage.Layout storage s,
         IStakingVault vault,
         uint256 taskId,
         ArenaStorage.Task storage t
-    ) private returns (uint256 net) {
+    ) private {
         IArenaTasks.TaskParams storage p = s.params[taskId];
         IArenaTasks.Settlement storage st = s.settlements[taskId];
         uint256 n = t.validators;
@@ -140,13 +142,13 @@ library ArenaFinalize {
             IArenaTasks.ValidatorRecord storage r = s.validators[taskId][a];
             if (r.revealed) continue;
             r.outcome = IArenaTasks.ValidatorOutcome.SlashedNonReveal;
-            net += _slash(
+            _slash(
                 vault,
                 taskId,
                 a,
                 RewardMath.bpsOf(r.lock, p.nonRevealSlashBps),
                 IArenaTasks.SlashReason.NonReveal,
-                p,
+                RewardMath.BPS,
                 st
             );
             emit IArenaTasks.ValidatorJudged(
@@ -155,20 +157,21 @@ library ArenaFinalize {
         }
     }
 
-    /// @dev Slashes up to `amount` of `account`'s lock; books the treasury share; returns the rest (for a pot).
+    /// @dev Slashes up to `amount` of `account`'s lock; books `treasuryBps` of it for the treasury; returns the rest
+    /// (for a pot).
     function _slash(
         IStakingVault vault,
         uint256 taskId,
         address account,
         uint256 amount,
         IArenaTasks.SlashReason reason,
-        IArenaTasks.TaskParams storage p,
+        uint256 treasuryBps,
         IArenaTasks.Settlement storage st
     ) private returns (uint256 toPot) {
         if (amount == 0) return 0;
         uint256 slashed = vault.slash(taskId, account, amount);
         uint256 toTreasury;
-        (toTreasury, toPot) = RewardMath.splitSlash(slashed, p.slashTreasuryBps);
+        (toTreasury, toPot) = RewardMath.splitSlash(slashed, treasuryBps);
         st.slashed += slashed.toUint128(); // ≤ the token supply, a uint128
         st.protocolFee += toTreasury.toUint128();
         emit IArenaTasks.ParticipantSlashed(taskId, account, reason, slashed, toTreasury);
@@ -461,7 +464,9 @@ library ArenaFinalize {
             IArenaTasks.Settlement storage st = s.settlements[taskId];
             uint256 amount = RewardMath.bpsOf(p.trainerStake, p.spamSlashBps);
             // ≤ the token supply
-            st.trainerPot += (_slash(vault, taskId, trainer, amount, IArenaTasks.SlashReason.Spam, p, st))
+            st.trainerPot += (_slash(
+                    vault, taskId, trainer, amount, IArenaTasks.SlashReason.Spam, p.slashTreasuryBps, st
+                ))
             .toUint128();
         }
     }
@@ -510,7 +515,9 @@ library ArenaFinalize {
         if (!r.revealed) {
             r.outcome = IArenaTasks.ValidatorOutcome.SlashedNonReveal;
             uint256 amount = RewardMath.bpsOf(r.lock, p.nonRevealSlashBps);
-            st.validatorPot += (_slash(vault, taskId, a, amount, IArenaTasks.SlashReason.NonReveal, p, st))
+            st.validatorPot += (_slash(
+                    vault, taskId, a, amount, IArenaTasks.SlashReason.NonReveal, p.slashTreasuryBps, st
+                ))
             .toUint128();
             emit IArenaTasks.ValidatorJudged(
                 taskId, a, IArenaTasks.ValidatorOutcome.SlashedNonReveal, 0, 0, 0
@@ -524,7 +531,9 @@ library ArenaFinalize {
         if (d > p.slashTolerance || r.maxDistance > p.maxScoreDeviation || r.unavailable) {
             r.outcome = IArenaTasks.ValidatorOutcome.SlashedDeviation;
             uint256 amount = RewardMath.bpsOf(r.lock, p.deviationSlashBps);
-            st.validatorPot += (_slash(vault, taskId, a, amount, IArenaTasks.SlashReason.Deviation, p, st))
+            st.validatorPot += (_slash(
+                    vault, taskId, a, amount, IArenaTasks.SlashReason.Deviation, p.slashTreasuryBps, st
+                ))
             .toUint128();
             emit IArenaTasks.ValidatorJudged(
                 taskId, a, IArenaTasks.ValidatorOutcome.SlashedDeviation, d.toUint16(), 0, 0

@@ -386,7 +386,7 @@ interface IArenaTasks {
         uint256 indexed taskId, uint16 indexed index, address indexed trainer, uint16 consensus
     );
     /// @notice A participant was slashed; `toTreasury` of `amount` went to the treasury, the rest to its side's pot
-    /// (or, when cancelled, to the creator's refund).
+    /// (when a task is cancelled there is no pot: `toTreasury` is the whole `amount`).
     event ParticipantSlashed(
         uint256 indexed taskId,
         address indexed account,

@@ -942,20 +942,15 @@ contract ArenaTasksEventsTest is ArenaBaseTest {
         _finalizeAll(id);
         // the pool and the whole slash go to the treasury (IArenaTasks: "slashed ..., entirely to the treasury")
         assertEq(token.balanceOf(treasury) - treasuryBefore, POOL + a);
-        // ParticipantSlashed: every field but `toTreasury` (see test_event_ParticipantSlashed_onCancelToTreasury)
+        // ParticipantSlashed: reason and amount (`toTreasury`: test_event_ParticipantSlashed_onCancelToTreasury)
         (IArenaTasks.SlashReason reason, uint256 amount,) = _slashLog(vm.getRecordedLogs(), va[2]);
         assertEq(uint8(reason), uint8(IArenaTasks.SlashReason.NonReveal));
         assertEq(amount, a);
     }
 
-    /// @dev KNOWN DISCREPANCY (skipped, not "fixed"): on a cancellation the non-revealers' slash goes entirely to the
-    /// treasury (IArenaTasks' notice, and the treasury balance above), yet `ParticipantSlashed.toTreasury` reports only
-    /// the SLASH_TREASURY_BPS share, and the event's NatSpec says the rest goes "to the creator's refund", which
-    /// `TaskCancelled.creatorRefund` (the bond only) does not include. An indexer summing `toTreasury` undercounts the
-    /// treasury by 90% of such slashes. This is what the field should say by its NatSpec ("`toTreasury` of `amount`
-    /// went to the treasury").
+    /// @dev On a cancellation the non-revealers' slash goes entirely to the treasury (the treasury balance above), and
+    /// `ParticipantSlashed.toTreasury` says so: an indexer summing `toTreasury` accounts for every FLOCK the treasury got.
     function test_event_ParticipantSlashed_onCancelToTreasury() public {
-        vm.skip(true);
         uint256 a = _tooFewRevealsScenario();
         vm.recordLogs();
         _finalizeAll(id);
