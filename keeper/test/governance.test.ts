@@ -114,21 +114,22 @@ describe("governance on anvil through `flock gov` and `flock config`", () => {
     // votes are read one second back: let a second pass on the chain's clock
     await warpTo(chain.url, (await now()) + 1);
 
-    const power = await flockJson<{ wallet: string; staked: string; total: string; threshold: string }>("delegator", [
-      "gov",
-      "power",
+    type Power = { wallet: string; staked: string; total: string; threshold: string };
+    type Params = { parameters: { name: string; value: string; min: string; max: string; unit: string }[] };
+    const [power, delegated, config, human] = await Promise.all([
+      flockJson<Power>("delegator", ["gov", "power"]),
+      flockJson<{ votes: string }>("creator", ["gov", "delegate"]),
+      flockJson<Params>("creator", ["config", "show", "--json"]),
+      runFlock(["config", "show"], envOf("creator")),
     ]);
     // the delegator's 5,000 FLOCK in validator-1's pool vote for the delegator; its 5,000 in the wallet are not
     // delegated on the token, so they count for nobody (yet)
     expect(power).toMatchObject({ wallet: "0", staked: FLOCK(5_000).toString(), total: FLOCK(5_000).toString() });
     expect(BigInt(power.threshold)).toBe(DEVNET_GOV.threshold);
-    const delegated = await flockJson<{ votes: string }>("creator", ["gov", "delegate"]);
+    // wallet FLOCK votes once delegated on the token (here to oneself)
     expect(delegated.votes).toBe(FLOCK(5_000).toString());
 
     // ── the parameters, and a task created before any change ──
-    const config = await flockJson<{
-      parameters: { name: string; value: string; min: string; max: string; unit: string }[];
-    }>("creator", ["config", "show", "--json"]);
     // every key of ConfigKeys.sol, by name
     const names = [
       ...readFileSync(join(REPO_ROOT, "contracts/libraries/ConfigKeys.sol"), "utf8").matchAll(/keccak256\("(\w+)"\)/g),
@@ -138,7 +139,6 @@ describe("governance on anvil through `flock gov` and `flock config`", () => {
     expect(nonReveal).toMatchObject({ value: "1000", min: "0", max: "10000", unit: "bps" });
     expect(config.parameters.find((p) => p.name === "UNBONDING_PERIOD")?.unit).toBe("seconds");
     expect(config.parameters.find((p) => p.name === "MIN_TRAINER_STAKE")?.unit).toBe("FLOCK");
-    const human = await runFlock(["config", "show"], envOf("creator"));
     expect(human.stdout).toMatch(
       /NON_REVEAL_SLASH_BPS\s+10\.00% \(1000 bps\)\s+bps\s+\[0\.00% \(0 bps\), 100\.00% \(10000 bps\)\]/,
     );
@@ -152,35 +152,37 @@ describe("governance on anvil through `flock gov` and `flock config`", () => {
       "--description",
       "Raise the non-reveal slash",
     ];
-    await refused(
-      "validator-1",
-      propose("NON_REVEAL_SLASH=1500"),
-      /NON_REVEAL_SLASH: no such parameter \(did you mean NON_REVEAL_SLASH_BPS/,
-    );
-    await refused(
-      "validator-1",
-      propose("NON_REVEAL_SLASH_BPS=20000"),
-      /NON_REVEAL_SLASH_BPS=20000: .* is outside its bounds \[0\.00% \(0 bps\), 100\.00% \(10000 bps\)\]/,
-    );
-    await refused(
-      "validator-1",
-      propose("NON_REVEAL_SLASH_BPS=abc"),
-      /NON_REVEAL_SLASH_BPS=abc: not a whole number of basis points/,
-    );
-    await refused("validator-1", propose("NON_REVEAL_SLASH_BPS"), /"NON_REVEAL_SLASH_BPS" is not KEY=VALUE/);
-    // below DEVIATION_SLASH_BPS (1000): inside its bounds, but the config would refuse it at execution
-    await refused(
-      "validator-1",
-      propose("NON_REVEAL_SLASH_BPS=500"),
-      /ProtocolConfig would refuse it: InconsistentParameters/,
-    );
-    await refused("validator-1", propose("NON_REVEAL_SLASH_BPS=1000"), /already its value/);
-    // the creator's 5,000 delegated votes are above the devnet threshold (1,000): the trainer has none
-    await refused(
-      "trainer-strong",
-      propose("NON_REVEAL_SLASH_BPS=1500"),
-      /has 0 FLOCK of votes; proposing needs 1000 FLOCK/,
-    );
+    await Promise.all([
+      refused(
+        "validator-1",
+        propose("NON_REVEAL_SLASH=1500"),
+        /NON_REVEAL_SLASH: no such parameter \(did you mean NON_REVEAL_SLASH_BPS/,
+      ),
+      refused(
+        "validator-1",
+        propose("NON_REVEAL_SLASH_BPS=20000"),
+        /NON_REVEAL_SLASH_BPS=20000: .* is outside its bounds \[0\.00% \(0 bps\), 100\.00% \(10000 bps\)\]/,
+      ),
+      refused(
+        "validator-1",
+        propose("NON_REVEAL_SLASH_BPS=abc"),
+        /NON_REVEAL_SLASH_BPS=abc: not a whole number of basis points/,
+      ),
+      refused("validator-1", propose("NON_REVEAL_SLASH_BPS"), /"NON_REVEAL_SLASH_BPS" is not KEY=VALUE/),
+      // below DEVIATION_SLASH_BPS (1000): inside its bounds, but the config would refuse it at execution
+      refused(
+        "validator-1",
+        propose("NON_REVEAL_SLASH_BPS=500"),
+        /ProtocolConfig would refuse it: InconsistentParameters/,
+      ),
+      refused("validator-1", propose("NON_REVEAL_SLASH_BPS=1000"), /already its value/),
+      // the creator's 5,000 delegated votes are above the devnet threshold (1,000): the trainer has none
+      refused(
+        "trainer-strong",
+        propose("NON_REVEAL_SLASH_BPS=1500"),
+        /has 0 FLOCK of votes; proposing needs 1000 FLOCK/,
+      ),
+    ]);
 
     // ── propose ──
     const proposed = await flockJson<{ proposalId: string; voteStart: string; voteEnd: string }>(
@@ -189,49 +191,49 @@ describe("governance on anvil through `flock gov` and `flock config`", () => {
     );
     const id = proposed.proposalId;
     expect(BigInt(proposed.voteEnd) - BigInt(proposed.voteStart)).toBe(BigInt(DEVNET_GOV.votingPeriod));
-    await refused(
-      "validator-1",
-      ["gov", "vote", id, "for"],
-      /cannot vote on proposal \d+: it is Pending \(voting opens in \d+ s\), not Active/,
-    );
-    await refused("validator-1", ["gov", "vote", id, "maybe"], /"maybe" is not a vote: for, against or abstain/);
-    await refused("validator-1", ["gov", "vote", "12345", "for"], /no proposal 12345/);
+    await Promise.all([
+      refused(
+        "validator-1",
+        ["gov", "vote", id, "for"],
+        /cannot vote on proposal \d+: it is Pending \(voting opens in \d+ s\), not Active/,
+      ),
+      refused("validator-1", ["gov", "vote", id, "maybe"], /"maybe" is not a vote: for, against or abstain/),
+      refused("validator-1", ["gov", "vote", "12345", "for"], /no proposal 12345/),
+    ]);
 
     // ── vote (weights at the snapshot) ──
     await warpTo(chain.url, Number(proposed.voteStart) + 1);
-    const v1 = await flockJson<{ weight: string }>("validator-1", [
-      "gov",
-      "vote",
-      id,
-      "for",
-      "--reason",
-      "slash lazy validators harder",
+    type Vote = { weight: string; tally: Record<string, string> };
+    const [v1, v2, v3] = await Promise.all([
+      flockJson<Vote>("validator-1", ["gov", "vote", id, "for", "--reason", "slash lazy validators harder"]),
+      flockJson<Vote>("delegator", ["gov", "vote", id, "for"]),
+      flockJson<Vote>("validator-2", ["gov", "vote", id, "against"]),
     ]);
-    expect(v1.weight).toBe(FLOCK(10_000).toString());
-    const v2 = await flockJson<{ weight: string }>("delegator", ["gov", "vote", id, "for"]);
-    expect(v2.weight).toBe(FLOCK(5_000).toString());
-    const v3 = await flockJson<{ weight: string; tally: Record<string, string> }>("validator-2", [
+    expect([v1.weight, v2.weight, v3.weight]).toEqual([FLOCK(10_000), FLOCK(5_000), FLOCK(9_000)].map(String));
+    const shown = await flockJson<{ tally: Record<string, string>; voteEnd: string; state: string }>("creator", [
       "gov",
-      "vote",
+      "show",
       id,
-      "against",
+      "--json",
     ]);
-    expect(v3.tally).toEqual({
+    expect(shown.state).toBe("Active");
+    expect(shown.tally).toEqual({
       for: FLOCK(15_000).toString(),
       against: FLOCK(9_000).toString(),
       abstain: "0",
     });
-    await refused("validator-1", ["gov", "vote", id, "against"], /has already voted on proposal/);
-    // FLOCK received after the snapshot does not vote on this proposal
-    await refused("trainer-strong", ["gov", "vote", id, "for"], /had no votes at proposal \d+'s snapshot/);
-    await refused(
-      "validator-1",
-      ["gov", "queue", id],
-      /cannot queue proposal \d+: it is Active \(voting closes in \d+ s\)/,
-    );
+    await Promise.all([
+      refused("validator-1", ["gov", "vote", id, "against"], /has already voted on proposal/),
+      // FLOCK received after the snapshot does not vote on this proposal
+      refused("trainer-strong", ["gov", "vote", id, "for"], /had no votes at proposal \d+'s snapshot/),
+      refused(
+        "validator-1",
+        ["gov", "queue", id],
+        /cannot queue proposal \d+: it is Active \(voting closes in \d+ s\)/,
+      ),
+    ]);
 
     // ── queue, timelock, execute ──
-    const shown = await flockJson<{ voteEnd: string }>("creator", ["gov", "show", id, "--json"]);
     await warpTo(chain.url, Number(shown.voteEnd) + 1);
     const queued = await flockJson<{ eta: string }>("trainer-strong", ["gov", "queue", id]);
     expect(BigInt(queued.eta) - BigInt(await now())).toBeLessThanOrEqual(BigInt(DEVNET_GOV.timelockDelay));
