@@ -15,6 +15,7 @@ import { roleAdminChanged, roleGranted, roleRevoked } from "./lib/access.js";
 import { enumName, ROLE } from "./lib/enums.js";
 import { slashRowId } from "./lib/ids.js";
 import { ensureAccount, lc } from "./lib/store.js";
+import { recordPowerChange } from "./lib/votes.js";
 
 ponder.on("StakingVault:OperatorRegistered", async ({ event, context }) => {
   const address = lc(event.args.operator);
@@ -92,6 +93,7 @@ ponder.on("StakingVault:Delegated", async ({ event, context }) => {
     delegatedPrincipal: self ? row.delegatedPrincipal : row.delegatedPrincipal + assets,
     delegators: newDelegator ? row.delegators + 1 : row.delegators,
   }));
+  await recordPowerChange(db, event, { account: acct, source: "stake", reason: "stake", operator: op, delta: assets });
   await db.insert(delegationEvent).values({
     id: event.id,
     operator: op,
@@ -126,6 +128,13 @@ ponder.on("StakingVault:UnbondRequested", async ({ event, context }) => {
     delegatedPrincipal: self ? row.delegatedPrincipal : row.delegatedPrincipal - assets,
     delegators: left ? row.delegators - 1 : row.delegators,
   }));
+  await recordPowerChange(db, event, {
+    account: acct,
+    source: "stake",
+    reason: "unbond",
+    operator: op,
+    delta: -assets,
+  });
   await db.insert(unbonding).values({
     entryId,
     operator: op,
@@ -217,6 +226,15 @@ ponder.on("StakingVault:Slashed", async ({ event, context }) => {
     lockedAssets: row.lockedAssets > amount ? row.lockedAssets - amount : 0n,
     totalSlashed: row.totalSlashed + amount,
   }));
+  // every position in the pool loses its share of what left the bonded assets
+  if (fromBonded > 0n)
+    await recordPowerChange(context.db, event, {
+      account: null,
+      source: "stake",
+      reason: "slash",
+      operator: op,
+      delta: -fromBonded,
+    });
 });
 
 ponder.on("StakingVault:RewardDeposited", async ({ event, context }) => {
@@ -240,6 +258,15 @@ ponder.on("StakingVault:RewardDeposited", async ({ event, context }) => {
     totalRewards: row.totalRewards + amount,
     totalCommission: row.totalCommission + commission,
   }));
+  // the reward net of commission raises every position in the pool pro rata
+  if (amount > commission)
+    await recordPowerChange(context.db, event, {
+      account: null,
+      source: "stake",
+      reason: "reward",
+      operator: op,
+      delta: amount - commission,
+    });
 });
 
 ponder.on("StakingVault:CommissionClaimed", async ({ event, context }) => {
