@@ -5,9 +5,10 @@
  * quorum, eta and decoded actions; every vote with weight and reason; the lifecycle events; the parameter history; the
  * voting-power changes (wallet delegation and stake).
  */
-import { mkdtempSync, rmSync } from "node:fs";
+import { existsSync, mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
+import { chromium } from "playwright-core";
 import { encodeFunctionData, keccak256, toHex } from "viem";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { flockGovernorAbi, flockVotesAbi, protocolConfigAbi } from "../../generated/abis.js";
@@ -23,7 +24,7 @@ import {
 } from "../../keeper/src/roles/governance.js";
 import { delegate, stake } from "../../keeper/src/roles/staking.js";
 import { actorNode, type DevChain, FLOCK, fund, startDevChain } from "../../keeper/test/helpers/devchain.js";
-import { startIndexer, waitForIndexedBlock } from "../launch.js";
+import { indexedBlock, startIndexer, waitForIndexedBlock } from "../launch.js";
 import { gql } from "./graphql.js";
 import { createTempDatabase } from "./pgdb.js";
 
@@ -158,8 +159,11 @@ interface Result {
   };
 }
 
+const CHROMIUM = process.env.FLOCK_CHROMIUM ?? "/usr/bin/chromium";
+
 describe.each(backends)("governance in the index on $name", ({ name, databaseUrl: serverUrl }) => {
   let graphqlUrl: string;
+  let indexerUrl: string;
   beforeAll(async () => {
     let databaseUrl: string | undefined;
     if (serverUrl) {
@@ -180,6 +184,7 @@ describe.each(backends)("governance in the index on $name", ({ name, databaseUrl
     cleanups.push(() => ix.stop());
     await waitForIndexedBlock(ix.url, head, 120_000);
     graphqlUrl = ix.graphqlUrl;
+    indexerUrl = ix.url;
   }, 300_000);
 
   it("has the proposals, votes, lifecycle, parameter history and voting-power changes the chain has", async () => {
@@ -303,4 +308,55 @@ describe.each(backends)("governance in the index on $name", ({ name, databaseUrl
       expect(sum, who).toBe(onChain);
     }
   });
+
+  it("shows the proposals, the tallies and the parameter history in the Explorer, with no console error", async () => {
+    if (!existsSync(CHROMIUM))
+      throw new Error(`no Chromium at ${CHROMIUM}: apt-get install -y chromium (tools/chromium.sh; .ci/run does it)`);
+    const d = await gql<Result>(graphqlUrl, QUERY, { passed: passed.toString(), cancelled: cancelled.toString() });
+    const context = await chromium.launchPersistentContext(mkdtempSync(join(dir, "chromium-")), {
+      executablePath: CHROMIUM,
+      headless: true,
+      args: ["--headless", "--no-sandbox", "--disable-gpu", "--no-first-run", "--disable-background-networking"],
+    });
+    cleanups.push(() => context.close());
+    const problems: string[] = [];
+    const page = await context.newPage();
+    page.on("console", (m) => {
+      if (m.type() === "error" || m.type() === "warning") problems.push(`console ${m.type()}: ${m.text()}`);
+    });
+    page.on("pageerror", (e) => problems.push(`page error: ${e.message}`));
+    const open = async (path: string) => {
+      await page.goto(`${indexerUrl}${path}`);
+      const block = await indexedBlock(indexerUrl);
+      await page.waitForSelector(`main[data-path="${path}"][data-block="${block}"]`, { timeout: 20_000 });
+      expect(await page.title(), path).toMatch(/· FLock Explorer$/);
+    };
+
+    await open("/governance");
+    const rowOf = (id: bigint) => page.locator(`[data-testid="proposals"] tr[data-proposal="${id}"]`);
+    expect(await rowOf(passed).getAttribute("data-state")).toBe("Executed");
+    expect(await rowOf(cancelled).getAttribute("data-state")).toBe("Canceled");
+    expect(await rowOf(passed).locator('[data-field="for"]').getAttribute("data-wei")).toBe(d.passed.forVotes);
+    expect(await rowOf(passed).locator('[data-field="against"]').getAttribute("data-wei")).toBe(d.passed.againstVotes);
+    const history = page.locator('[data-testid="parameter-history"] tr[data-param]');
+    expect(await history.evaluateAll((rows) => rows.map((r) => r.getAttribute("data-param")))).toEqual([
+      "TASK_CREATION_FEE",
+      "NON_REVEAL_SLASH_BPS",
+    ]);
+    expect(
+      await page.locator('[data-testid="parameters"] tr[data-param="NON_REVEAL_SLASH_BPS"]').textContent(),
+    ).toMatch(/15 %/);
+
+    await open(`/proposals/${passed}`);
+    expect(await page.locator('[data-testid="proposal"]').getAttribute("data-state")).toBe("Executed");
+    expect(await page.locator('[data-testid="for"]').getAttribute("data-wei")).toBe(d.passed.forVotes);
+    expect(await page.locator('[data-testid="votes"] tr[data-voter]').count()).toBe(4);
+    expect(await page.locator('[data-testid="actions"]').textContent()).toContain(
+      "ProtocolConfig.set(NON_REVEAL_SLASH_BPS, 1500)",
+    );
+
+    await open("/");
+    expect(await page.locator(`[data-testid="proposals"] tr[data-proposal="${passed}"]`).count()).toBe(1);
+    expect(problems).toEqual([]);
+  }, 120_000);
 });

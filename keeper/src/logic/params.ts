@@ -8,19 +8,9 @@
  * and reveals are counts.
  */
 import { formatUnits, keccak256, parseUnits, toHex } from "viem";
+import { type ParamUnit, unitOf } from "./param-units.js";
 
-export type ParamUnit = "bps" | "seconds" | "FLOCK" | "score" | "count";
-
-const COUNTS = new Set(["MAX_SUBMISSIONS", "MAX_VALIDATORS", "MIN_SUBMISSIONS", "MIN_REVEALS"]);
-
-/** The unit of a `ConfigKeys` name. */
-export function unitOf(name: string): ParamUnit {
-  if (name.endsWith("_BPS")) return "bps";
-  if (/_(PERIOD|COOLDOWN|WINDOW)$/.test(name)) return "seconds";
-  if (name.endsWith("_TOLERANCE") || name === "MAX_SCORE_DEVIATION") return "score";
-  if (COUNTS.has(name)) return "count";
-  return "FLOCK";
-}
+export { type ParamUnit, unitOf };
 
 /** The key `ProtocolConfig` stores a name under: `keccak256(name)`. */
 export function keyOf(name: string): `0x${string}` {
