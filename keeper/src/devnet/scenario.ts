@@ -33,6 +33,7 @@ import type { Dataset, FileMap } from "../types.js";
 import type { Actor, ActorName } from "./actors.js";
 import { warpTo } from "./anvil.js";
 import { REPO_ROOT } from "./deploy.js";
+import { type GovernanceSummary, playGovernance } from "./governance.js";
 import { type TaskReport, taskReport } from "./graphql.js";
 import { type Managed, startProcess } from "./procs.js";
 
@@ -69,6 +70,8 @@ export interface ArenaSummary {
   rejected: { account: string; what: string; error: string }[];
   delegator: { operator: string; before: string; after: string };
   trained: { name: string; arch: string; epochs: number; samples: number; modelCid: string }[];
+  /** the governance act: a parameter change passed with staked FLOCK */
+  governance: GovernanceSummary;
   seconds: number;
 }
 
@@ -242,6 +245,9 @@ export async function playArena(ctx: ScenarioContext): Promise<ArenaSummary> {
     const after = await positionOf(node("delegator"), delegatorOperator);
     say("▸ everyone claimed; rewards went into the operators' pools");
 
+    // ── governance: the stakers raise the non-reveal slash ───────────────────────────────────────────
+    const governance = await playGovernance({ rpcUrl: ctx.rpcUrl, graphqlUrl: ctx.graphqlUrl, node, say });
+
     // ── read it all back through GraphQL ────────────────────────────────────────────────────────────
     const head_ = await deployer.chain.public.getBlockNumber();
     const report = await until(
@@ -267,6 +273,7 @@ export async function playArena(ctx: ScenarioContext): Promise<ArenaSummary> {
       rejected,
       delegator: { operator: delegatorOperator, before: before.toString(), after: after.toString() },
       trained,
+      governance,
       seconds: 0,
     };
   } finally {
