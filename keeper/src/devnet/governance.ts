@@ -24,6 +24,8 @@ export interface GovernanceSummary {
   description: string;
   tally: { for: string; against: string; abstain: string; voters: number; quorum: string | null };
   votes: { voter: string; support: string; weight: string }[];
+  /** wall time of the act, seconds */
+  seconds: number;
 }
 
 export interface GovernanceContext {
@@ -57,6 +59,7 @@ async function indexedParam(graphqlUrl: string): Promise<string | undefined> {
 }
 
 export async function playGovernance(ctx: GovernanceContext): Promise<GovernanceSummary> {
+  const t0 = performance.now();
   const { node, say } = ctx;
   const keeper = node("keeper");
   const before = await until(() => indexedParam(ctx.graphqlUrl), 30_000, `${KEY} in the index`);
@@ -119,6 +122,7 @@ export async function playGovernance(ctx: GovernanceContext): Promise<Governance
     description: DESCRIPTION.split("\n")[0],
     tally: { for: d.forVotes, against: d.againstVotes, abstain: d.abstainVotes, voters: d.voters, quorum: d.quorum },
     votes: d.votes.items,
+    seconds: Math.round((performance.now() - t0) / 100) / 10,
   };
 }
 

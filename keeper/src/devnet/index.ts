@@ -325,7 +325,9 @@ export function printSummary(s: ArenaSummary): void {
   out.push(
     `  tally: for ${fmt(g.tally.for)} · against ${fmt(g.tally.against)} · abstain ${fmt(g.tally.abstain)} · quorum ${fmt(g.tally.quorum)} FLOCK`,
   );
-  out.push(`  ${g.key}: ${g.before} → ${g.after} (executed by the timelock ${g.timelock})`);
+  out.push(
+    `  ${g.key}: ${g.before} → ${g.after} (executed by the timelock ${g.timelock}; the act took ${g.seconds} s)`,
+  );
   out.push(`  demo took ${s.seconds} s`);
   process.stdout.write(`${out.join("\n")}\n`);
 }
