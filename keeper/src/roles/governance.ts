@@ -485,19 +485,34 @@ export async function propose(node: Node, assignments: readonly string[], descri
   };
 }
 
-async function requireState(node: Node, id: bigint, want: ProposalStateName, doing: string): Promise<ProposalView> {
-  const view = await showProposal(node, id);
-  if (view.state !== want) {
-    const now = BigInt(await node.protocol.now());
+/** A proposal's state and times, from the governor's views only (no log reads). */
+async function proposalTimes(node: Node, id: bigint) {
+  const { protocol } = node;
+  const g = gov(node);
+  const pub = protocol.chain.public;
+  const [snapshot, deadline, eta, now] = await Promise.all([
+    protocol.read("proposalSnapshot", () => pub.readContract({ ...g, functionName: "proposalSnapshot", args: [id] })),
+    protocol.read("proposalDeadline", () => pub.readContract({ ...g, functionName: "proposalDeadline", args: [id] })),
+    protocol.read("proposalEta", () => pub.readContract({ ...g, functionName: "proposalEta", args: [id] })),
+    protocol.now(),
+  ]);
+  if (snapshot === 0n) throw new ConfigError([`no proposal ${id} (\`flock gov show\` lists the proposals)`]);
+  const state = await proposalState(node, id);
+  return { state, voteStart: snapshot, voteEnd: deadline, eta: eta === 0n ? null : eta, now: BigInt(now) };
+}
+
+async function requireState(node: Node, id: bigint, want: ProposalStateName, doing: string) {
+  const t = await proposalTimes(node, id);
+  if (t.state !== want) {
     const when =
-      view.state === "Pending"
-        ? ` (voting opens in ${view.voteStart - now + 1n} s)`
-        : view.state === "Active"
-          ? ` (voting closes in ${view.voteEnd - now + 1n} s)`
+      t.state === "Pending"
+        ? ` (voting opens in ${t.voteStart - t.now + 1n} s)`
+        : t.state === "Active"
+          ? ` (voting closes in ${t.voteEnd - t.now + 1n} s)`
           : "";
-    throw new ConfigError([`cannot ${doing} proposal ${id}: it is ${view.state}${when}, not ${want}`]);
+    throw new ConfigError([`cannot ${doing} proposal ${id}: it is ${t.state}${when}, not ${want}`]);
   }
-  return view;
+  return t;
 }
 
 export interface Voted {
@@ -567,10 +582,9 @@ export async function executeProposal(
   node: Node,
   id: bigint,
 ): Promise<{ proposalId: bigint; tx: Hex; changed: { name: string; from: bigint; to: bigint }[] }> {
-  const view = await requireState(node, id, "Queued", "execute");
-  const now = BigInt(await node.protocol.now());
-  if (view.eta !== null && now < view.eta)
-    throw new ConfigError([`proposal ${id} is in the timelock until ${view.eta} (${view.eta - now} s from now)`]);
+  const t = await requireState(node, id, "Queued", "execute");
+  if (t.eta !== null && t.now < t.eta)
+    throw new ConfigError([`proposal ${id} is in the timelock until ${t.eta} (${t.eta - t.now} s from now)`]);
   const p = await findProposal(node, id);
   const receipt = await node.chain.write({
     ...gov(node),
