@@ -172,13 +172,16 @@ export class ChainClient {
       { label: `prepare ${label}`, logger: log, retryIf: isTransient },
     );
     const raw = await account.signTransaction({
+      // the estimate is exact for the state it ran on; by inclusion the state may differ in ways that cost more (a
+      // vote checkpoint keyed by timestamp is pushed instead of updated in a later block: +20k; a full validator set
+      // evicts; a lazy storage slot turns fresh), so the limit carries a margin — unused gas is not paid
+      gas: withGasMargin(gas),
       chainId: chain.id,
       type: "eip1559",
       to: req.address,
       data,
       value,
       nonce,
-      gas,
       maxFeePerGas: fees.maxFeePerGas,
       maxPriorityFeePerGas: fees.maxPriorityFeePerGas,
     });
@@ -288,4 +291,14 @@ export function describeRevert(e: unknown): string {
     return e.shortMessage;
   }
   return e instanceof Error ? e.message : String(e);
+}
+
+/** EIP-7825's per-transaction gas cap: a margin never lifts a limit above it (an estimate above it is left as is). */
+const TX_GAS_CAP = 16_777_216n;
+
+/** An estimate plus 25% and 25,000 gas, capped at EIP-7825's per-transaction limit. */
+export function withGasMargin(estimate: bigint): bigint {
+  const padded = estimate + estimate / 4n + 25_000n;
+  if (estimate >= TX_GAS_CAP) return estimate;
+  return padded > TX_GAS_CAP ? TX_GAS_CAP : padded;
 }
