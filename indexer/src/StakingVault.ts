@@ -150,9 +150,10 @@ ponder.on("StakingVault:Delegated", async ({ event, context }) => {
   const acct = lc(event.args.account);
   const { assets, shares, poolAssets, poolShares } = event.args;
   const self = op === acct;
-  // Three store operations (the hottest event). No `ensureAccount`: the vault pulls `assets` > 0 from the account in
-  // the same call, so the account held tokens before and its row exists since the Transfer that brought them.
-  // One upsert instead of find + insert/update; the row it returns tells whether the position was empty before.
+  // Four store operations (the hottest event; the fourth is its voting-power row). No `ensureAccount`: the vault pulls
+  // `assets` > 0 from the account in the same call, so the account held tokens before and its row exists since the
+  // Transfer that brought them. One upsert instead of find + insert/update; the row it returns tells whether the
+  // position was empty before.
   const position = await db
     .insert(delegation)
     .values({
