@@ -284,5 +284,5 @@ describe("governance on anvil through `flock gov` and `flock config`", () => {
     const arena = node("deployer").protocol;
     expect((await arena.paramsOf(before)).nonRevealSlashBps).toBe(1000);
     expect((await arena.paramsOf(later)).nonRevealSlashBps).toBe(1500);
-  }, 240_000);
+  }, 400_000);
 });
