@@ -326,16 +326,11 @@ describe.each(backends)("governance in the index on $name", ({ name, databaseUrl
     });
     page.on("pageerror", (e) => problems.push(`page error: ${e.message}`));
     const open = async (path: string) => {
-      await page.goto(`${indexerUrl}${path}`);
-      // built for the latest indexed block (or a later one): the page says which in main[data-block]
+      // the page is built for the latest indexed block it sees (main[data-block]): this one or a later one
       const block = (await indexedBlock(indexerUrl)) ?? 0;
-      // (a string: the tests' tsconfig has no DOM types)
-      await page.waitForFunction(
-        `(() => { const m = document.querySelector("main[data-block]"); return m !== null && ` +
-          `m.getAttribute("data-path") === ${JSON.stringify(path)} && Number(m.getAttribute("data-block")) >= ${block}; })()`,
-        undefined,
-        { timeout: 60_000 },
-      );
+      await page.goto(`${indexerUrl}${path}`);
+      const main = await page.waitForSelector(`main[data-path="${path}"][data-block]`, { timeout: 60_000 });
+      expect(Number(await main.getAttribute("data-block"))).toBeGreaterThanOrEqual(block);
       expect(await page.title(), path).toMatch(/· FLock Explorer$/);
     };
 
