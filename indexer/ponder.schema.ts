@@ -786,3 +786,6 @@ export const parameterRelations = relations(parameter, ({ many }) => ({
 export const parameterChangeRelations = relations(parameterChange, ({ one }) => ({
   parameter: one(parameter, { fields: [parameterChange.key], references: [parameter.key] }),
 }));
+
+// ─── governance (FlockGovernor, voting power) ───────────────────────────────────────────────────────
+export * from "./schema/governance.js";

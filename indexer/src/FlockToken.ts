@@ -4,6 +4,7 @@ import { account, allowance, token, tokenMint, tokenTransfer } from "ponder:sche
 import { zeroAddress } from "viem";
 import { roleAdminChanged, roleGranted, roleRevoked } from "./lib/access.js";
 import { lc } from "./lib/store.js";
+import { recordPowerChange, recordSupply } from "./lib/votes.js";
 
 ponder.on("FlockToken:Transfer", async ({ event, context }) => {
   const { db } = context;
@@ -12,7 +13,7 @@ ponder.on("FlockToken:Transfer", async ({ event, context }) => {
   const amount = event.args.value;
   const minted = from === zeroAddress ? amount : 0n;
   const burned = to === zeroAddress ? amount : 0n;
-  await db
+  const tokenRow = await db
     .insert(token)
     .values({ address: lc(event.log.address), totalSupply: minted - burned, minted, burned, transfers: 1 })
     .onConflictDoUpdate((row) => ({
@@ -21,6 +22,7 @@ ponder.on("FlockToken:Transfer", async ({ event, context }) => {
       burned: row.burned + burned,
       transfers: row.transfers + 1,
     }));
+  if (minted > 0n || burned > 0n) await recordSupply(db, event, tokenRow.totalSupply);
   await db.insert(tokenTransfer).values({
     id: event.id,
     from,
@@ -84,6 +86,13 @@ ponder.on("FlockToken:DelegateVotesChanged", async ({ event, context }) => {
     .insert(account)
     .values({ address: delegate, balance: 0n, minted: 0n, votes: event.args.newVotes })
     .onConflictDoUpdate({ votes: event.args.newVotes });
+  await recordPowerChange(context.db, event, {
+    account: delegate,
+    source: "wallet",
+    reason: "delegated votes",
+    delta: event.args.newVotes - event.args.previousVotes,
+    newVotes: event.args.newVotes,
+  });
 });
 
 ponder.on("FlockToken:RoleGranted", async ({ event, context }) => roleGranted(context.db, event, event.args));

@@ -22,6 +22,7 @@ import { enumName, ROLE } from "./lib/enums.js";
 import { slashRowId } from "./lib/ids.js";
 import { release } from "./lib/locks.js";
 import { ensureAccount, lc } from "./lib/store.js";
+import { recordPowerChange } from "./lib/votes.js";
 
 ponder.on("StakingVault:OperatorRegistered", async ({ event, context }) => {
   const address = lc(event.args.operator);
@@ -149,9 +150,10 @@ ponder.on("StakingVault:Delegated", async ({ event, context }) => {
   const acct = lc(event.args.account);
   const { assets, shares, poolAssets, poolShares } = event.args;
   const self = op === acct;
-  // Three store operations (the hottest event). No `ensureAccount`: the vault pulls `assets` > 0 from the account in
-  // the same call, so the account held tokens before and its row exists since the Transfer that brought them.
-  // One upsert instead of find + insert/update; the row it returns tells whether the position was empty before.
+  // Four store operations (the hottest event; the fourth is its voting-power row). No `ensureAccount`: the vault pulls
+  // `assets` > 0 from the account in the same call, so the account held tokens before and its row exists since the
+  // Transfer that brought them. One upsert instead of find + insert/update; the row it returns tells whether the
+  // position was empty before.
   const position = await db
     .insert(delegation)
     .values({
@@ -179,6 +181,7 @@ ponder.on("StakingVault:Delegated", async ({ event, context }) => {
     delegatedPrincipal: self ? row.delegatedPrincipal : row.delegatedPrincipal + assets,
     delegators: newDelegator ? row.delegators + 1 : row.delegators,
   }));
+  await recordPowerChange(db, event, { account: acct, source: "stake", reason: "stake", operator: op, delta: assets });
   // A pending deposit turned into shares (`activate`, or the account's next deposit or unbond, which activate it
   // first): the vault emits only this Delegated. While the pool has pending assets, the account's first Delegated
   // with a pending deposit waiting is its activation (a fresh deposit mints only when no lock is outstanding, and then
@@ -232,6 +235,13 @@ ponder.on("StakingVault:UnbondRequested", async ({ event, context }) => {
     delegatedPrincipal: self ? row.delegatedPrincipal : row.delegatedPrincipal - assets,
     delegators: left ? row.delegators - 1 : row.delegators,
   }));
+  await recordPowerChange(db, event, {
+    account: acct,
+    source: "stake",
+    reason: "unbond",
+    operator: op,
+    delta: -assets,
+  });
   await db.insert(unbonding).values({
     entryId,
     operator: op,
@@ -332,6 +342,15 @@ ponder.on("StakingVault:Slashed", async ({ event, context }) => {
     lockedAssets: row.lockedAssets > amount ? row.lockedAssets - amount : 0n,
     totalSlashed: row.totalSlashed + amount,
   }));
+  // every position in the pool loses its share of what left the bonded assets
+  if (fromBonded > 0n)
+    await recordPowerChange(context.db, event, {
+      account: null,
+      source: "stake",
+      reason: "slash",
+      operator: op,
+      delta: -fromBonded,
+    });
 });
 
 ponder.on("StakingVault:RewardDeposited", async ({ event, context }) => {
@@ -355,6 +374,15 @@ ponder.on("StakingVault:RewardDeposited", async ({ event, context }) => {
     totalRewards: row.totalRewards + amount,
     totalCommission: row.totalCommission + commission,
   }));
+  // the reward net of commission raises every position in the pool pro rata
+  if (amount > commission)
+    await recordPowerChange(context.db, event, {
+      account: null,
+      source: "stake",
+      reason: "reward",
+      operator: op,
+      delta: amount - commission,
+    });
 });
 
 ponder.on("StakingVault:CommissionClaimed", async ({ event, context }) => {

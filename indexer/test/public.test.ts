@@ -148,6 +148,7 @@ describe("the Explorer in Chromium", () => {
       "/operators",
       `/accounts/${V0}`,
       `/accounts/${D}`,
+      "/governance",
       "/nowhere",
     ];
     for (const [label, viewport] of [

@@ -5,11 +5,13 @@
  */
 import { Command, CommanderError, type CommandUnknownOpts } from "@commander-js/extra-typings";
 import { claimCommand } from "./cli/commands/claim.js";
+import { configCommand } from "./cli/commands/config.js";
 import { dataCommand } from "./cli/commands/data.js";
 import { delegateCommand } from "./cli/commands/delegate.js";
 import { devnetCommand } from "./cli/commands/devnet.js";
 import { evalCommand } from "./cli/commands/eval.js";
 import { finalizeCommand } from "./cli/commands/finalize.js";
+import { govCommand } from "./cli/commands/gov.js";
 import { pendingCommand } from "./cli/commands/pending.js";
 import { revealCommand } from "./cli/commands/reveal.js";
 import { stakeCommand } from "./cli/commands/stake.js";
@@ -51,6 +53,8 @@ export function buildProgram() {
     validateCommand(),
     finalizeCommand(),
     statusCommand(),
+    govCommand(),
+    configCommand(),
     devnetCommand(),
   ]) {
     program.addCommand(command);

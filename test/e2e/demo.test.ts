@@ -7,9 +7,15 @@
 import { mkdtempSync, readFileSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { type Address, createPublicClient, http, parseEventLogs } from "viem";
+import { type Address, createPublicClient, http, keccak256, parseEventLogs, toHex } from "viem";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { arenaTasksAbi, flockTokenAbi, stakingVaultAbi } from "../../generated/abis.js";
+import {
+  arenaTasksAbi,
+  flockGovernorAbi,
+  flockTokenAbi,
+  protocolConfigAbi,
+  stakingVaultAbi,
+} from "../../generated/abis.js";
 import { ValidatorOutcome } from "../../generated/enums.js";
 import { waitForIndexedBlock } from "../../indexer/launch.js";
 import { graphql } from "../../keeper/src/devnet/graphql.js";
@@ -239,6 +245,45 @@ describe("the demo's AI Arena task", () => {
       args: [contracts().treasury],
     });
     expect(treasury).toBeGreaterThan(0n);
+  });
+});
+
+describe("the demo's governance act", () => {
+  it("passed a higher non-reveal slash with staked FLOCK, executed by the timelock (chain and GraphQL agree)", async () => {
+    const g = devnet!.summary.governance;
+    const { contracts: c } = contracts();
+    expect(g).toMatchObject({
+      governor: c.FlockGovernor,
+      timelock: c.TimelockController,
+      key: "NON_REVEAL_SLASH_BPS",
+      before: "1000",
+      after: "1500",
+    });
+    const pub = chain();
+    const state = await pub.readContract({
+      address: c.FlockGovernor,
+      abi: flockGovernorAbi,
+      functionName: "state",
+      args: [BigInt(g.proposalId)],
+    });
+    expect(state).toBe(7); // Executed
+    const value = await pub.readContract({
+      address: c.ProtocolConfig,
+      abi: protocolConfigAbi,
+      functionName: "get",
+      args: [keccak256(toHex("NON_REVEAL_SLASH_BPS"))],
+    });
+    expect(value).toBe(1500n);
+    // the votes are the validators' staked FLOCK at the snapshot
+    const [against, forVotes, abstain] = await pub.readContract({
+      address: c.FlockGovernor,
+      abi: flockGovernorAbi,
+      functionName: "proposalVotes",
+      args: [BigInt(g.proposalId)],
+    });
+    expect([g.tally.against, g.tally.for, g.tally.abstain]).toEqual([against, forVotes, abstain].map(String));
+    expect(g.votes).toHaveLength(5);
+    expect(forVotes).toBeGreaterThan(against);
   });
 });
 

@@ -318,6 +318,16 @@ export function printSummary(s: ArenaSummary): void {
   out.push(
     `  delegator's position in validator-1's pool: ${fmt(s.delegator.before)} → ${fmt(s.delegator.after)} FLOCK`,
   );
+  const g = s.governance;
+  out.push("", "══ governance (read through GraphQL) ══");
+  out.push(`  proposal ${g.proposalId.slice(0, 10)}…: ${g.description}`);
+  for (const v of g.votes) out.push(`  ${name(v.voter).padEnd(18)} ${v.support.padEnd(8)} ${fmt(v.weight)} FLOCK`);
+  out.push(
+    `  tally: for ${fmt(g.tally.for)} · against ${fmt(g.tally.against)} · abstain ${fmt(g.tally.abstain)} · quorum ${fmt(g.tally.quorum)} FLOCK`,
+  );
+  out.push(
+    `  ${g.key}: ${g.before} → ${g.after} (executed by the timelock ${g.timelock}; the act took ${g.seconds} s)`,
+  );
   out.push(`  demo took ${s.seconds} s`);
   process.stdout.write(`${out.join("\n")}\n`);
 }

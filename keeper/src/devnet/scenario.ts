@@ -34,6 +34,7 @@ import type { Dataset, FileMap } from "../types.js";
 import type { Actor, ActorName } from "./actors.js";
 import { warpTo } from "./anvil.js";
 import { REPO_ROOT } from "./deploy.js";
+import { type GovernanceSummary, playGovernance } from "./governance.js";
 import { type TaskReport, taskReport } from "./graphql.js";
 import { type Managed, startProcess } from "./procs.js";
 
@@ -72,6 +73,8 @@ export interface ArenaSummary {
   creator: { fee: string; bond: string; bondClaimed: string };
   delegator: { operator: string; before: string; after: string };
   trained: { name: string; arch: string; epochs: number; samples: number; modelCid: string }[];
+  /** the governance act: a parameter change passed with staked FLOCK */
+  governance: GovernanceSummary;
   seconds: number;
 }
 
@@ -255,6 +258,9 @@ export async function playArena(ctx: ScenarioContext): Promise<ArenaSummary> {
       `▸ everyone claimed; rewards went into the operators' pools, the creator's bond (${fmtFlock(bondClaimed)} FLOCK) back to it`,
     );
 
+    // ── governance: the stakers raise the non-reveal slash ───────────────────────────────────────────
+    const governance = await playGovernance({ rpcUrl: ctx.rpcUrl, graphqlUrl: ctx.graphqlUrl, node, say });
+
     // ── read it all back through GraphQL ────────────────────────────────────────────────────────────
     const head_ = await deployer.chain.public.getBlockNumber();
     const report = await until(
@@ -282,6 +288,7 @@ export async function playArena(ctx: ScenarioContext): Promise<ArenaSummary> {
       creator: { fee: cost.fee.toString(), bond: cost.bond.toString(), bondClaimed: bondClaimed.toString() },
       delegator: { operator: delegatorOperator, before: before.toString(), after: after.toString() },
       trained,
+      governance,
       seconds: 0,
     };
   } finally {
