@@ -2,6 +2,7 @@
 import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
+import { DatabaseSync } from "node:sqlite";
 import { afterAll, describe, expect, it } from "vitest";
 import { Journal, type Key } from "../src/store/journal.js";
 
@@ -98,5 +99,22 @@ describe("Journal", () => {
     expect(j.get({ ...key, chainId: 8453 })?.salt).toBe("0x04");
     expect(j.list("scores", ["prepared"])).toHaveLength(3);
     j.close();
+  });
+
+  it("waits for another process's lock instead of failing at once, from its very first statement", () => {
+    // a new journal file that another process (a bot of the same account) is creating: it holds the lock that the
+    // switch to WAL needs
+    const path = join(dir, "locked.sqlite");
+    const other = new DatabaseSync(path);
+    other.exec("CREATE TABLE t (x); BEGIN EXCLUSIVE; INSERT INTO t VALUES (1);");
+    const t0 = performance.now();
+    expect(() => new Journal(path, { busyTimeoutMs: 300 })).toThrow(/database is locked/);
+    expect(performance.now() - t0).toBeGreaterThanOrEqual(290); // it waited the whole timeout
+    other.exec("COMMIT");
+    const j = new Journal(path, { busyTimeoutMs: 300 }); // released: opens at once
+    j.setValue("k", "v");
+    expect(j.getValue("k")).toBe("v");
+    j.close();
+    other.close();
   });
 });

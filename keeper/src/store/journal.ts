@@ -34,10 +34,19 @@ export interface CommitmentRow {
 export class Journal {
   private readonly db: DatabaseSync;
 
-  constructor(readonly path: string) {
+  /**
+   * @param busyTimeoutMs how long a statement waits for another process's lock on the same file (a bot and a `flock`
+   *   command of the same account share it) before failing with "database is locked"
+   */
+  constructor(
+    readonly path: string,
+    { busyTimeoutMs = 30_000 }: { busyTimeoutMs?: number } = {},
+  ) {
     if (path !== ":memory:") mkdirSync(dirname(path), { recursive: true });
-    this.db = new DatabaseSync(path);
-    this.db.exec("PRAGMA journal_mode = WAL; PRAGMA synchronous = FULL; PRAGMA busy_timeout = 5000;");
+    // the timeout is set when the connection opens, so it covers the first statement too: switching to WAL takes a
+    // lock, and two processes opening the same new journal at once would otherwise fail at once
+    this.db = new DatabaseSync(path, { timeout: busyTimeoutMs });
+    this.db.exec("PRAGMA journal_mode = WAL; PRAGMA synchronous = FULL;");
     this.db.exec(`CREATE TABLE IF NOT EXISTS commitments (
       kind TEXT NOT NULL, chain_id INTEGER NOT NULL, contract TEXT NOT NULL, task_id TEXT NOT NULL, account TEXT NOT NULL,
       salt TEXT NOT NULL, commitment TEXT NOT NULL, payload TEXT NOT NULL, state TEXT NOT NULL,
