@@ -50,7 +50,7 @@ contract ModelMarketplace is IModelMarketplace, Ownable2Step, ReentrancyGuardTra
         uint40 pendingAt;
         uint32 contributors;
         uint8 depth;
-        Source source;
+        ListingSource source;
         // slot 1
         uint96 pendingPrice;
         uint32 pendingPeriod;
@@ -92,7 +92,7 @@ contract ModelMarketplace is IModelMarketplace, Ownable2Step, ReentrancyGuardTra
     /// @dev One lineage level: the model `depth` levels up, and its share units of the listing.
     struct Level {
         uint8 depth;
-        Source source;
+        ListingSource source;
         uint256 sourceId;
     }
 
@@ -137,7 +137,7 @@ contract ModelMarketplace is IModelMarketplace, Ownable2Step, ReentrancyGuardTra
         _bySource[key] = listingId;
         SplitContext memory c = _context(listingId);
         Level memory top = Level({depth: 0, source: p.source, sourceId: p.sourceId});
-        if (p.source == Source.ArenaTask) _splitArena(c, top, SHARES, digest);
+        if (p.source == ListingSource.ArenaTask) _splitArena(c, top, SHARES, digest);
         else _splitAlliance(c, top, SHARES, digest);
 
         _store(listingId, p, digest, c);
@@ -274,7 +274,7 @@ contract ModelMarketplace is IModelMarketplace, Ownable2Step, ReentrancyGuardTra
     }
 
     /// @inheritdoc IModelMarketplace
-    function listingOf(Source source, uint256 sourceId) public view returns (uint256) {
+    function listingOf(ListingSource source, uint256 sourceId) public view returns (uint256) {
         return _bySource[_sourceKey(source, sourceId)];
     }
 
@@ -382,12 +382,12 @@ contract ModelMarketplace is IModelMarketplace, Ownable2Step, ReentrancyGuardTra
     /// @dev Checks the caller may list the source and the CID is its model; returns the model's digest.
     function _checkLister(ListParams calldata p) private view returns (bytes32 digest) {
         address creator;
-        if (p.source == Source.ArenaTask) {
+        if (p.source == ListingSource.ArenaTask) {
             IArenaTasks.TaskView memory t = _arena.getTask(p.sourceId);
             if (t.phase != IArenaTasks.Phase.Settled) revert TaskNotSettled(p.sourceId);
             creator = t.creator;
             digest = ModelCid.digestOf(p.modelCid);
-        } else if (p.source == Source.Alliance) {
+        } else if (p.source == ListingSource.Alliance) {
             creator = _allianceCreator(p.sourceId);
             digest = keccak256(bytes(p.modelCid));
         } else {
@@ -457,16 +457,16 @@ contract ModelMarketplace is IModelMarketplace, Ownable2Step, ReentrancyGuardTra
         (Weights memory tr, bytes32 winner) = _trainerWeights(lv.sourceId, t.published);
         if (lv.depth == 0) {
             if (tr.sum == 0) revert NoWinner(lv.sourceId);
-            if (winner != digest) revert WrongModel(Source.ArenaTask, lv.sourceId, winner, digest);
+            if (winner != digest) revert WrongModel(ListingSource.ArenaTask, lv.sourceId, winner, digest);
         }
         Weights memory va = _validatorWeights(lv.sourceId);
         uint256 creatorPart = budget * c.creatorBps / _BPS;
         uint256 validatorPart = va.sum == 0 ? 0 : (budget - creatorPart) * c.validatorBps / _BPS;
         uint256 trainerPart = budget - creatorPart - validatorPart;
         if (tr.sum == 0) (creatorPart, trainerPart) = (creatorPart + trainerPart, 0);
-        _credit(c, lv, t.creator, creatorPart, Role.Creator);
-        _distribute(c, lv, va, validatorPart, Role.Validator);
-        _distribute(c, lv, tr, trainerPart, Role.Trainer);
+        _credit(c, lv, t.creator, creatorPart, ShareRole.Creator);
+        _distribute(c, lv, va, validatorPart, ShareRole.Validator);
+        _distribute(c, lv, tr, trainerPart, ShareRole.Trainer);
         _linked(c, lv, budget);
     }
 
@@ -476,24 +476,26 @@ contract ModelMarketplace is IModelMarketplace, Ownable2Step, ReentrancyGuardTra
         IModelLineage.Lineage memory ln = _lineage(lv.sourceId);
         bytes32 finalDigest = keccak256(bytes(ln.finalModelCid));
         if (lv.depth == 0 && finalDigest != digest) {
-            revert WrongModel(Source.Alliance, lv.sourceId, finalDigest, digest);
+            revert WrongModel(ListingSource.Alliance, lv.sourceId, finalDigest, digest);
         }
-        bool up = ln.source != IModelLineage.Source.Cid && lv.depth < c.maxDepth && c.royaltyBps != 0;
+        bool up = ln.source != IModelLineage.LineageSource.Cid && lv.depth < c.maxDepth && c.royaltyBps != 0;
         uint256 parentPart = up ? budget * c.royaltyBps / _BPS : 0;
         uint256 own = budget - parentPart;
         Weights memory co = _contributorWeights(ln);
         uint256 creatorPart = co.sum == 0 ? own : own * c.creatorBps / _BPS;
-        _credit(c, lv, _allianceCreator(lv.sourceId), creatorPart, Role.Creator);
-        _distribute(c, lv, co, own - creatorPart, Role.Contributor);
+        _credit(c, lv, _allianceCreator(lv.sourceId), creatorPart, ShareRole.Creator);
+        _distribute(c, lv, co, own - creatorPart, ShareRole.Contributor);
         _linked(c, lv, own);
         if (parentPart == 0) return;
         Level memory parent = Level({
             depth: lv.depth + 1,
-            source: ln.source == IModelLineage.Source.ArenaTask ? Source.ArenaTask : Source.Alliance,
+            source: ln.source == IModelLineage.LineageSource.ArenaTask
+                ? ListingSource.ArenaTask
+                : ListingSource.Alliance,
             sourceId: ln.parentId
         });
         if (parent.depth > c.depth) c.depth = parent.depth;
-        if (parent.source == Source.ArenaTask) _splitArena(c, parent, parentPart, 0);
+        if (parent.source == ListingSource.ArenaTask) _splitArena(c, parent, parentPart, 0);
         else _splitAlliance(c, parent, parentPart, 0);
     }
 
@@ -541,9 +543,13 @@ contract ModelMarketplace is IModelMarketplace, Ownable2Step, ReentrancyGuardTra
     }
 
     /// @dev Splits `part` over `g.accounts` pro rata to `g.w` (rounded down); the remainder goes to the largest weight.
-    function _distribute(SplitContext memory c, Level memory lv, Weights memory g, uint256 part, Role role)
-        private
-    {
+    function _distribute(
+        SplitContext memory c,
+        Level memory lv,
+        Weights memory g,
+        uint256 part,
+        ShareRole role
+    ) private {
         if (part == 0 || g.sum == 0) return;
         uint256 n = g.accounts.length;
         uint256[] memory amounts = new uint256[](n);
@@ -568,7 +574,7 @@ contract ModelMarketplace is IModelMarketplace, Ownable2Step, ReentrancyGuardTra
     }
 
     /// @dev Adds `shares` share units to `account` (counting it as a contributor the first time).
-    function _credit(SplitContext memory c, Level memory lv, address account, uint256 shares, Role role)
+    function _credit(SplitContext memory c, Level memory lv, address account, uint256 shares, ShareRole role)
         private
     {
         if (shares == 0) return;
@@ -621,7 +627,7 @@ contract ModelMarketplace is IModelMarketplace, Ownable2Step, ReentrancyGuardTra
         if (msg.sender != l.lister && msg.sender != owner()) revert NotListingAdmin(listingId, msg.sender);
     }
 
-    function _sourceKey(Source source, uint256 sourceId) private pure returns (bytes32) {
+    function _sourceKey(ListingSource source, uint256 sourceId) private pure returns (bytes32) {
         return keccak256(abi.encode(source, sourceId));
     }
 }

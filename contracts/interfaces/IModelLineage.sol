@@ -9,7 +9,7 @@ pragma solidity ^0.8.24;
 /// list and shares of a completed alliance, as it trusts `ArenaTasks` for a settled task's ranks and judgements.
 interface IModelLineage {
     /// @notice Where an alliance's starting model came from (same values as `IFLAlliance.Source`).
-    enum Source {
+    enum LineageSource {
         Cid,
         ArenaTask,
         Alliance
@@ -25,7 +25,7 @@ interface IModelLineage {
     /// @param sharesBps each contributor's share (sums to 10000; empty when nobody earned)
     /// @param rewards each contributor's proposer rewards in FLOCK base units
     struct Lineage {
-        Source source;
+        LineageSource source;
         uint256 parentId;
         string parentCid;
         address parentContributor;

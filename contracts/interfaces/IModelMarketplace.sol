@@ -47,14 +47,14 @@ pragma solidity ^0.8.24;
 /// goes to the part's member with the largest weight. Share units are fixed forever: a contributor later slashed elsewhere keeps them.
 interface IModelMarketplace {
     /// @notice What a listing sells.
-    enum Source {
+    enum ListingSource {
         None,
         ArenaTask,
         Alliance
     }
 
     /// @notice Why an account holds revenue shares (one `RevenueShareAssigned` per account, role and lineage level).
-    enum Role {
+    enum ShareRole {
         None,
         Trainer,
         Validator,
@@ -71,7 +71,7 @@ interface IModelMarketplace {
     /// @param price FLOCK base units per period (≥ `MIN_PRICE`)
     /// @param period seconds of access per period (in [`MIN_PERIOD`, `MAX_PERIOD`])
     struct ListParams {
-        Source source;
+        ListingSource source;
         uint256 sourceId;
         string modelCid;
         string licenseCid;
@@ -95,7 +95,7 @@ interface IModelMarketplace {
     /// @param modelDigest the sha2-256 digest of an Arena model's CID; keccak256 of an alliance model's CID string
     struct ListingView {
         address lister;
-        Source source;
+        ListingSource source;
         bool active;
         uint96 price;
         uint32 period;
@@ -120,12 +120,12 @@ interface IModelMarketplace {
     error UnknownListing(uint256 listingId);
     /// @notice Thrown when a zero address is given where an address is needed.
     error ZeroAddress();
-    /// @notice Thrown when listing with `Source.None`.
+    /// @notice Thrown when listing with `ListingSource.None`.
     error InvalidSource();
     /// @notice Thrown when the source already has a listing.
-    error AlreadyListed(Source source, uint256 sourceId, uint256 listingId);
+    error AlreadyListed(ListingSource source, uint256 sourceId, uint256 listingId);
     /// @notice Thrown when the caller is neither the source's creator nor the owner.
-    error NotLister(Source source, uint256 sourceId, address caller);
+    error NotLister(ListingSource source, uint256 sourceId, address caller);
     /// @notice Thrown when the caller is neither the listing's lister nor the owner.
     error NotListingAdmin(uint256 listingId, address caller);
     /// @notice Thrown when the Arena task is not settled.
@@ -135,7 +135,7 @@ interface IModelMarketplace {
     /// @notice Thrown when the given model CID is not the source's model.
     /// @param expected the source model's digest (an Arena winner's `cidHash`; keccak256 of an alliance's final CID)
     /// @param given the digest of the CID the lister gave
-    error WrongModel(Source source, uint256 sourceId, bytes32 expected, bytes32 given);
+    error WrongModel(ListingSource source, uint256 sourceId, bytes32 expected, bytes32 given);
     /// @notice Thrown when listing an alliance while no alliance contract is set.
     error AllianceNotSet();
     /// @notice Thrown when the alliance has not completed.
@@ -171,7 +171,7 @@ interface IModelMarketplace {
     event Listed(
         uint256 indexed listingId,
         address indexed lister,
-        Source source,
+        ListingSource source,
         uint256 indexed sourceId,
         string modelCid,
         string licenseCid,
@@ -186,9 +186,9 @@ interface IModelMarketplace {
     event RevenueShareAssigned(
         uint256 indexed listingId,
         address indexed account,
-        Role role,
+        ShareRole role,
         uint8 depth,
-        Source source,
+        ListingSource source,
         uint256 sourceId,
         uint256 shares
     );
@@ -198,7 +198,7 @@ interface IModelMarketplace {
     event LineageLinked(
         uint256 indexed listingId,
         uint8 depth,
-        Source source,
+        ListingSource source,
         uint256 sourceId,
         uint256 shares,
         uint256 parentListingId
@@ -277,7 +277,7 @@ interface IModelMarketplace {
     /// @notice A listing.
     function getListing(uint256 listingId) external view returns (ListingView memory);
     /// @notice The listing of a source (0 when not listed).
-    function listingOf(Source source, uint256 sourceId) external view returns (uint256);
+    function listingOf(ListingSource source, uint256 sourceId) external view returns (uint256);
     /// @notice The price and period in force now.
     function termsOf(uint256 listingId) external view returns (uint96 price, uint32 period);
     /// @notice What `buy(listingId, periods)` costs now.

@@ -32,15 +32,18 @@ contract ModelMarketplaceAttacksTest is MarketBaseTest {
         (uint256 taskId, address[] memory trainers,) = _settledTask(3, 3);
         vm.expectRevert(
             abi.encodeWithSelector(
-                IModelMarketplace.NotLister.selector, IModelMarketplace.Source.ArenaTask, taskId, attacker
+                IModelMarketplace.NotLister.selector,
+                IModelMarketplace.ListingSource.ArenaTask,
+                taskId,
+                attacker
             )
         );
         vm.prank(attacker);
-        market.list(_params(IModelMarketplace.Source.ArenaTask, taskId, _cid(0)));
+        market.list(_params(IModelMarketplace.ListingSource.ArenaTask, taskId, _cid(0)));
         // the creator itself cannot pass off a losing model as the winner
         vm.expectRevert();
         vm.prank(creator);
-        market.list(_params(IModelMarketplace.Source.ArenaTask, taskId, _cid(2)));
+        market.list(_params(IModelMarketplace.ListingSource.ArenaTask, taskId, _cid(2)));
 
         uint256 id = _listTask(taskId);
         _buy(buyer1, id, 5);
@@ -119,7 +122,8 @@ contract ModelMarketplaceAttacksTest is MarketBaseTest {
         uint256 honestClaim = market.claimMany(ids, honest);
         // what its shares entitle it to, once
         uint256 distributed = market.getListing(id).distributed;
-        int256 extra = first.toInt256() - (market.sharesOf(id, cheat) * distributed / market.SHARES()).toInt256();
+        int256 extra =
+            first.toInt256() - (market.sharesOf(id, cheat) * distributed / market.SHARES()).toInt256();
         _report("M3 claiming twice (paid beyond its share)", extra, honestClaim.toInt256());
         assertEq(extra, 0);
         assertLt(extra, honestClaim.toInt256());

@@ -54,11 +54,11 @@ contract ModelMarketplaceFuzzTest is MarketBaseTest {
         bps[0] = uint16(bound(a, 0, 10_000));
         bps[1] = 10_000 - bps[0];
         if (b % 2 == 0) bps[1] = 0; // sometimes the shares do not sum to 10000, or are all 0
-        _completedAlliance(1, IModelLineage.Source.ArenaTask, taskId, fl, bps);
-        string memory cid = _completedAlliance(2, IModelLineage.Source.Alliance, 1, fl, bps);
+        _completedAlliance(1, IModelLineage.LineageSource.ArenaTask, taskId, fl, bps);
+        string memory cid = _completedAlliance(2, IModelLineage.LineageSource.Alliance, 1, fl, bps);
         uint256 arenaId = _listTask(taskId);
         vm.prank(flCreator);
-        uint256 flId = market.list(_params(IModelMarketplace.Source.Alliance, 2, cid));
+        uint256 flId = market.list(_params(IModelMarketplace.ListingSource.Alliance, 2, cid));
         address[] memory all = _everyone(trainers, validators);
         assertEq(_sharesSum(arenaId, all), 1e9, "splits sum to 100%");
         assertEq(

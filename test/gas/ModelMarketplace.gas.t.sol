@@ -64,6 +64,6 @@ contract ModelMarketplaceGasTest is MarketBaseTest {
         console.log("buy (first, 6 contributors)", gasSmall);
         assertLe(gasSmall, BUY_GAS_LIMIT);
         // silence an unused warning on the enum import in some compilers
-        assertEq(uint8(market.getListing(a).source), uint8(IModelMarketplace.Source.ArenaTask));
+        assertEq(uint8(market.getListing(a).source), uint8(IModelMarketplace.ListingSource.ArenaTask));
     }
 }

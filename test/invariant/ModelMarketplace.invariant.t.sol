@@ -20,11 +20,11 @@ contract ModelMarketplaceInvariantTest is MarketBaseTest {
         (fl[0], fl[1]) = (makeAddr("fl0"), makeAddr("fl1"));
         uint16[] memory bps = new uint16[](2);
         (bps[0], bps[1]) = (6000, 4000);
-        string memory cid = _completedAlliance(1, IModelLineage.Source.ArenaTask, taskId, fl, bps);
+        string memory cid = _completedAlliance(1, IModelLineage.LineageSource.ArenaTask, taskId, fl, bps);
         uint256[] memory ids = new uint256[](2);
         ids[0] = _listTask(taskId);
         vm.prank(flCreator);
-        ids[1] = market.list(_params(IModelMarketplace.Source.Alliance, 1, cid));
+        ids[1] = market.list(_params(IModelMarketplace.ListingSource.Alliance, 1, cid));
 
         address[] memory listers = new address[](2);
         (listers[0], listers[1]) = (creator, flCreator);

@@ -18,16 +18,16 @@ contract ModelMarketplaceListTest is MarketBaseTest {
         (uint256 taskId, address[] memory trainers, address[] memory validators) = _settledTask(3, 3);
         vm.expectEmit(true, true, true, false, address(market));
         emit IModelMarketplace.Listed(
-            1, creator, IModelMarketplace.Source.ArenaTask, taskId, "", "", 0, 0, 0, 0, 0
+            1, creator, IModelMarketplace.ListingSource.ArenaTask, taskId, "", "", 0, 0, 0, 0, 0
         );
         uint256 id = _listTask(taskId);
         assertEq(id, 1);
         assertEq(market.listingCount(), 1);
-        assertEq(market.listingOf(IModelMarketplace.Source.ArenaTask, taskId), 1);
+        assertEq(market.listingOf(IModelMarketplace.ListingSource.ArenaTask, taskId), 1);
 
         IModelMarketplace.ListingView memory l = market.getListing(id);
         assertEq(l.lister, creator);
-        assertEq(uint8(l.source), uint8(IModelMarketplace.Source.ArenaTask));
+        assertEq(uint8(l.source), uint8(IModelMarketplace.ListingSource.ArenaTask));
         assertTrue(l.active);
         assertEq(l.price, PRICE);
         assertEq(l.period, PERIOD);
@@ -52,7 +52,7 @@ contract ModelMarketplaceListTest is MarketBaseTest {
 
     function test_list_byGovernance() public {
         (uint256 taskId,,) = _settledTask(2, 3);
-        uint256 id = market.list(_params(IModelMarketplace.Source.ArenaTask, taskId, _cid(0)));
+        uint256 id = market.list(_params(IModelMarketplace.ListingSource.ArenaTask, taskId, _cid(0)));
         assertEq(market.getListing(id).lister, address(this));
         // the creator still gets its creator share
         assertEq(market.sharesOf(id, creator), 100_000_000);
@@ -62,18 +62,21 @@ contract ModelMarketplaceListTest is MarketBaseTest {
         (uint256 taskId, address[] memory trainers,) = _settledTask(2, 3);
         vm.expectRevert(
             abi.encodeWithSelector(
-                IModelMarketplace.NotLister.selector, IModelMarketplace.Source.ArenaTask, taskId, trainers[0]
+                IModelMarketplace.NotLister.selector,
+                IModelMarketplace.ListingSource.ArenaTask,
+                taskId,
+                trainers[0]
             )
         );
         vm.prank(trainers[0]);
-        market.list(_params(IModelMarketplace.Source.ArenaTask, taskId, _cid(0)));
+        market.list(_params(IModelMarketplace.ListingSource.ArenaTask, taskId, _cid(0)));
     }
 
     function test_list_revertsWhenTheTaskIsNotSettled() public {
         (uint256 taskId,) = _taskInCommit(2);
         vm.expectRevert(abi.encodeWithSelector(IModelMarketplace.TaskNotSettled.selector, taskId));
         vm.prank(creator);
-        market.list(_params(IModelMarketplace.Source.ArenaTask, taskId, _cid(0)));
+        market.list(_params(IModelMarketplace.ListingSource.ArenaTask, taskId, _cid(0)));
     }
 
     function test_list_revertsForAModelThatDidNotWin() public {
@@ -81,14 +84,14 @@ contract ModelMarketplaceListTest is MarketBaseTest {
         vm.expectRevert(
             abi.encodeWithSelector(
                 IModelMarketplace.WrongModel.selector,
-                IModelMarketplace.Source.ArenaTask,
+                IModelMarketplace.ListingSource.ArenaTask,
                 taskId,
                 arena.submissionAt(taskId, 0).cidHash,
                 arena.submissionAt(taskId, 1).cidHash
             )
         );
         vm.prank(creator);
-        market.list(_params(IModelMarketplace.Source.ArenaTask, taskId, _cid(1)));
+        market.list(_params(IModelMarketplace.ListingSource.ArenaTask, taskId, _cid(1)));
     }
 
     function test_list_revertsForANonCanonicalCid() public {
@@ -96,7 +99,7 @@ contract ModelMarketplaceListTest is MarketBaseTest {
         string memory upper = "BAFYBEIGDYRZT5SFP7UDM7HU76UH7Y26NF3EFUYLQABF3OCLGTQY55FBZDI";
         vm.expectRevert(abi.encodeWithSelector(ModelCid.NonCanonicalCid.selector, upper));
         vm.prank(creator);
-        market.list(_params(IModelMarketplace.Source.ArenaTask, taskId, upper));
+        market.list(_params(IModelMarketplace.ListingSource.ArenaTask, taskId, upper));
     }
 
     function test_list_revertsWhenListedTwice() public {
@@ -104,7 +107,7 @@ contract ModelMarketplaceListTest is MarketBaseTest {
         _listTask(taskId);
         vm.expectRevert(
             abi.encodeWithSelector(
-                IModelMarketplace.AlreadyListed.selector, IModelMarketplace.Source.ArenaTask, taskId, 1
+                IModelMarketplace.AlreadyListed.selector, IModelMarketplace.ListingSource.ArenaTask, taskId, 1
             )
         );
         _listTask(taskId);
@@ -112,7 +115,8 @@ contract ModelMarketplaceListTest is MarketBaseTest {
 
     function test_list_revertsOnBadTermsOrLicense() public {
         (uint256 taskId,,) = _settledTask(2, 3);
-        IModelMarketplace.ListParams memory p = _params(IModelMarketplace.Source.ArenaTask, taskId, _cid(0));
+        IModelMarketplace.ListParams memory p =
+            _params(IModelMarketplace.ListingSource.ArenaTask, taskId, _cid(0));
         p.price = 1e12 - 1;
         vm.expectRevert(abi.encodeWithSelector(IModelMarketplace.InvalidTerms.selector, 1e12 - 1, PERIOD));
         vm.prank(creator);
@@ -132,7 +136,7 @@ contract ModelMarketplaceListTest is MarketBaseTest {
         vm.prank(creator);
         market.list(p);
         p.licenseCid = LICENSE;
-        p.source = IModelMarketplace.Source.None;
+        p.source = IModelMarketplace.ListingSource.None;
         vm.expectRevert(IModelMarketplace.InvalidSource.selector);
         vm.prank(creator);
         market.list(p);
@@ -171,9 +175,9 @@ contract ModelMarketplaceListTest is MarketBaseTest {
         uint16[] memory bps = new uint16[](2);
         bps[0] = 7500;
         bps[1] = 2500;
-        string memory cid = _completedAlliance(1, IModelLineage.Source.ArenaTask, taskId, fl, bps);
+        string memory cid = _completedAlliance(1, IModelLineage.LineageSource.ArenaTask, taskId, fl, bps);
         vm.prank(flCreator);
-        uint256 id = market.list(_params(IModelMarketplace.Source.Alliance, 1, cid));
+        uint256 id = market.list(_params(IModelMarketplace.ListingSource.Alliance, 1, cid));
         IModelMarketplace.ListingView memory l = market.getListing(id);
         assertEq(l.depth, 1);
         assertEq(l.contributors, 2 + 1 + 7);
@@ -193,11 +197,11 @@ contract ModelMarketplaceListTest is MarketBaseTest {
         uint16[] memory bps = new uint16[](1);
         bps[0] = 10_000;
         fl[0] = makeAddr("gen1");
-        _completedAlliance(1, IModelLineage.Source.ArenaTask, taskId, fl, bps);
+        _completedAlliance(1, IModelLineage.LineageSource.ArenaTask, taskId, fl, bps);
         fl[0] = makeAddr("gen2");
-        string memory cid2 = _completedAlliance(2, IModelLineage.Source.Alliance, 1, fl, bps);
+        string memory cid2 = _completedAlliance(2, IModelLineage.LineageSource.Alliance, 1, fl, bps);
         vm.prank(flCreator);
-        uint256 id = market.list(_params(IModelMarketplace.Source.Alliance, 2, cid2));
+        uint256 id = market.list(_params(IModelMarketplace.ListingSource.Alliance, 2, cid2));
         assertEq(market.getListing(id).depth, 1);
         assertEq(_sharesSum(id, _everyone(trainers, validators)), 0, "beyond the cap: nothing");
         // gen1 is the last level: it keeps its own parent's royalty (it owns the whole 10%, split with the creator)
@@ -212,10 +216,10 @@ contract ModelMarketplaceListTest is MarketBaseTest {
         uint16[] memory bps = new uint16[](3);
         (fl[0], fl[1], fl[2]) = (makeAddr("a"), makeAddr("b"), makeAddr("c"));
         (bps[0], bps[1], bps[2]) = (3333, 3333, 3334);
-        _completedAlliance(1, IModelLineage.Source.ArenaTask, taskId, fl, bps);
-        string memory cid = _completedAlliance(2, IModelLineage.Source.Alliance, 1, fl, bps);
+        _completedAlliance(1, IModelLineage.LineageSource.ArenaTask, taskId, fl, bps);
+        string memory cid = _completedAlliance(2, IModelLineage.LineageSource.Alliance, 1, fl, bps);
         vm.prank(flCreator);
-        uint256 id = market.list(_params(IModelMarketplace.Source.Alliance, 2, cid));
+        uint256 id = market.list(_params(IModelMarketplace.ListingSource.Alliance, 2, cid));
         assertEq(market.getListing(id).depth, 2);
         address[] memory all = _everyone(trainers, validators);
         uint256 sum = _sharesSum(id, all) + _sharesSum(id, fl) + market.sharesOf(id, flCreator);
@@ -227,30 +231,30 @@ contract ModelMarketplaceListTest is MarketBaseTest {
     function test_list_alliance_reverts() public {
         // an unknown alliance has no creator to read
         vm.expectRevert(abi.encodeWithSelector(IModelMarketplace.AllianceNotCompleted.selector, 7));
-        market.list(_params(IModelMarketplace.Source.Alliance, 7, "x"));
+        market.list(_params(IModelMarketplace.ListingSource.Alliance, 7, "x"));
 
         address[] memory none = new address[](0);
-        alliance.record(3, flCreator, IModelLineage.Source.Cid, 0, "", none, new uint16[](0));
+        alliance.record(3, flCreator, IModelLineage.LineageSource.Cid, 0, "", none, new uint16[](0));
         vm.expectRevert(abi.encodeWithSelector(IModelMarketplace.AllianceNotCompleted.selector, 3));
         vm.prank(flCreator);
-        market.list(_params(IModelMarketplace.Source.Alliance, 3, ""));
+        market.list(_params(IModelMarketplace.ListingSource.Alliance, 3, ""));
 
-        string memory cid = _completedAlliance(4, IModelLineage.Source.Cid, 0, none, new uint16[](0));
+        string memory cid = _completedAlliance(4, IModelLineage.LineageSource.Cid, 0, none, new uint16[](0));
         vm.expectRevert(
             abi.encodeWithSelector(
                 IModelMarketplace.WrongModel.selector,
-                IModelMarketplace.Source.Alliance,
+                IModelMarketplace.ListingSource.Alliance,
                 4,
                 keccak256(bytes(cid)),
                 keccak256(bytes("other"))
             )
         );
         vm.prank(flCreator);
-        market.list(_params(IModelMarketplace.Source.Alliance, 4, "other"));
+        market.list(_params(IModelMarketplace.ListingSource.Alliance, 4, "other"));
 
         // no contributors and no parent: everything to the creator
         vm.prank(flCreator);
-        uint256 id = market.list(_params(IModelMarketplace.Source.Alliance, 4, cid));
+        uint256 id = market.list(_params(IModelMarketplace.ListingSource.Alliance, 4, cid));
         assertEq(market.sharesOf(id, flCreator), SHARES);
     }
 
@@ -258,7 +262,7 @@ contract ModelMarketplaceListTest is MarketBaseTest {
         ModelMarketplace m =
             new ModelMarketplace(address(token), address(config), address(arena), address(0), creator);
         vm.expectRevert(IModelMarketplace.AllianceNotSet.selector);
-        m.list(_params(IModelMarketplace.Source.Alliance, 1, "x"));
+        m.list(_params(IModelMarketplace.ListingSource.Alliance, 1, "x"));
     }
 
     function test_setAlliance_onlyOwner() public {

@@ -15,7 +15,7 @@ contract LineageAlliance is IModelLineage {
     }
 
     mapping(uint256 id => address) private _creator;
-    mapping(uint256 id => Source) private _source;
+    mapping(uint256 id => LineageSource) private _source;
     mapping(uint256 id => uint256) private _parentId;
     mapping(uint256 id => string) private _finalCid;
     mapping(uint256 id => address[]) private _contributors;
@@ -25,7 +25,7 @@ contract LineageAlliance is IModelLineage {
     function record(
         uint256 id,
         address creator,
-        Source source,
+        LineageSource source,
         uint256 parentId,
         string memory finalCid,
         address[] memory contributors,

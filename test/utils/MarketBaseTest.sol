@@ -59,7 +59,7 @@ abstract contract MarketBaseTest is ArenaBaseTest {
     /// @dev Records alliance `id` (completed, final model FL_CID + id) refining `parentSource`/`parentId`.
     function _completedAlliance(
         uint256 id,
-        IModelLineage.Source parentSource,
+        IModelLineage.LineageSource parentSource,
         uint256 parentId,
         address[] memory contributors,
         uint16[] memory sharesBps
@@ -70,7 +70,7 @@ abstract contract MarketBaseTest is ArenaBaseTest {
 
     // ─── marketplace ───────────────────────────────────────────────────────────────────────────
 
-    function _params(IModelMarketplace.Source source, uint256 id, string memory cid)
+    function _params(IModelMarketplace.ListingSource source, uint256 id, string memory cid)
         internal
         pure
         returns (IModelMarketplace.ListParams memory p)
@@ -83,7 +83,7 @@ abstract contract MarketBaseTest is ArenaBaseTest {
     /// @dev The task creator lists the task's winner (trainer 0's model) at PRICE per PERIOD.
     function _listTask(uint256 taskId) internal returns (uint256 listingId) {
         vm.prank(creator);
-        listingId = market.list(_params(IModelMarketplace.Source.ArenaTask, taskId, _cid(0)));
+        listingId = market.list(_params(IModelMarketplace.ListingSource.ArenaTask, taskId, _cid(0)));
     }
 
     /// @dev Mints what `periods` cost to `who`, approves and buys.
