@@ -10,7 +10,10 @@ import { delegateCommand } from "./cli/commands/delegate.js";
 import { devnetCommand } from "./cli/commands/devnet.js";
 import { evalCommand } from "./cli/commands/eval.js";
 import { finalizeCommand } from "./cli/commands/finalize.js";
+import { inferCommand } from "./cli/commands/infer.js";
+import { marketCommand } from "./cli/commands/market.js";
 import { revealCommand } from "./cli/commands/reveal.js";
+import { serveCommand } from "./cli/commands/serve.js";
 import { stakeCommand } from "./cli/commands/stake.js";
 import { statusCommand } from "./cli/commands/status.js";
 import { taskCommand } from "./cli/commands/task.js";
@@ -50,6 +53,9 @@ export function buildProgram() {
     finalizeCommand(),
     statusCommand(),
     devnetCommand(),
+    marketCommand(),
+    serveCommand(),
+    inferCommand(),
   ]) {
     program.addCommand(command);
   }

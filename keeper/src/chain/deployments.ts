@@ -21,6 +21,8 @@ export const deploymentsSchema = z.object({
     ProtocolConfig: address,
     StakingVault: address,
     ArenaTasks: address,
+    /** absent in deployments written before the marketplace existed: the market commands then say so */
+    ModelMarketplace: address.optional(),
   }),
 });
 
