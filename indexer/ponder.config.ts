@@ -3,11 +3,19 @@
  * generated ABIs (`npm run build:abi` writes `generated/abis.ts`). See `src/settings.ts` for every variable.
  */
 import { createConfig } from "ponder";
-import { arenaTasksAbi, flockTokenAbi, protocolConfigAbi, stakingVaultAbi } from "../generated/abis.js";
+import {
+  arenaTasksAbi,
+  flockTokenAbi,
+  modelMarketplaceAbi,
+  protocolConfigAbi,
+  stakingVaultAbi,
+} from "../generated/abis.js";
 import { readSettings } from "./src/settings.js";
 
 const settings = readSettings();
 const { contracts, startBlock } = settings.deployments;
+if (!contracts.ModelMarketplace)
+  throw new Error("the deployments file has no ModelMarketplace: redeploy with the current script/Deploy.s.sol");
 
 export default createConfig({
   database: settings.database,
@@ -25,5 +33,6 @@ export default createConfig({
     ProtocolConfig: { chain: "flock", abi: protocolConfigAbi, address: contracts.ProtocolConfig, startBlock },
     StakingVault: { chain: "flock", abi: stakingVaultAbi, address: contracts.StakingVault, startBlock },
     ArenaTasks: { chain: "flock", abi: arenaTasksAbi, address: contracts.ArenaTasks, startBlock },
+    ModelMarketplace: { chain: "flock", abi: modelMarketplaceAbi, address: contracts.ModelMarketplace, startBlock },
   },
 });
