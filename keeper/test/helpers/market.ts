@@ -28,14 +28,15 @@ export interface ListedTask {
   listingId: bigint;
   modelCid: string;
   evalDir: string;
+  specCid: string;
 }
 
-/** Settles a task whose winner is `trainer-strong`'s model and lists it at `price` per `period` seconds. */
+/** Settles a task whose winner is `trainer-strong`'s model and (unless `list: false`) lists it at `price` per `period`. */
 export async function settledAndListed(
   chain: DevChain,
   node: (name: ActorName) => Node,
   pool: EvalPool,
-  o: { price: bigint; period: number },
+  o: { price: bigint; period: number; list?: boolean },
 ): Promise<ListedTask> {
   const trainers = ["trainer-strong", "trainer-weak"] as const;
   const validators = ["validator-1", "validator-2", "validator-3"] as const;
@@ -103,6 +104,7 @@ export async function settledAndListed(
     const sub = await node("deployer").protocol.submissionAt(taskId, s.index);
     if (sub.rank === 0) modelCid = s.modelCid;
   }
+  if (o.list === false) return { taskId, listingId: 0n, modelCid, evalDir: built.eval.path, specCid: created.specCid };
   const market = new Market(node("creator").protocol);
   const { listingId } = await market.listTask({
     taskId,
@@ -111,5 +113,5 @@ export async function settledAndListed(
     price: o.price,
     period: o.period,
   });
-  return { taskId, listingId, modelCid, evalDir: built.eval.path };
+  return { taskId, listingId, modelCid, evalDir: built.eval.path, specCid: created.specCid };
 }
