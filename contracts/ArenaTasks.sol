@@ -10,9 +10,9 @@ import {SafeCast} from "@openzeppelin/contracts/utils/math/SafeCast.sol";
 import {IArenaTasks} from "./interfaces/IArenaTasks.sol";
 import {IProtocolConfig} from "./interfaces/IProtocolConfig.sol";
 import {IStakingVault} from "./interfaces/IStakingVault.sol";
-import {ArenaCreate} from "./libraries/ArenaCreate.sol";
-import {ArenaFinalize} from "./libraries/ArenaFinalize.sol";
-import {ArenaStorage} from "./libraries/ArenaStorage.sol";
+import {ArenaCreate} from "./arena/ArenaCreate.sol";
+import {ArenaFinalize} from "./arena/ArenaFinalize.sol";
+import {ArenaStorage} from "./arena/ArenaStorage.sol";
 import {ConfigKeys} from "./libraries/ConfigKeys.sol";
 import {ModelCid} from "./libraries/ModelCid.sol";
 import {RewardMath} from "./libraries/RewardMath.sol";
@@ -101,7 +101,7 @@ contract ArenaTasks is IArenaTasks, ReentrancyGuardTransient {
         uint256 existing = _s.models[taskId][digest];
         if (existing != 0) {
             // the model is owned by its earliest commitment, whoever revealed first
-            uint16 at = uint16(existing - 1); // forge-lint: disable-line(unsafe-typecast) < published ≤ 256
+            uint16 at = (existing - 1).toUint16();
             Submission storage sub = _s.submissions[taskId][at];
             if (sub.commitSeq < seq) revert DuplicateModel(taskId, modelCid);
             address copier = sub.trainer;
@@ -209,7 +209,7 @@ contract ArenaTasks is IArenaTasks, ReentrancyGuardTransient {
     /// @inheritdoc IArenaTasks
     function claim(uint256 taskId, address account) external nonReentrant returns (uint256 amount) {
         ArenaStorage.Task storage t = _task(taskId);
-        if (t.status == ArenaStorage.ACTIVE) {
+        if (t.status == ArenaStorage.Status.Active) {
             revert TaskNotInPhase(taskId, Phase.Settled, ArenaStorage.phase(t));
         }
         if (account == t.creator) return _claimCreator(taskId, t, account);
@@ -243,8 +243,8 @@ contract ArenaTasks is IArenaTasks, ReentrancyGuardTransient {
         ArenaStorage.Task storage t = _task(taskId);
         v.creator = t.creator;
         v.phase = ArenaStorage.phase(t);
-        v.stage = Stage(t.stage);
-        v.cancelReason = CancelReason(t.cancelReason);
+        v.stage = t.stage;
+        v.cancelReason = t.cancelReason;
         v.evalRevealed = t.evalRevealed;
         v.submissionStart = t.submissionStart;
         v.submissionEnd = t.submissionEnd;
@@ -324,19 +324,18 @@ contract ArenaTasks is IArenaTasks, ReentrancyGuardTransient {
     /// @inheritdoc IArenaTasks
     function scoresOf(uint256 taskId, address validator) external view returns (uint16[] memory scores) {
         ValidatorRecord storage r = _s.validators[taskId][validator];
-        if (!r.revealed) return scores;
+        if (!r.revealed || r.unavailable) return scores;
         uint256 n = _s.tasks[taskId].published;
         scores = new uint16[](n);
-        uint256 base = uint256(r.index) << 16;
         for (uint256 w; w < ScorePacking.wordCount(n); ++w) {
-            ScorePacking.unpackInto(_s.scoreWords[taskId][base | w], scores, w);
+            ScorePacking.unpackInto(_s.scoreWords[taskId][ArenaStorage.scoreKey(r.index, w)], scores, w);
         }
     }
 
     /// @inheritdoc IArenaTasks
     function claimable(uint256 taskId, address account) external view returns (uint256 amount) {
         ArenaStorage.Task storage t = _s.tasks[taskId];
-        if (t.creator == address(0) || t.status == ArenaStorage.ACTIVE) return 0;
+        if (t.creator == address(0) || t.status == ArenaStorage.Status.Active) return 0;
         if (account == t.creator) return t.creatorClaimed ? 0 : _s.settlements[taskId].creatorRefund;
         TrainerRecord storage tr = _s.trainers[taskId][account];
         if (tr.commitment != 0) {
@@ -386,7 +385,7 @@ contract ArenaTasks is IArenaTasks, ReentrancyGuardTransient {
     function _joinAsTrainer(uint256 taskId, ArenaStorage.Task storage t) private returns (uint256 stake) {
         IStakingVault.Role role = _vault.roleOf(msg.sender);
         if (role != IStakingVault.Role.TrainingNode) {
-            revert WrongRole(msg.sender, uint8(IStakingVault.Role.TrainingNode), uint8(role));
+            revert WrongRole(msg.sender, IStakingVault.Role.TrainingNode, role);
         }
         if (msg.sender == t.creator) revert RoleConflict(taskId, msg.sender);
         TaskParams storage p = _s.params[taskId];
@@ -409,7 +408,7 @@ contract ArenaTasks is IArenaTasks, ReentrancyGuardTransient {
         if (t.published < p.minSubmissions) revert TooFewSubmissions(taskId, t.published, p.minSubmissions);
         IStakingVault.Role role = _vault.roleOf(msg.sender);
         if (role != IStakingVault.Role.Validator) {
-            revert WrongRole(msg.sender, uint8(IStakingVault.Role.Validator), uint8(role));
+            revert WrongRole(msg.sender, IStakingVault.Role.Validator, role);
         }
         if (msg.sender == t.creator) revert RoleConflict(taskId, msg.sender);
         uint256 available = _vault.availableStake(msg.sender);
@@ -423,8 +422,7 @@ contract ArenaTasks is IArenaTasks, ReentrancyGuardTransient {
             t.validators = index + 1;
         }
         _s.validatorAt[taskId][index] = msg.sender;
-        // forge-lint: disable-next-line(unsafe-typecast) ≤ validatorLockCap, a uint128
-        r.lock = uint128(lockAmount);
+        r.lock = lockAmount.toUint128();
         r.index = index;
     }
 
@@ -463,12 +461,11 @@ contract ArenaTasks is IArenaTasks, ReentrancyGuardTransient {
 
     /// @dev Packs and stores revealed scores, 16 per slot; reverts on a score above 10000.
     function _storeScores(uint256 taskId, uint256 vIndex, uint16[] calldata scores) private {
-        uint256 base = vIndex << 16;
         uint256 words = ScorePacking.wordCount(scores.length);
         for (uint256 w; w < words; ++w) {
             (uint256 word, uint256 maxScore) = ScorePacking.packCalldata(scores, w);
             if (maxScore > ScorePacking.MAX_SCORE) _revertOutOfRange(scores, w);
-            _s.scoreWords[taskId][base | w] = word;
+            _s.scoreWords[taskId][ArenaStorage.scoreKey(vIndex, w)] = word;
         }
     }
 
@@ -512,7 +509,7 @@ contract ArenaTasks is IArenaTasks, ReentrancyGuardTransient {
     {
         if (!tr.published) return (0, ClaimKind.UnlockOnly);
         Settlement storage s = _s.settlements[taskId];
-        if (t.status == ArenaStorage.CANCELLED) return (0, ClaimKind.UnlockOnly);
+        if (t.status == ArenaStorage.Status.Cancelled) return (0, ClaimKind.UnlockOnly);
         uint256 rank = _s.submissions[taskId][tr.index].rank;
         uint256 decay = RewardMath.decayWad(_s.params[taskId].rankDecayBps);
         return (ArenaStorage.trainerReward(s, decay, rank), ClaimKind.TrainerReward);
@@ -523,7 +520,7 @@ contract ArenaTasks is IArenaTasks, ReentrancyGuardTransient {
         view
         returns (uint256, ClaimKind)
     {
-        if (t.status != ArenaStorage.SETTLED || r.outcome != ValidatorOutcome.Rewarded) {
+        if (t.status != ArenaStorage.Status.Settled || r.outcome != ValidatorOutcome.Rewarded) {
             return (0, ClaimKind.UnlockOnly);
         }
         Settlement storage s = _s.settlements[taskId];

@@ -42,7 +42,6 @@ contract FlockToken is ERC20, ERC20Permit, ERC20Votes, AccessControl, IFlockToke
     }
 
     /// @notice ERC-6372: the clock is the block timestamp.
-    // forge-lint: disable-next-line(mixed-case-function)
     function CLOCK_MODE() public pure override returns (string memory) {
         return "mode=timestamp";
     }

@@ -3,6 +3,7 @@ pragma solidity 0.8.30;
 
 import {Ownable} from "@openzeppelin/contracts/access/Ownable.sol";
 import {Ownable2Step} from "@openzeppelin/contracts/access/Ownable2Step.sol";
+import {SafeCast} from "@openzeppelin/contracts/utils/math/SafeCast.sol";
 
 import {IProtocolConfig} from "./interfaces/IProtocolConfig.sol";
 import {ConfigKeys} from "./libraries/ConfigKeys.sol";
@@ -91,9 +92,8 @@ contract ProtocolConfig is Ownable2Step, IProtocolConfig {
         if (value < p.min || value > p.max) revert ParameterOutOfBounds(key, value, p.min, p.max);
         _checkConsistency(key, value);
         uint256 oldValue = p.value;
-        // value ≤ p.max, which is a uint128.
-        // forge-lint: disable-next-line(unsafe-typecast)
-        p.value = uint128(value);
+        p.value = SafeCast.toUint128(value); // ≤ p.max, a uint128: never reverts
+
         emit ParameterSet(key, _names[key], oldValue, value);
     }
 
@@ -154,9 +154,13 @@ contract ProtocolConfig is Ownable2Step, IProtocolConfig {
         if (_params[key].registered || min > max || max > type(uint128).max || value < min || value > max) {
             revert InvalidParameterDefinition(key);
         }
-        // all three ≤ max ≤ type(uint128).max, checked above.
-        // forge-lint: disable-next-line(unsafe-typecast)
-        _params[key] = Param({value: uint128(value), registered: true, min: uint128(min), max: uint128(max)});
+        // all three ≤ max ≤ type(uint128).max, checked above
+        _params[key] = Param({
+            value: SafeCast.toUint128(value),
+            registered: true,
+            min: SafeCast.toUint128(min),
+            max: SafeCast.toUint128(max)
+        });
         _names[key] = name;
         _keys.push(key);
         emit ParameterRegistered(key, name, value, min, max);

@@ -97,7 +97,7 @@ contract StakingVault is AccessControl, ReentrancyGuardTransient, IStakingVault 
         _checkCommission(commissionBps);
         pool.role = role;
         pool.commissionBps = commissionBps;
-        pool.commissionChangedAt = uint40(block.timestamp);
+        pool.commissionChangedAt = block.timestamp.toUint40();
         emit OperatorRegistered(msg.sender, role, commissionBps);
     }
 
@@ -134,7 +134,7 @@ contract StakingVault is AccessControl, ReentrancyGuardTransient, IStakingVault 
         uint256 readyAt = uint256(pool.commissionChangedAt) + _CONFIG.get(ConfigKeys.COMMISSION_COOLDOWN);
         if (block.timestamp < readyAt) revert CommissionCooldownActive(msg.sender, readyAt);
         uint16 oldBps = pool.commissionBps;
-        pool.commissionChangedAt = uint40(block.timestamp);
+        pool.commissionChangedAt = block.timestamp.toUint40();
         pool.pendingCommissionBps = 0;
         pool.commissionEffectiveAt = 0;
         if (commissionBps <= oldBps) {
@@ -168,8 +168,7 @@ contract StakingVault is AccessControl, ReentrancyGuardTransient, IStakingVault 
         delete _pending[operator][msg.sender];
         // the pending total includes this deposit
         unchecked {
-            // forge-lint: disable-next-line(unsafe-typecast)
-            pool.pendingAssets -= uint96(assets);
+            pool.pendingAssets -= assets.toUint96();
         }
         emit PendingCancelled(operator, msg.sender, assets);
         _TOKEN.safeTransfer(msg.sender, assets);
@@ -187,7 +186,8 @@ contract StakingVault is AccessControl, ReentrancyGuardTransient, IStakingVault 
         if (assets > available) revert InsufficientUnlockedStake(operator, assets, available);
         uint32 lockMark = _outstandingMark(pool);
         if (msg.sender == operator && lockMark != 0) {
-            uint256 remaining = StakeMath.toAssets(owned - shares, pool.bondedAssets - assets, pool.totalShares - shares);
+            uint256 remaining =
+                StakeMath.toAssets(owned - shares, pool.bondedAssets - assets, pool.totalShares - shares);
             uint256 minimum = _CONFIG.get(ConfigKeys.MIN_OPERATOR_SELF_STAKE);
             if (remaining < minimum) revert SelfStakeTooLow(operator, remaining, minimum);
         }
@@ -197,10 +197,8 @@ contract StakingVault is AccessControl, ReentrancyGuardTransient, IStakingVault 
         // shares ≤ owned ≤ totalShares and assets ≤ available ≤ bondedAssets (checked above).
         unchecked {
             _shares[operator][msg.sender] = owned - shares;
-            // forge-lint: disable-next-line(unsafe-typecast)
-            pool.totalShares -= uint128(shares);
-            // forge-lint: disable-next-line(unsafe-typecast)
-            pool.bondedAssets -= uint96(assets);
+            pool.totalShares -= shares.toUint128();
+            pool.bondedAssets -= assets.toUint96();
         }
         pool.unbondingAssets = (pool.unbondingAssets + assets).toUint96();
         pool.unbondingShares = (pool.unbondingShares + unbondingShares).toUint128();
@@ -211,8 +209,7 @@ contract StakingVault is AccessControl, ReentrancyGuardTransient, IStakingVault 
         _entries[entryId] = UnbondingEntry({
             operator: operator,
             account: msg.sender,
-            // forge-lint: disable-next-line(unsafe-typecast)
-            shares: uint128(unbondingShares), // ≤ pool.unbondingShares, a uint128 (checked by toUint128 above)
+            shares: unbondingShares.toUint128(), // ≤ pool.unbondingShares, a uint128 (checked by toUint128 above)
             readyAt: readyAt.toUint40(),
             withdrawn: false,
             lockMark: lockMark
@@ -248,10 +245,8 @@ contract StakingVault is AccessControl, ReentrancyGuardTransient, IStakingVault 
         entry.withdrawn = true;
         // The entry's shares are part of unbondingShares; toAssets of a part never exceeds unbondingAssets.
         unchecked {
-            // forge-lint: disable-next-line(unsafe-typecast)
-            pool.unbondingShares -= uint128(shares);
-            // forge-lint: disable-next-line(unsafe-typecast)
-            pool.unbondingAssets -= uint96(assets);
+            pool.unbondingShares -= shares.toUint128();
+            pool.unbondingAssets -= assets.toUint96();
         }
         emit Withdrawn(entryId, operator, msg.sender, assets);
         if (assets != 0) _TOKEN.safeTransfer(msg.sender, assets);
@@ -283,8 +278,7 @@ contract StakingVault is AccessControl, ReentrancyGuardTransient, IStakingVault 
         // amount ≤ available ≤ bonded − locked, so locked + amount ≤ bonded, a uint96.
         uint96 poolLocked;
         unchecked {
-            // forge-lint: disable-next-line(unsafe-typecast)
-            poolLocked = pool.lockedAssets + uint96(amount);
+            poolLocked = pool.lockedAssets + amount.toUint96();
         }
         pool.lockedAssets = poolLocked;
         uint32 seq = pool.lockSeq + 1;
@@ -301,11 +295,10 @@ contract StakingVault is AccessControl, ReentrancyGuardTransient, IStakingVault 
         amount = packed & _LOCK_AMOUNT_MASK;
         PoolData storage pool = _pools[operator];
         delete _locks[key];
-        _release(operator, pool, uint32(packed >> _LOCK_SEQ_SHIFT));
+        _release(operator, pool, ((packed >> _LOCK_SEQ_SHIFT) & type(uint32).max).toUint32());
         // lockedAssets is the sum of the pool's active locks, this one included.
         unchecked {
-            // forge-lint: disable-next-line(unsafe-typecast)
-            pool.lockedAssets -= uint96(amount);
+            pool.lockedAssets -= amount.toUint96();
         }
         emit StakeUnlocked(msg.sender, id, operator, amount, pool.lockedAssets);
     }
@@ -330,12 +323,9 @@ contract StakingVault is AccessControl, ReentrancyGuardTransient, IStakingVault 
             StakeMath.splitSlash(amount, pool.bondedAssets, pool.unbondingAssets);
         // splitSlash caps each part at what the bucket holds; slashed ≤ amount ≤ this lock ≤ lockedAssets.
         unchecked {
-            // forge-lint: disable-next-line(unsafe-typecast)
-            pool.bondedAssets -= uint96(fromBonded);
-            // forge-lint: disable-next-line(unsafe-typecast)
-            pool.unbondingAssets -= uint96(fromUnbonding);
-            // forge-lint: disable-next-line(unsafe-typecast)
-            pool.lockedAssets -= uint96(slashed);
+            pool.bondedAssets -= fromBonded.toUint96();
+            pool.unbondingAssets -= fromUnbonding.toUint96();
+            pool.lockedAssets -= slashed.toUint96();
             _locks[key] = (packed & ~_LOCK_AMOUNT_MASK) | (locked - slashed);
         }
         if (fromBonded != 0) _checkpointPool(operator, pool);
@@ -466,8 +456,7 @@ contract StakingVault is AccessControl, ReentrancyGuardTransient, IStakingVault 
         uint256 at = pool.commissionEffectiveAt;
         if (at != 0 && block.timestamp >= at) bps = pool.pendingCommissionBps;
         uint256 max = _CONFIG.get(ConfigKeys.MAX_COMMISSION_BPS);
-        // forge-lint: disable-next-line(unsafe-typecast)
-        if (bps > max) bps = uint16(max); // max < bps, a uint16
+        if (bps > max) bps = max.toUint16(); // max < bps, a uint16
     }
 
     /// @inheritdoc IStakingVault
@@ -476,7 +465,6 @@ contract StakingVault is AccessControl, ReentrancyGuardTransient, IStakingVault 
     }
 
     /// @inheritdoc IStakingVault
-    // forge-lint: disable-next-line(mixed-case-function)
     function CLOCK_MODE() external pure returns (string memory) {
         return "mode=timestamp";
     }
@@ -495,13 +483,15 @@ contract StakingVault is AccessControl, ReentrancyGuardTransient, IStakingVault 
     function getPastVotes(address account, uint256 timepoint) external view returns (uint256 votes) {
         uint48 now_ = clock();
         if (timepoint >= now_) revert FutureLookup(timepoint, now_);
-        uint48 t = uint48(timepoint);
+        uint48 t = timepoint.toUint48(); // < clock(), a uint48
         address[] storage pools = _poolsOf[account];
         for (uint256 i; i < pools.length; ++i) {
             address op = pools[i];
             uint256 shares = _sharesAt[op][account].upperLookupRecent(t);
             if (shares == 0) continue;
-            votes += StakeMath.toAssets(shares, _bondedAt[op].upperLookupRecent(t), _totalSharesAt[op].upperLookupRecent(t));
+            votes += StakeMath.toAssets(
+                shares, _bondedAt[op].upperLookupRecent(t), _totalSharesAt[op].upperLookupRecent(t)
+            );
         }
     }
 
@@ -527,7 +517,7 @@ contract StakingVault is AccessControl, ReentrancyGuardTransient, IStakingVault 
             if (pools.length >= MAX_POOLS_PER_ACCOUNT) revert TooManyPools(account, MAX_POOLS_PER_ACCOUNT);
             pools.push(operator);
         }
-        h.push(clock(), uint208(_shares[operator][account]));
+        h.push(clock(), _shares[operator][account].toUint208());
     }
 
     function _deposit(address operator, address account, uint256 assets) private returns (uint256 shares) {
@@ -582,8 +572,7 @@ contract StakingVault is AccessControl, ReentrancyGuardTransient, IStakingVault 
         delete _pending[operator][account];
         // the pending total includes this deposit
         unchecked {
-            // forge-lint: disable-next-line(unsafe-typecast)
-            pool.pendingAssets -= uint96(assets);
+            pool.pendingAssets -= assets.toUint96();
         }
         shares = _mint(operator, account, pool, assets);
     }
@@ -616,8 +605,7 @@ contract StakingVault is AccessControl, ReentrancyGuardTransient, IStakingVault 
             if (word & (uint256(1) << (next & 0xff)) == 0) break;
             ++next;
         }
-        // forge-lint: disable-next-line(unsafe-typecast)
-        pool.releasedThrough = uint32(next - 1); // ≤ lockSeq, a uint32
+        pool.releasedThrough = (next - 1).toUint32(); // ≤ lockSeq, a uint32
     }
 
     /// @dev Applies a scheduled commission increase once it is due.

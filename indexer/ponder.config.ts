@@ -14,8 +14,6 @@ import { readSettings } from "./src/settings.js";
 
 const settings = readSettings();
 const { contracts, startBlock } = settings.deployments;
-if (!contracts.ModelMarketplace)
-  throw new Error("the deployments file has no ModelMarketplace: redeploy with the current script/Deploy.s.sol");
 
 export default createConfig({
   database: settings.database,

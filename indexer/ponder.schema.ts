@@ -400,6 +400,10 @@ export const submission = onchainTable(
     index: t.integer(),
     modelCid: t.text(),
     consensus: t.integer(),
+    /** an even stake split: no consensus (consensus 0); the two medians are contestedLower..contestedUpper */
+    contested: t.boolean().notNull().default(false),
+    contestedLower: t.integer(),
+    contestedUpper: t.integer(),
     rank: t.integer(),
     reward: t.bigint(),
     spam: t.boolean().notNull(),
@@ -414,6 +418,18 @@ export const submission = onchainTable(
     pk: primaryKey({ columns: [table.taskId, table.trainer] }),
     trainerIdx: index().on(table.trainer),
   }),
+);
+
+/** An even stake split around a submission's score (ConsensusContested), keyed by its position in the scores. */
+export const consensusContested = onchainTable(
+  "consensus_contested",
+  (t) => ({
+    taskId: t.bigint().notNull(),
+    index: t.integer().notNull(),
+    lower: t.integer().notNull(),
+    upper: t.integer().notNull(),
+  }),
+  (table) => ({ pk: primaryKey({ columns: [table.taskId, table.index] }) }),
 );
 
 /** Every submission commit (first and replacements). */

@@ -42,7 +42,6 @@ contract FlockVotes is IVotes, IERC6372 {
     }
 
     /// @inheritdoc IERC6372
-    // forge-lint: disable-next-line(mixed-case-function)
     function CLOCK_MODE() external view returns (string memory) {
         return IERC6372(address(TOKEN)).CLOCK_MODE();
     }

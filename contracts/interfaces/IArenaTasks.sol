@@ -1,6 +1,8 @@
 // SPDX-License-Identifier: MIT
 pragma solidity ^0.8.24;
 
+import {IStakingVault} from "./IStakingVault.sol";
+
 /// @title AI Arena tasks: submissions, commit-reveal scoring, stake-weighted consensus, rewards and slashing
 /// @notice Lifecycle (strict time windows, each `[start, end)` in block timestamps; no phase can be skipped or re-entered):
 ///
@@ -268,7 +270,7 @@ interface IArenaTasks {
     error EmptyCid();
     error ZeroCommitment();
     error NotCreator(uint256 taskId, address caller);
-    error WrongRole(address account, uint8 expectedRole, uint8 actualRole);
+    error WrongRole(address account, IStakingVault.Role expectedRole, IStakingVault.Role actualRole);
     error RoleConflict(uint256 taskId, address account);
     error InsufficientStake(address operator, uint256 available, uint256 required);
     error TooManySubmissions(uint256 taskId, uint256 max);
@@ -347,14 +349,24 @@ interface IArenaTasks {
     /// @notice A model revealed first by a later committer was taken over by its earlier committer: the copier's
     /// submission counts as never published (its stake is slashed at claim).
     event SubmissionDisplaced(
-        uint256 indexed taskId, uint16 indexed index, address indexed copier, address owner, uint32 ownerCommitSeq
+        uint256 indexed taskId,
+        uint16 indexed index,
+        address indexed copier,
+        address owner,
+        uint32 ownerCommitSeq
     );
     /// @notice A full validator set admitted a larger lock: the smallest one left and its stake was unlocked.
     event ValidatorEvicted(
-        uint256 indexed taskId, address indexed evicted, address indexed by, uint256 evictedLock, uint256 newLock
+        uint256 indexed taskId,
+        address indexed evicted,
+        address indexed by,
+        uint256 evictedLock,
+        uint256 newLock
     );
-    /// @notice An even stake split around a submission's score: no side holds a majority, the consensus is the
-    /// midpoint and nobody is judged on this submission.
+    /// @notice An even stake split around a submission's score: no side holds a majority, so there is no consensus
+    /// (the submission's consensus is 0, it earns nothing and is not slashed as spam); `lower` and `upper` are the two
+    /// medians. Validators inside [lower, upper] are not judged on it, those outside by their distance to the
+    /// interval, and the validator pot shrinks by the submission's share.
     event ConsensusContested(uint256 indexed taskId, uint16 indexed index, uint16 lower, uint16 upper);
     /// @notice A training node committed and did not publish (or its publication was a later copy) and was slashed.
     event TrainerNonRevealSlashed(uint256 indexed taskId, address indexed trainer, uint256 amount);
@@ -478,7 +490,7 @@ interface IArenaTasks {
     function trainerRecord(uint256 taskId, address trainer) external view returns (TrainerRecord memory);
     function validatorsOf(uint256 taskId) external view returns (address[] memory);
     function validatorRecord(uint256 taskId, address validator) external view returns (ValidatorRecord memory);
-    /// @notice A validator's revealed scores (empty before its reveal).
+    /// @notice A validator's revealed scores (empty before its reveal, and after an "eval data unavailable" reveal).
     function scoresOf(uint256 taskId, address validator) external view returns (uint16[] memory);
     /// @notice What `claim(taskId, account)` would pay now (0 when nothing or already claimed).
     function claimable(uint256 taskId, address account) external view returns (uint256);

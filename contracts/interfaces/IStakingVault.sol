@@ -118,7 +118,9 @@ interface IStakingVault {
     /// @notice An operator's commission changed (a decrease at once, a scheduled increase when it takes effect).
     event CommissionChanged(address indexed operator, uint16 oldBps, uint16 newBps);
     /// @notice An operator scheduled a commission increase; it applies to rewards from `effectiveAt` on.
-    event CommissionIncreaseScheduled(address indexed operator, uint16 currentBps, uint16 newBps, uint256 effectiveAt);
+    event CommissionIncreaseScheduled(
+        address indexed operator, uint16 currentBps, uint16 newBps, uint256 effectiveAt
+    );
     /// @notice `account` deposited `assets` into `operator`'s pool while locks up to `mark` were outstanding: the
     /// deposit waits (earns nothing, cannot be locked or slashed) until they are released.
     event DepositPending(
@@ -322,7 +324,6 @@ interface IStakingVault {
     /// @notice The governance clock (ERC-6372): the block timestamp.
     function clock() external view returns (uint48);
     /// @notice ERC-6372 clock description: `mode=timestamp`.
-    // forge-lint: disable-next-line(mixed-case-function)
     function CLOCK_MODE() external view returns (string memory);
     /// @notice `account`'s voting power from the vault now: what its own shares in every pool are worth (self-stake and
     /// delegations count for the staker; pending deposits and unbonding entries do not).

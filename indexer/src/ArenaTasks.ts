@@ -5,6 +5,7 @@
 import { ponder } from "ponder:registry";
 import {
   claim,
+  consensusContested,
   finalizeCall,
   score,
   scoresCommit,
@@ -220,10 +221,24 @@ ponder.on("ArenaTasks:FinalizeProgressed", async ({ event, context }) => {
     .set((row) => ({ stage: stageName, cursor, keeperBounty: row.keeperBounty + bounty }));
 });
 
-ponder.on("ArenaTasks:ConsensusComputed", async ({ event, context }) => {
+// the contract emits ConsensusContested just before the same submission's ConsensusComputed (consensus 0)
+ponder.on("ArenaTasks:ConsensusContested", async ({ event, context }) => {
+  const { taskId, index, lower, upper } = event.args;
   await context.db
-    .update(submission, { taskId: event.args.taskId, trainer: lc(event.args.trainer) })
-    .set({ consensus: event.args.consensus });
+    .insert(consensusContested)
+    .values({ taskId, index: Number(index), lower: Number(lower), upper: Number(upper) })
+    .onConflictDoNothing();
+});
+
+ponder.on("ArenaTasks:ConsensusComputed", async ({ event, context }) => {
+  const { taskId, index } = event.args;
+  const split = await context.db.find(consensusContested, { taskId, index: Number(index) });
+  await context.db.update(submission, { taskId, trainer: lc(event.args.trainer) }).set({
+    consensus: event.args.consensus,
+    contested: split !== null,
+    contestedLower: split?.lower ?? null,
+    contestedUpper: split?.upper ?? null,
+  });
 });
 
 ponder.on("ArenaTasks:ParticipantSlashed", async ({ event, context }) => {

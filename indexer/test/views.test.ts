@@ -128,6 +128,7 @@ describe("leaderboardBody", () => {
     published,
     commitSeq,
     consensus: null,
+    contested: false,
     rank,
     reward: null,
     spam: false,

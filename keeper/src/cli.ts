@@ -12,6 +12,7 @@ import { evalCommand } from "./cli/commands/eval.js";
 import { finalizeCommand } from "./cli/commands/finalize.js";
 import { inferCommand } from "./cli/commands/infer.js";
 import { marketCommand } from "./cli/commands/market.js";
+import { pendingCommand } from "./cli/commands/pending.js";
 import { revealCommand } from "./cli/commands/reveal.js";
 import { serveCommand } from "./cli/commands/serve.js";
 import { stakeCommand } from "./cli/commands/stake.js";
@@ -45,6 +46,7 @@ export function buildProgram() {
     delegateCommand(),
     unstakeCommand(),
     withdrawCommand(),
+    pendingCommand(),
     claimCommand(),
     trainCommand(),
     revealCommand(),

@@ -515,8 +515,9 @@ contract ArenaTasksAttacksTest is ArenaBaseTest {
 
     /// A reused eval commitment (same CID and salt) would expose the later task's hidden data at the first reveal.
     function test_attack03e_evalCommitmentCannotBeReused() public {
-        _createTask();
+        uint256 first = _createTask();
         IArenaTasks.CreateTaskParams memory p = _defaultParams();
+        p.evalCommitment = arena.getTask(first).evalCommitment; // the same eval CID and salt again
         vm.prank(creator);
         vm.expectRevert(abi.encodeWithSelector(IArenaTasks.EvalCommitmentReused.selector, p.evalCommitment));
         arena.createTask(p);

@@ -45,11 +45,20 @@ abstract contract ArenaBaseTest is BaseTest {
         }
     }
 
+    /// @dev Validator `i` (as `_validatorAt`) registered with `stake` instead of VALIDATOR_STAKE; call before its first use.
+    function _validatorWithStake(uint256 i, uint256 stake) internal returns (address a) {
+        a = makeAddr(string.concat("arenaValidator", vm.toString(i)));
+        if (vault.roleOf(a) == IStakingVault.Role.None) {
+            _registerAndStake(a, IStakingVault.Role.Validator, stake);
+        }
+    }
+
     // ─── task creation ─────────────────────────────────────────────────────────────────────────
 
     function _defaultParams() internal view returns (IArenaTasks.CreateTaskParams memory p) {
         p.specCid = SPEC_CID;
-        p.evalCommitment = arena.evalCommitmentOf(creator, EVAL_CID, EVAL_SALT);
+        // eval commitments cannot be reused: the first task uses EVAL_SALT, later ones a salt derived from their id
+        p.evalCommitment = arena.evalCommitmentOf(creator, EVAL_CID, _evalSalt(arena.taskCount() + 1));
         p.rewardPool = POOL;
         p.submissionStart = 0;
         p.submissionWindow = WINDOW;
@@ -105,9 +114,18 @@ abstract contract ArenaBaseTest is BaseTest {
         arena.revealSubmission(taskId, cid, _salt(trainer));
     }
 
+    /// @dev The eval-data salt `_defaultParams` commits to for task `taskId`.
+    function _evalSalt(uint256 taskId) internal pure returns (bytes32) {
+        return taskId == 1 ? EVAL_SALT : keccak256(abi.encode(EVAL_SALT, taskId));
+    }
+
     function _revealEval(uint256 taskId) internal {
         vm.prank(creator);
-        arena.revealEvalData(taskId, EVAL_CID, EVAL_SALT);
+        arena.revealEvalData(taskId, EVAL_CID, _evalSalt(taskId));
+    }
+
+    function _toEvalRevealEnd(uint256 taskId) internal {
+        vm.warp(arena.getTask(taskId).evalRevealEnd);
     }
 
     function _commitScores(uint256 taskId, address validator, uint16[] memory scores) internal {

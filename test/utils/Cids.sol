@@ -5,9 +5,15 @@ pragma solidity 0.8.30;
 library Cids {
     bytes private constant _ALPHABET = "abcdefghijklmnopqrstuvwxyz234567";
 
-    function cidOf(bytes32 digest) internal pure returns (string memory) {
-        bytes memory raw = abi.encodePacked(bytes4(0x01701220), digest);
-        bytes memory out = new bytes(59);
+    /// @notice The canonical model CID of `digest` ("bafybei…", 59 characters).
+    function fromDigest(bytes32 digest) internal pure returns (string memory) {
+        return base32(abi.encodePacked(bytes4(0x01701220), digest));
+    }
+
+    /// @notice `raw` in lowercase base32 (RFC 4648, no padding) behind the multibase prefix `b`: lets tests build
+    /// well-formed CIDs of another codec or hash function.
+    function base32(bytes memory raw) internal pure returns (string memory) {
+        bytes memory out = new bytes(1 + (raw.length * 8 + 4) / 5);
         out[0] = "b";
         uint256 acc;
         uint256 bits;
@@ -27,6 +33,11 @@ library Cids {
 
     /// @notice A model CID for test model `i`.
     function model(uint256 i) internal pure returns (string memory) {
-        return cidOf(keccak256(abi.encode("model", i)));
+        return fromDigest(modelDigest(i));
+    }
+
+    /// @notice The digest inside `model(i)` (its `Submission.cidHash`).
+    function modelDigest(uint256 i) internal pure returns (bytes32) {
+        return keccak256(abi.encode("model", i));
     }
 }

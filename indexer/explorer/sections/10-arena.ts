@@ -190,7 +190,12 @@ function leaderboardTable(lb: Lb): HTMLElement {
         { "data-trainer": s.trainer, class: s.spam ? "spam" : undefined },
         numCell(s.rank === null ? "–" : String(s.rank + 1), { "data-rank": s.rank ?? "" }),
         addressLink(s.trainer),
-        numCell(score(s.consensus), { "data-score": s.consensus ?? "" }),
+        numCell(
+          s.contested ? `${score(s.consensus)} (split)` : score(s.consensus),
+          s.contested
+            ? { "data-score": s.consensus ?? "", title: "no consensus: the validators' stake split evenly" }
+            : { "data-score": s.consensus ?? "" },
+        ),
         amountCell(s.reward),
         amountCell(s.slashed, { class: BigInt(s.slashed) > 0n ? "num neg" : "num" }),
         s.published ? cid(s.modelCid) : h("span", { class: "muted" }, "not published"),

@@ -37,7 +37,7 @@ select
     from "task" t where t."id" = ${taskId}) as "task",
   (select coalesce(json_agg(json_build_object(
       'trainer', s."trainer", 'index', s."index", 'modelCid', s."model_cid", 'published', s."published",
-      'commitSeq', s."commit_seq"::text, 'consensus', s."consensus", 'rank', s."rank", 'reward', s."reward"::text,
+      'commitSeq', s."commit_seq"::text, 'consensus', s."consensus", 'contested', s."contested", 'rank', s."rank", 'reward', s."reward"::text,
       'spam', s."spam", 'slashed', s."slashed"::text, 'claimed', s."claimed")), '[]'::json)
     from "submission" s where s."task_id" = ${taskId}) as "submissions",
   (select coalesce(json_agg(json_build_object(

@@ -106,6 +106,8 @@ export interface LeaderboardRows {
     published: boolean;
     commitSeq: string;
     consensus: number | null;
+    /** an even stake split: no consensus (consensus 0, no reward, no spam slash) */
+    contested: boolean;
     rank: number | null;
     reward: string | null;
     spam: boolean;
@@ -201,6 +203,7 @@ export function leaderboardBody(rows: LeaderboardRows, now: bigint) {
       published: s.published,
       commitSeq: s.commitSeq.toString(),
       consensus: s.consensus,
+      contested: s.contested,
       rank: s.rank,
       reward: s.reward,
       spam: s.spam,

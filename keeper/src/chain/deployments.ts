@@ -15,14 +15,19 @@ export const deploymentsSchema = z.object({
   chainId: z.number().int().positive(),
   startBlock: z.number().int().nonnegative(),
   deployer: address,
+  /** the protocol's treasury: the governance timelock */
   treasury: address,
   contracts: z.object({
     FlockToken: address,
     ProtocolConfig: address,
     StakingVault: address,
     ArenaTasks: address,
-    /** absent in deployments written before the marketplace existed: the market commands then say so */
-    ModelMarketplace: address.optional(),
+    /** governance: the votes adapter (wallet + staked FLOCK), the timelock that owns every admin power, the governor */
+    FlockVotes: address,
+    TimelockController: address,
+    FlockGovernor: address,
+    /** the AI Marketplace (stage 3) */
+    ModelMarketplace: address,
   }),
 });
 

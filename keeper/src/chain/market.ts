@@ -15,20 +15,11 @@ export type ListingView = Omit<ContractFunctionReturnType<MarketAbi, "view", "ge
 
 export const ACCESS_PURCHASED = getAbiItem({ abi: modelMarketplaceAbi, name: "AccessPurchased" });
 
-export class MarketNotDeployedError extends Error {
-  override name = "MarketNotDeployedError";
-}
-
 export class Market {
   readonly contract;
 
   constructor(readonly protocol: Protocol) {
-    const address = protocol.deployments.contracts.ModelMarketplace;
-    if (!address)
-      throw new MarketNotDeployedError(
-        "this deployments file has no ModelMarketplace: redeploy with the current script/Deploy.s.sol",
-      );
-    this.contract = { address, abi: modelMarketplaceAbi } as const;
+    this.contract = { address: protocol.deployments.contracts.ModelMarketplace, abi: modelMarketplaceAbi } as const;
   }
 
   private get pub() {

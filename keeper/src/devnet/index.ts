@@ -11,7 +11,7 @@ import { createLogger, type Logger } from "../log.js";
 import { EmbeddedStore } from "../storage/embedded.js";
 import { actors } from "./actors.js";
 import { type Anvil, mine, startAnvil } from "./anvil.js";
-import { deployProtocol, REPO_ROOT } from "./deploy.js";
+import { DEVNET_GOV, deployProtocol, REPO_ROOT } from "./deploy.js";
 import { type Managed, stopAll } from "./procs.js";
 import { type ArenaSummary, playArena, type ScenarioSize } from "./scenario.js";
 
@@ -96,7 +96,7 @@ export async function startDevnet(o: DevnetOptions = {}): Promise<Devnet> {
     const deployments = await deployProtocol({
       rpcUrl: anvil.url,
       privateKey: cast.deployer.privateKey,
-      treasury: cast.treasury.address,
+      gov: DEVNET_GOV,
       out: deploymentsPath,
       devnetMinter: true,
       logFile: join(dataDir, "logs", "deploy.log"),

@@ -8,8 +8,8 @@ import {SafeCast} from "@openzeppelin/contracts/utils/math/SafeCast.sol";
 import {IArenaTasks} from "../interfaces/IArenaTasks.sol";
 import {IProtocolConfig} from "../interfaces/IProtocolConfig.sol";
 import {ArenaStorage} from "./ArenaStorage.sol";
-import {ConfigKeys} from "./ConfigKeys.sol";
-import {ScorePacking} from "./ScorePacking.sol";
+import {ConfigKeys} from "../libraries/ConfigKeys.sol";
+import {ScorePacking} from "../libraries/ScorePacking.sol";
 
 /// @title ArenaTasks task creation (an external library: ArenaTasks calls it by DELEGATECALL)
 /// @notice `createTask`'s body: reads the 26 config values once, checks the arguments, stores the task and its fixed
@@ -19,6 +19,15 @@ library ArenaCreate {
     using SafeERC20 for IERC20;
     using SafeCast for uint256;
 
+    /// @dev The config values `createTask` reads that are not stored in `TaskParams`.
+    struct Costs {
+        uint256 fee;
+        uint256 bond;
+        uint256 minRewardPool;
+        uint256 minWindow;
+        uint256 maxWindow;
+    }
+
     /// @notice Runs `createTask(p)` for `msg.sender`: checks `p` against the config, stores the task, emits
     /// `TaskCreated` and `TaskParamsFixed`, pulls pool + fee + bond and sends the fee to the treasury.
     function create(
@@ -27,16 +36,14 @@ library ArenaCreate {
         IProtocolConfig config,
         IArenaTasks.CreateTaskParams calldata p
     ) external returns (uint256 taskId) {
-        uint256[] memory cfg = _readConfig(config);
-        _checkCreate(p, cfg);
-        if (s.usedEvalCommitments[p.evalCommitment]) revert IArenaTasks.EvalCommitmentReused(p.evalCommitment);
+        (IArenaTasks.TaskParams memory tp, Costs memory c) = _readConfig(config, p);
+        _checkCreate(p, c);
+        if (s.usedEvalCommitments[p.evalCommitment]) {
+            revert IArenaTasks.EvalCommitmentReused(p.evalCommitment);
+        }
         s.usedEvalCommitments[p.evalCommitment] = true;
-        // the bond scales with the pool: max(CREATOR_BOND, CREATOR_BOND_BPS of the pool)
-        uint256 proportional = p.rewardPool * cfg[22] / 10_000;
-        if (proportional > cfg[18]) cfg[18] = proportional;
         taskId = ++s.taskCount;
-        ArenaStorage.Task storage t = _storeTask(s, taskId, p, cfg);
-        IArenaTasks.TaskParams memory tp = _toParams(p, cfg);
+        ArenaStorage.Task storage t = _storeTask(s, taskId, p, c.bond);
         s.params[taskId] = tp;
         s.specCids[taskId] = p.specCid;
         emit IArenaTasks.TaskCreated(
@@ -45,8 +52,8 @@ library ArenaCreate {
             p.specCid,
             p.evalCommitment,
             p.rewardPool,
-            cfg[17],
-            cfg[18],
+            c.fee,
+            c.bond,
             t.submissionStart,
             t.submissionEnd,
             t.publishEnd,
@@ -54,14 +61,17 @@ library ArenaCreate {
             t.revealEnd
         );
         emit IArenaTasks.TaskParamsFixed(taskId, tp);
-        token.safeTransferFrom(msg.sender, address(this), p.rewardPool + cfg[17] + cfg[18]);
-        if (cfg[17] != 0) token.safeTransfer(config.treasury(), cfg[17]);
+        token.safeTransferFrom(msg.sender, address(this), p.rewardPool + c.fee + c.bond);
+        if (c.fee != 0) token.safeTransfer(config.treasury(), c.fee);
     }
 
-    /// @dev Config values, in this order: the 17 `TaskParams` stakes/bps/sizes/tolerances (as in the struct), then
-    /// TASK_CREATION_FEE (17), CREATOR_BOND (18), MIN_REWARD_POOL (19), MIN_WINDOW (20), MAX_WINDOW (21),
-    /// CREATOR_BOND_BPS (22), MIN_REVEALED_STAKE (23), MAX_SCORE_DEVIATION (24), TRAINER_NON_REVEAL_SLASH_BPS (25).
-    function _readConfig(IProtocolConfig config) private view returns (uint256[] memory) {
+    /// @dev Reads the 26 config values in one call and names them: the task's fixed parameters and its costs (the bond
+    /// is max(CREATOR_BOND, CREATOR_BOND_BPS of the pool)).
+    function _readConfig(IProtocolConfig config, IArenaTasks.CreateTaskParams calldata p)
+        private
+        view
+        returns (IArenaTasks.TaskParams memory tp, Costs memory c)
+    {
         bytes32[] memory k = new bytes32[](26);
         k[0] = ConfigKeys.MIN_TRAINER_STAKE;
         k[1] = ConfigKeys.MIN_VALIDATOR_STAKE;
@@ -80,43 +90,75 @@ library ArenaCreate {
         k[14] = ConfigKeys.NON_REVEAL_SLASH_BPS;
         k[15] = ConfigKeys.SPAM_SLASH_BPS;
         k[16] = ConfigKeys.RANK_DECAY_BPS;
-        k[17] = ConfigKeys.TASK_CREATION_FEE;
-        k[18] = ConfigKeys.CREATOR_BOND;
-        k[19] = ConfigKeys.MIN_REWARD_POOL;
-        k[20] = ConfigKeys.MIN_WINDOW;
-        k[21] = ConfigKeys.MAX_WINDOW;
+        k[17] = ConfigKeys.MIN_REVEALED_STAKE;
+        k[18] = ConfigKeys.MAX_SCORE_DEVIATION;
+        k[19] = ConfigKeys.TRAINER_NON_REVEAL_SLASH_BPS;
+        k[20] = ConfigKeys.TASK_CREATION_FEE;
+        k[21] = ConfigKeys.CREATOR_BOND;
         k[22] = ConfigKeys.CREATOR_BOND_BPS;
-        k[23] = ConfigKeys.MIN_REVEALED_STAKE;
-        k[24] = ConfigKeys.MAX_SCORE_DEVIATION;
-        k[25] = ConfigKeys.TRAINER_NON_REVEAL_SLASH_BPS;
-        return config.getMany(k);
+        k[23] = ConfigKeys.MIN_REWARD_POOL;
+        k[24] = ConfigKeys.MIN_WINDOW;
+        k[25] = ConfigKeys.MAX_WINDOW;
+        uint256[] memory v = config.getMany(k);
+        tp.trainerStake = v[0].toUint128();
+        tp.minValidatorStake = v[1].toUint128();
+        tp.validatorLockCap = v[2].toUint128();
+        tp.protocolFeeBps = v[3].toUint16();
+        tp.keeperBountyBps = v[4].toUint16();
+        tp.validatorShareBps = v[5].toUint16();
+        tp.slashTreasuryBps = v[6].toUint16();
+        tp.maxSubmissions = v[7].toUint16();
+        tp.maxValidators = v[8].toUint16();
+        tp.minSubmissions = v[9].toUint16();
+        tp.minReveals = v[10].toUint16();
+        tp.validatorTolerance = v[11].toUint16();
+        tp.slashTolerance = v[12].toUint16();
+        tp.deviationSlashBps = v[13].toUint16();
+        tp.nonRevealSlashBps = v[14].toUint16();
+        tp.spamSlashBps = v[15].toUint16();
+        tp.rankDecayBps = v[16].toUint16();
+        tp.minScore = p.minScore;
+        tp.spamScore = p.spamScore;
+        tp.minRevealedStake = v[17].toUint128();
+        tp.maxScoreDeviation = v[18].toUint16();
+        tp.trainerNonRevealSlashBps = v[19].toUint16();
+        c.fee = v[20];
+        uint256 proportional = uint256(p.rewardPool) * v[22] / 10_000;
+        c.bond = proportional > v[21] ? proportional : v[21];
+        c.minRewardPool = v[23];
+        c.minWindow = v[24];
+        c.maxWindow = v[25];
     }
 
-    function _checkCreate(IArenaTasks.CreateTaskParams calldata p, uint256[] memory cfg) private view {
+    function _checkCreate(IArenaTasks.CreateTaskParams calldata p, Costs memory c) private view {
         if (bytes(p.specCid).length == 0) revert IArenaTasks.EmptyCid();
         if (p.evalCommitment == 0) revert IArenaTasks.ZeroCommitment();
-        if (p.rewardPool < cfg[19]) revert IArenaTasks.RewardPoolTooSmall(p.rewardPool, cfg[19]);
+        if (p.rewardPool < c.minRewardPool) {
+            revert IArenaTasks.RewardPoolTooSmall(p.rewardPool, c.minRewardPool);
+        }
         if (p.minScore > ScorePacking.MAX_SCORE || p.spamScore > p.minScore) {
             revert IArenaTasks.InvalidScoreBounds(p.minScore, p.spamScore);
         }
         if (p.submissionStart != 0 && p.submissionStart < block.timestamp) {
             revert IArenaTasks.InvalidStartTime(p.submissionStart, block.timestamp);
         }
-        _checkWindow(p.submissionWindow, cfg);
-        _checkWindow(p.publishWindow, cfg);
-        _checkWindow(p.commitWindow, cfg);
-        _checkWindow(p.revealWindow, cfg);
+        _checkWindow(p.submissionWindow, c);
+        _checkWindow(p.publishWindow, c);
+        _checkWindow(p.commitWindow, c);
+        _checkWindow(p.revealWindow, c);
     }
 
-    function _checkWindow(uint256 length, uint256[] memory cfg) private pure {
-        if (length < cfg[20] || length > cfg[21]) revert IArenaTasks.InvalidWindow(length, cfg[20], cfg[21]);
+    function _checkWindow(uint256 length, Costs memory c) private pure {
+        if (length < c.minWindow || length > c.maxWindow) {
+            revert IArenaTasks.InvalidWindow(length, c.minWindow, c.maxWindow);
+        }
     }
 
     function _storeTask(
         ArenaStorage.Layout storage s,
         uint256 taskId,
         IArenaTasks.CreateTaskParams calldata p,
-        uint256[] memory cfg
+        uint256 bond
     ) private returns (ArenaStorage.Task storage t) {
         t = s.tasks[taskId];
         uint40 start = p.submissionStart == 0 ? uint40(block.timestamp) : p.submissionStart;
@@ -128,36 +170,7 @@ library ArenaCreate {
         t.commitEnd = t.publishEnd + p.commitWindow;
         t.revealEnd = t.commitEnd + p.revealWindow;
         t.rewardPool = p.rewardPool;
-        t.bond = cfg[18].toUint128();
+        t.bond = bond.toUint128();
         t.evalCommitment = p.evalCommitment;
-    }
-
-    function _toParams(IArenaTasks.CreateTaskParams calldata p, uint256[] memory cfg)
-        private
-        pure
-        returns (IArenaTasks.TaskParams memory tp)
-    {
-        tp.trainerStake = cfg[0].toUint128();
-        tp.minValidatorStake = cfg[1].toUint128();
-        tp.validatorLockCap = cfg[2].toUint128();
-        tp.protocolFeeBps = cfg[3].toUint16();
-        tp.keeperBountyBps = cfg[4].toUint16();
-        tp.validatorShareBps = cfg[5].toUint16();
-        tp.slashTreasuryBps = cfg[6].toUint16();
-        tp.maxSubmissions = cfg[7].toUint16();
-        tp.maxValidators = cfg[8].toUint16();
-        tp.minSubmissions = cfg[9].toUint16();
-        tp.minReveals = cfg[10].toUint16();
-        tp.validatorTolerance = cfg[11].toUint16();
-        tp.slashTolerance = cfg[12].toUint16();
-        tp.deviationSlashBps = cfg[13].toUint16();
-        tp.nonRevealSlashBps = cfg[14].toUint16();
-        tp.spamSlashBps = cfg[15].toUint16();
-        tp.rankDecayBps = cfg[16].toUint16();
-        tp.minScore = p.minScore;
-        tp.spamScore = p.spamScore;
-        tp.minRevealedStake = cfg[23].toUint128();
-        tp.maxScoreDeviation = cfg[24].toUint16();
-        tp.trainerNonRevealSlashBps = cfg[25].toUint16();
     }
 }

@@ -9,8 +9,8 @@ import {IArenaTasks} from "../interfaces/IArenaTasks.sol";
 import {IProtocolConfig} from "../interfaces/IProtocolConfig.sol";
 import {IStakingVault} from "../interfaces/IStakingVault.sol";
 import {ArenaStorage} from "./ArenaStorage.sol";
-import {RewardMath} from "./RewardMath.sol";
-import {WeightedMedian} from "./WeightedMedian.sol";
+import {RewardMath} from "../libraries/RewardMath.sol";
+import {WeightedMedian} from "../libraries/WeightedMedian.sol";
 
 /// @title ArenaTasks finalization and cancellation (an external library: ArenaTasks calls it by DELEGATECALL)
 /// @notice The stages of `IArenaTasks.finalize` (consensus, validator judgement, ranking, settlement) and every
@@ -50,7 +50,7 @@ library ArenaFinalize {
         uint256 maxSteps
     ) external returns (bool done) {
         ArenaStorage.Task storage t = s.tasks[taskId];
-        if (t.stage == uint8(IArenaTasks.Stage.None)) {
+        if (t.stage == IArenaTasks.Stage.None) {
             IArenaTasks.CancelReason reason = ArenaStorage.dueCancelReason(s, taskId, t);
             if (reason != IArenaTasks.CancelReason.None) {
                 _cancel(s, token, config, vault, taskId, reason);
@@ -59,12 +59,10 @@ library ArenaFinalize {
             _startFinalization(s, taskId, t);
         }
         uint256 steps = _advance(s, vault, taskId, t, maxSteps);
-        done = t.stage == uint8(IArenaTasks.Stage.Done);
+        done = t.stage == IArenaTasks.Stage.Done;
         uint256 bounty = _takeBounty(s, taskId, t, steps, done);
         uint256 toTreasury = done ? _closeSettlement(s, taskId, t) : 0;
-        emit IArenaTasks.FinalizeProgressed(
-            taskId, msg.sender, IArenaTasks.Stage(t.stage), t.cursor, steps, bounty
-        );
+        emit IArenaTasks.FinalizeProgressed(taskId, msg.sender, t.stage, t.cursor, steps, bounty);
         if (bounty != 0) token.safeTransfer(msg.sender, bounty);
         if (toTreasury != 0) token.safeTransfer(config.treasury(), toTreasury);
     }
@@ -97,8 +95,12 @@ library ArenaFinalize {
         uint256 bond = t.bond;
         uint256 refund;
         uint256 toTreasury;
-        if (reason == IArenaTasks.CancelReason.ByCreator || reason == IArenaTasks.CancelReason.TooFewSubmissions) {
-            // nothing was made public that the creator could keep: everything back
+        if (
+            reason == IArenaTasks.CancelReason.ByCreator
+                || reason == IArenaTasks.CancelReason.TooFewSubmissions
+        ) {
+            // the creator is not at fault: everything back (with too few submissions, the few published models are
+            // public; a creator cannot cheaply cause that — blocking slots costs TRAINER_NON_REVEAL_SLASH_BPS each)
             refund = pool + bond;
         } else if (reason == IArenaTasks.CancelReason.EvalDataNotRevealed) {
             // no model was published (trainers reveal only after the eval data): the pool back, the bond forfeited
@@ -115,8 +117,8 @@ library ArenaFinalize {
         }
         st.creatorRefund = refund.toUint128();
         st.protocolFee += toTreasury.toUint128();
-        t.status = ArenaStorage.CANCELLED;
-        t.cancelReason = uint8(reason);
+        t.status = ArenaStorage.Status.Cancelled;
+        t.cancelReason = reason;
         emit IArenaTasks.TaskCancelled(taskId, reason, refund, 0);
         toTreasury = st.protocolFee;
         if (toTreasury != 0) token.safeTransfer(config.treasury(), toTreasury);
@@ -167,10 +169,8 @@ library ArenaFinalize {
         uint256 slashed = vault.slash(taskId, account, amount);
         uint256 toTreasury;
         (toTreasury, toPot) = RewardMath.splitSlash(slashed, p.slashTreasuryBps);
-        // forge-lint: disable-next-line(unsafe-typecast) amounts ≤ the 1e27 FLOCK cap < 2^128; counts ≤ 256; scores ≤ 10000
-        st.slashed += uint128(slashed); // ≤ the token supply, a uint128
-        // forge-lint: disable-next-line(unsafe-typecast) amounts ≤ the 1e27 FLOCK cap < 2^128; counts ≤ 256; scores ≤ 10000
-        st.protocolFee += uint128(toTreasury);
+        st.slashed += slashed.toUint128(); // ≤ the token supply, a uint128
+        st.protocolFee += toTreasury.toUint128();
         emit IArenaTasks.ParticipantSlashed(taskId, account, reason, slashed, toTreasury);
     }
 
@@ -184,13 +184,10 @@ library ArenaFinalize {
         (uint256 fee,, uint256 vPot, uint256 tPot) =
             RewardMath.splitPool(t.rewardPool, p.protocolFeeBps, p.keeperBountyBps, p.validatorShareBps);
         // each part ≤ the pool, a uint128
-        // forge-lint: disable-next-line(unsafe-typecast) amounts ≤ the 1e27 FLOCK cap < 2^128; counts ≤ 256; scores ≤ 10000
-        st.protocolFee = uint128(fee);
-        // forge-lint: disable-next-line(unsafe-typecast) amounts ≤ the 1e27 FLOCK cap < 2^128; counts ≤ 256; scores ≤ 10000
-        st.validatorPot = uint128(vPot);
-        // forge-lint: disable-next-line(unsafe-typecast) amounts ≤ the 1e27 FLOCK cap < 2^128; counts ≤ 256; scores ≤ 10000
-        st.trainerPot = uint128(tPot);
-        t.stage = uint8(IArenaTasks.Stage.Consensus);
+        st.protocolFee = fee.toUint128();
+        st.validatorPot = vPot.toUint128();
+        st.trainerPot = tPot.toUint128();
+        t.stage = IArenaTasks.Stage.Consensus;
     }
 
     /// @dev Runs up to `maxSteps` units through the stages; a stage that ends mid-call hands the rest to the next one.
@@ -203,13 +200,13 @@ library ArenaFinalize {
     ) private returns (uint256 steps) {
         uint256 left = maxSteps;
         while (left != 0) {
-            uint8 stage = t.stage;
+            IArenaTasks.Stage stage = t.stage;
             uint256 used;
-            if (stage == uint8(IArenaTasks.Stage.Consensus)) {
+            if (stage == IArenaTasks.Stage.Consensus) {
                 used = _consensusBatch(s, vault, taskId, t, left);
-            } else if (stage == uint8(IArenaTasks.Stage.Validators)) {
+            } else if (stage == IArenaTasks.Stage.Validators) {
                 used = _validatorBatch(s, vault, taskId, t, left);
-            } else if (stage == uint8(IArenaTasks.Stage.Ranking)) {
+            } else if (stage == IArenaTasks.Stage.Ranking) {
                 used = _rankingBatch(s, taskId, t, left);
             } else {
                 break;
@@ -229,11 +226,10 @@ library ArenaFinalize {
 
     function _moveCursor(ArenaStorage.Task storage t, uint256 to, uint256 n, IArenaTasks.Stage next) private {
         if (to == n) {
-            t.stage = uint8(next);
+            t.stage = next;
             t.cursor = 0;
         } else {
-            // forge-lint: disable-next-line(unsafe-typecast) amounts ≤ the 1e27 FLOCK cap < 2^128; counts ≤ 256; scores ≤ 10000
-            t.cursor = uint16(to); // < n ≤ published, a uint16
+            t.cursor = to.toUint16(); // < n ≤ published, a uint16
         }
     }
 
@@ -283,17 +279,14 @@ library ArenaFinalize {
                 }
             }
         }
-        // forge-lint: disable-next-line(unsafe-typecast) amounts ≤ the 1e27 FLOCK cap < 2^128; counts ≤ 256; scores ≤ 10000
-        t.eligible = uint16(eligible); // ≤ published, a uint16
-        // forge-lint: disable-next-line(unsafe-typecast) ≤ published, a uint16
-        t.contested = uint16(contested);
+        t.eligible = eligible.toUint16(); // ≤ published, a uint16
+        t.contested = contested.toUint16();
         mapping(address => IArenaTasks.ValidatorRecord) storage records = s.validators[taskId];
         for (uint256 k; k < c.n; ++k) {
             // ≤ published · 10000 < 2^32
             IArenaTasks.ValidatorRecord storage r = records[c.account[k]];
-            r.distanceSum = uint32(c.distanceSum[k]);
-            // forge-lint: disable-next-line(unsafe-typecast) a distance between scores ≤ 10000
-            r.maxDistance = uint16(c.maxDistance[k]);
+            r.distanceSum = c.distanceSum[k].toUint32();
+            r.maxDistance = c.maxDistance[k].toUint16();
         }
     }
 
@@ -305,7 +298,7 @@ library ArenaFinalize {
         uint256[] memory words = c.words;
         uint256[] memory vIndex = c.vIndex;
         for (uint256 k; k < c.n; ++k) {
-            words[k] = scoreWords[(vIndex[k] << 16) | w];
+            words[k] = scoreWords[ArenaStorage.scoreKey(vIndex[k], w)];
         }
     }
 
@@ -325,8 +318,7 @@ library ArenaFinalize {
     ) private returns (uint256) {
         (uint256 m, uint256 upper) = _median(c, i & 15);
         if (upper != 0) {
-            // forge-lint: disable-next-line(unsafe-typecast) scores ≤ 10000, i < 256
-            emit IArenaTasks.ConsensusContested(taskId, uint16(i), uint16(m), uint16(upper - 1));
+            emit IArenaTasks.ConsensusContested(taskId, i.toUint16(), m.toUint16(), (upper - 1).toUint16());
             s.submissions[taskId][i].contested = true;
             _recordConsensus(s, vault, taskId, i, 0, false);
             return 2;
@@ -460,20 +452,17 @@ library ArenaFinalize {
         bool spam
     ) private {
         IArenaTasks.Submission storage sub = s.submissions[taskId][i];
-        // forge-lint: disable-next-line(unsafe-typecast) amounts ≤ the 1e27 FLOCK cap < 2^128; counts ≤ 256; scores ≤ 10000
-        sub.consensus = uint16(m); // a median of uint16 scores
+        sub.consensus = m.toUint16(); // a median of uint16 scores
         address trainer = sub.trainer;
-        // forge-lint: disable-next-line(unsafe-typecast) amounts ≤ the 1e27 FLOCK cap < 2^128; counts ≤ 256; scores ≤ 10000
-        emit IArenaTasks.ConsensusComputed(taskId, uint16(i), trainer, uint16(m));
+        emit IArenaTasks.ConsensusComputed(taskId, i.toUint16(), trainer, m.toUint16());
         if (spam) {
             sub.spam = true;
             IArenaTasks.TaskParams storage p = s.params[taskId];
             IArenaTasks.Settlement storage st = s.settlements[taskId];
             uint256 amount = RewardMath.bpsOf(p.trainerStake, p.spamSlashBps);
             // ≤ the token supply
-            st.trainerPot += uint128(
-                _slash(vault, taskId, trainer, amount, IArenaTasks.SlashReason.Spam, p, st)
-            );
+            st.trainerPot += (_slash(vault, taskId, trainer, amount, IArenaTasks.SlashReason.Spam, p, st))
+            .toUint128();
         }
     }
 
@@ -491,7 +480,8 @@ library ArenaFinalize {
         uint256 to = _batchEnd(from, n, left);
         IArenaTasks.TaskParams storage p = s.params[taskId];
         IArenaTasks.Settlement storage st = s.settlements[taskId];
-        uint256 published = t.published;
+        // mean distances are over the submissions validators were judged on (contested ones are not)
+        uint256 published = t.published - t.contested;
         for (uint256 j = from; j < to; ++j) {
             _judge(s, vault, taskId, j, published, p, st);
         }
@@ -520,32 +510,24 @@ library ArenaFinalize {
         if (!r.revealed) {
             r.outcome = IArenaTasks.ValidatorOutcome.SlashedNonReveal;
             uint256 amount = RewardMath.bpsOf(r.lock, p.nonRevealSlashBps);
-            st.validatorPot += uint128(
-                _slash(vault, taskId, a, amount, IArenaTasks.SlashReason.NonReveal, p, st)
-            );
+            st.validatorPot += (_slash(vault, taskId, a, amount, IArenaTasks.SlashReason.NonReveal, p, st))
+            .toUint128();
             emit IArenaTasks.ValidatorJudged(
                 taskId, a, IArenaTasks.ValidatorOutcome.SlashedNonReveal, 0, 0, 0
             );
             return;
         }
         uint256 d = published == 0 ? 0 : r.distanceSum / published;
-        // forge-lint: disable-next-line(unsafe-typecast) amounts ≤ the 1e27 FLOCK cap < 2^128; counts ≤ 256; scores ≤ 10000
-        r.distance = uint16(d); // a mean of distances ≤ 10000
+        r.distance = d.toUint16(); // a mean of distances ≤ 10000
         // deviating: a mean distance above the slash tolerance, any single score too far from its consensus, or "eval
         // data unavailable" when the scoring majority could use it
         if (d > p.slashTolerance || r.maxDistance > p.maxScoreDeviation || r.unavailable) {
             r.outcome = IArenaTasks.ValidatorOutcome.SlashedDeviation;
             uint256 amount = RewardMath.bpsOf(r.lock, p.deviationSlashBps);
-            st.validatorPot += uint128(
-                _slash(vault, taskId, a, amount, IArenaTasks.SlashReason.Deviation, p, st)
-            );
+            st.validatorPot += (_slash(vault, taskId, a, amount, IArenaTasks.SlashReason.Deviation, p, st))
+            .toUint128();
             emit IArenaTasks.ValidatorJudged(
-                taskId,
-                a,
-                IArenaTasks.ValidatorOutcome.SlashedDeviation,
-                uint16(d), // forge-lint: disable-line(unsafe-typecast) a mean of distances ≤ 10000
-                0,
-                0
+                taskId, a, IArenaTasks.ValidatorOutcome.SlashedDeviation, d.toUint16(), 0, 0
             );
         } else if (d <= p.validatorTolerance) {
             r.outcome = IArenaTasks.ValidatorOutcome.Rewarded;
@@ -553,8 +535,9 @@ library ArenaFinalize {
             st.rewardedValidators += 1;
         } else {
             r.outcome = IArenaTasks.ValidatorOutcome.Neutral;
-            // forge-lint: disable-next-line(unsafe-typecast) amounts ≤ the 1e27 FLOCK cap < 2^128; counts ≤ 256; scores ≤ 10000
-            emit IArenaTasks.ValidatorJudged(taskId, a, IArenaTasks.ValidatorOutcome.Neutral, uint16(d), 0, 0);
+            emit IArenaTasks.ValidatorJudged(
+                taskId, a, IArenaTasks.ValidatorOutcome.Neutral, d.toUint16(), 0, 0
+            );
         }
     }
 
@@ -566,10 +549,8 @@ library ArenaFinalize {
         uint256 published = t.published;
         uint256 pot = st.validatorPot;
         uint256 kept = pot * (published - contested) / published;
-        // forge-lint: disable-next-line(unsafe-typecast) ≤ pot, a uint128
-        st.validatorPot = uint128(kept);
-        // forge-lint: disable-next-line(unsafe-typecast) ≤ pot, a uint128
-        st.protocolFee += uint128(pot - kept);
+        st.validatorPot = kept.toUint128();
+        st.protocolFee += (pot - kept).toUint128();
     }
 
     /// @dev Once the validator pot is final: the rewarded validators' events, the dust (or an unclaimed pot) to the
@@ -584,8 +565,7 @@ library ArenaFinalize {
         uint256 pot = st.validatorPot;
         uint256 total = st.validatorWeightSum;
         if (total == 0) {
-            // forge-lint: disable-next-line(unsafe-typecast) amounts ≤ the 1e27 FLOCK cap < 2^128; counts ≤ 256; scores ≤ 10000
-            st.protocolFee += uint128(pot);
+            st.protocolFee += pot.toUint128();
             st.validatorPot = 0;
             return;
         }
@@ -602,8 +582,7 @@ library ArenaFinalize {
                 taskId, a, IArenaTasks.ValidatorOutcome.Rewarded, r.distance, weight, reward
             );
         }
-        // forge-lint: disable-next-line(unsafe-typecast) amounts ≤ the 1e27 FLOCK cap < 2^128; counts ≤ 256; scores ≤ 10000
-        st.protocolFee += uint128(pot - paid);
+        st.protocolFee += (pot - paid).toUint128();
     }
 
     /// @dev Once the trainer pot is final: the geometric weight sum over the eligible ranks (or the pot to the treasury).
@@ -619,8 +598,7 @@ library ArenaFinalize {
             return;
         }
         st.trainerWeightSum = RewardMath.rankWeightSum(RewardMath.decayWad(p.rankDecayBps), eligible);
-        // forge-lint: disable-next-line(unsafe-typecast) amounts ≤ the 1e27 FLOCK cap < 2^128; counts ≤ 256; scores ≤ 10000
-        st.paidTrainers = uint16(eligible);
+        st.paidTrainers = eligible.toUint16();
     }
 
     // ─── stage 3: ranking ──────────────────────────────────────────────────────────────────────
@@ -661,21 +639,14 @@ library ArenaFinalize {
         for (uint256 i = from; i < to; ++i) {
             uint256 rank = _rankOf(keys, i);
             IArenaTasks.Submission storage sub = subs[i];
-            // forge-lint: disable-next-line(unsafe-typecast) amounts ≤ the 1e27 FLOCK cap < 2^128; counts ≤ 256; scores ≤ 10000
-            sub.rank = uint16(rank); // < n, a uint16
+            sub.rank = rank.toUint16(); // < n, a uint16
             uint256 reward = ArenaStorage.trainerReward(st, decay, rank);
             paid += reward;
             emit IArenaTasks.SubmissionRanked(
-                taskId,
-                uint16(i), // forge-lint: disable-line(unsafe-typecast) < published ≤ 256
-                sub.trainer,
-                uint16(rank), // forge-lint: disable-line(unsafe-typecast) < published ≤ 256
-                sub.consensus,
-                reward
+                taskId, i.toUint16(), sub.trainer, rank.toUint16(), sub.consensus, reward
             );
         }
-        // forge-lint: disable-next-line(unsafe-typecast) amounts ≤ the 1e27 FLOCK cap < 2^128; counts ≤ 256; scores ≤ 10000
-        t.trainerPaid += uint128(paid); // ≤ trainerPot
+        t.trainerPaid += paid.toUint128(); // ≤ trainerPot
     }
 
     /// @dev The number of keys above `keys[i]` (i < keys.length).
@@ -705,8 +676,7 @@ library ArenaFinalize {
         uint256 units = 2 * uint256(t.published) + t.validators;
         if (done) bounty = total - paid;
         else bounty = RewardMath.proRata(total, steps, units);
-        // forge-lint: disable-next-line(unsafe-typecast) amounts ≤ the 1e27 FLOCK cap < 2^128; counts ≤ 256; scores ≤ 10000
-        st.keeperBounty = uint128(paid + bounty); // ≤ total
+        st.keeperBounty = (paid + bounty).toUint128(); // ≤ total
     }
 
     /// @dev Settles: trainer dust to the treasury; returns what the treasury receives now.
@@ -718,7 +688,7 @@ library ArenaFinalize {
         st.protocolFee += st.trainerPot - t.trainerPaid;
         // the creator did its part: its bond is claimable
         st.creatorRefund = t.bond;
-        t.status = ArenaStorage.SETTLED;
+        t.status = ArenaStorage.Status.Settled;
         emit IArenaTasks.TaskSettled(
             taskId,
             st.trainerPot,
