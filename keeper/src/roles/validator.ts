@@ -7,9 +7,9 @@
  * `flock.json` manifest is missing or names another node, task, chain or arena, or when its weight bytes are those of
  * a model of the same task committed earlier (logic/submission.ts).
  *
- * When the evaluation data itself cannot be fetched or used (missing, too big, not a dataset, the wrong input shape),
- * the bot retries until the middle of the commit window and then commits — and reveals — an EMPTY score list: the
- * protocol's "eval data unavailable". If the validators saying so hold more of the revealed stake than those who
+ * When the evaluation data (or the task's spec) cannot be fetched or used (missing, too big, not a dataset, the wrong
+ * input shape), the bot retries until the middle of the commit window and then commits — and reveals — an EMPTY score
+ * list: the protocol's "eval data unavailable". If the validators saying so hold more of the revealed stake than those who
  * scored, the task is cancelled `CreatorDefault` (the creator loses pool and bond); if not, they are judged deviating.
  *
  * The validator set is decided by stake: a full set admits a strictly larger lock by evicting the smallest
@@ -209,8 +209,16 @@ export class ValidatorBot extends Bot {
         },
       }));
     }
-    const spec = await fetchSpec(this.node, task.specCid);
+    // the creator's spec and eval data: if either cannot be fetched or used, the task cannot be scored
+    let spec: TaskSpec;
     let dataset: Dataset;
+    try {
+      spec = await fetchSpec(this.node, task.specCid);
+    } catch (e) {
+      throw new EvalDataUnavailableError(`task ${task.id}: spec ${task.specCid}: ${(e as Error).message}`, {
+        cause: e,
+      });
+    }
     try {
       dataset = await this.fetchEvalData(task, spec);
     } catch (e) {
