@@ -12,6 +12,7 @@ import { EmbeddedStore } from "../storage/embedded.js";
 import { actors } from "./actors.js";
 import { type Anvil, mine, startAnvil } from "./anvil.js";
 import { DEVNET_GOV, deployProtocol, REPO_ROOT } from "./deploy.js";
+import { printMarketSummary } from "./market.js";
 import { type Managed, stopAll } from "./procs.js";
 import { type ArenaSummary, playArena, type ScenarioSize } from "./scenario.js";
 
@@ -214,11 +215,14 @@ export async function runDevnet(o: RunDevnetOptions): Promise<void> {
     cleanUp(true);
     return;
   }
-  process.stdout.write(`\nGraphQL: ${devnet.graphqlUrl}\nRPC: ${devnet.rpcUrl}\nExplorer: ${devnet.explorerUrl}\n`);
+  process.stdout.write(
+    `\nGraphQL: ${devnet.graphqlUrl}\nRPC: ${devnet.rpcUrl}\nExplorer: ${devnet.explorerUrl}\nGateway: ${devnet.summary.gateway}\n`,
+  );
   if (!o.exit) {
     process.stdout.write(
       `Deployments: ${devnet.deploymentsPath}\n` +
         `Try: FLOCK_RPC_URL=${devnet.rpcUrl} FLOCK_DEPLOYMENTS=${devnet.deploymentsPath} npx flock task show ${devnet.summary.taskId}\n` +
+        `     FLOCK_RPC_URL=${devnet.rpcUrl} FLOCK_DEPLOYMENTS=${devnet.deploymentsPath} npx flock market show ${devnet.summary.marketplace.listings[0]?.listingId ?? 1}\n` +
         "Ctrl-C stops everything" +
         (o.keep ? ".\n" : " and removes the data directory (--keep keeps it).\n"),
     );
@@ -318,7 +322,8 @@ export function printSummary(s: ArenaSummary): void {
   out.push(
     `  delegator's position in validator-1's pool: ${fmt(s.delegator.before)} → ${fmt(s.delegator.after)} FLOCK`,
   );
-  out.push(`  demo took ${s.seconds} s`);
+  printMarketSummary(s, (line) => out.push(line));
+  out.push("", `  demo took ${s.seconds} s`);
   process.stdout.write(`${out.join("\n")}\n`);
 }
 
