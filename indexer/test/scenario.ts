@@ -25,7 +25,14 @@ import {
 } from "viem";
 import { mnemonicToAccount } from "viem/accounts";
 import { foundry } from "viem/chains";
-import { arenaTasksAbi, flockTokenAbi, protocolConfigAbi, stakingVaultAbi } from "../../generated/abis.js";
+import {
+  arenaTasksAbi,
+  flockTokenAbi,
+  modelMarketplaceAbi,
+  protocolConfigAbi,
+  stakingVaultAbi,
+} from "../../generated/abis.js";
+import { withGasMargin } from "../../keeper/src/chain/client.js";
 import { type Deployments, readDeployments } from "../../keeper/src/chain/deployments.js";
 import { ANVIL_MNEMONIC, warp } from "./chain.js";
 
@@ -43,6 +50,8 @@ export interface ScenarioResult {
   actors: Actors;
   addresses: Deployments["contracts"];
   taskIds: bigint[];
+  /** marketplace listings (task A's winner, bought twice, one contributor claimed) */
+  listingIds: bigint[];
   /** every address that took part */
   accounts: Address[];
   lastBlock: bigint;
@@ -92,7 +101,8 @@ export class Driver {
     args: readonly unknown[] = [],
   ): Promise<Hex> {
     const { request } = await this.pub.simulateContract({ account: from, address, abi, functionName, args });
-    const hash = await this.wallet(from).writeContract(request);
+    const gas = await this.pub.estimateContractGas({ account: from, address, abi, functionName, args });
+    const hash = await this.wallet(from).writeContract({ ...request, gas: withGasMargin(gas) });
     const receipt = await this.pub.waitForTransactionReceipt({ hash, timeout: 30_000, pollingInterval: 20 });
     if (receipt.status !== "success") throw new Error(`${functionName} reverted (${hash})`);
     this.lastBlock = receipt.blockNumber;
@@ -107,6 +117,23 @@ export class Driver {
   }
   arena(from: Account, fn: string, args: readonly unknown[]) {
     return this.send(from, this.addresses.ArenaTasks, arenaTasksAbi as Abi, fn, args);
+  }
+  /**
+   * A call by governance — what an executed proposal does — sent from the `TimelockController` itself (anvil
+   * impersonates it), so the scenario needs no week of votes and delays.
+   */
+  async governance(address: Address, abi: Abi, fn: string, args: readonly unknown[]) {
+    const timelock = this.addresses.TimelockController;
+    await this.pub.request({ method: "anvil_impersonateAccount" as never, params: [timelock] as never });
+    await this.pub.request({ method: "anvil_setBalance" as never, params: [timelock, "0xde0b6b3a7640000"] as never });
+    try {
+      return await this.send({ address: timelock, type: "json-rpc" }, address, abi, fn, args);
+    } finally {
+      await this.pub.request({ method: "anvil_stopImpersonatingAccount" as never, params: [timelock] as never });
+    }
+  }
+  market(from: Account, fn: string, args: readonly unknown[]) {
+    return this.send(from, this.addresses.ModelMarketplace, modelMarketplaceAbi as Abi, fn, args);
   }
   read<T>(address: Address, abi: Abi, functionName: string, args: readonly unknown[] = []): Promise<T> {
     return this.pub.readContract({ address, abi, functionName, args }) as Promise<T>;
@@ -320,12 +347,12 @@ export async function runScenario(rpcUrl: string, deploymentsPath: string): Prom
   await d.vault(L[0], "stake", [parseEther("5000")]);
   await d.vault(L[1], "stake", [parseEther("5000")]);
   await d.vault(L[2], "stake", [parseEther("4000")]);
-  await d.send(creator, addresses.ProtocolConfig, protocolConfigAbi as Abi, "set", [configKey("MIN_REVEALS"), 2n]);
-  await d.send(creator, addresses.ProtocolConfig, protocolConfigAbi as Abi, "set", [configKey("MAX_VALIDATORS"), 3n]);
+  await d.governance(addresses.ProtocolConfig, protocolConfigAbi as Abi, "set", [configKey("MIN_REVEALS"), 2n]);
+  await d.governance(addresses.ProtocolConfig, protocolConfigAbi as Abi, "set", [configKey("MAX_VALIDATORS"), 3n]);
   const E = await d.createTask(creator, { spec: "bafy-spec-e", evalCid: "bafy-eval-e" });
   taskIds.push(E.id);
-  await d.send(creator, addresses.ProtocolConfig, protocolConfigAbi as Abi, "set", [configKey("MAX_VALIDATORS"), 64n]);
-  await d.send(creator, addresses.ProtocolConfig, protocolConfigAbi as Abi, "set", [configKey("MIN_REVEALS"), 3n]);
+  await d.governance(addresses.ProtocolConfig, protocolConfigAbi as Abi, "set", [configKey("MAX_VALIDATORS"), 64n]);
+  await d.governance(addresses.ProtocolConfig, protocolConfigAbi as Abi, "set", [configKey("MIN_REVEALS"), 3n]);
   for (const [i, t] of T.slice(0, 3).entries()) await d.commitSubmission(E.id, t, modelCid(`model-e-${i}`));
   await warp(rpcUrl, WINDOW);
   await d.arena(creator, "revealEvalData", [E.id, E.evalCid, E.salt]);
@@ -344,6 +371,24 @@ export async function runScenario(rpcUrl: string, deploymentsPath: string): Prom
   await d.finalizeAll(E.id, K, 4);
   for (const acct of [...T.slice(0, 3), L[0], L[1], V[3], creator]) await d.arena(K, "claim", [E.id, acct.address]);
 
+  // ── the marketplace: task A's winner (T[0]'s replacing model) listed, bought by D, then by K; V[0] claims ──
+  await d.market(creator, "list", [
+    {
+      source: 1, // ListingSource.ArenaTask
+      sourceId: A.id,
+      modelCid: modelCid("model-a-0b"),
+      licenseCid: modelCid("license-a"),
+      price: parseEther("10"),
+      period: 3600,
+    },
+  ]);
+  const listingIds = [await d.read<bigint>(addresses.ModelMarketplace, modelMarketplaceAbi as Abi, "listingCount")];
+  await d.token(D, "approve", [addresses.ModelMarketplace, max]);
+  await d.market(D, "buy", [listingIds[0], 2n]);
+  await d.token(K, "approve", [addresses.ModelMarketplace, max]);
+  await d.market(K, "buy", [listingIds[0], 1n]);
+  await d.market(K, "claim", [listingIds[0], V[0].address]);
+
   // ── after the tasks: commission, unbonding, withdrawal ──
   await d.vault(T[0], "claimCommission", [T[0].address]);
   await warp(rpcUrl, 22 * 24 * 3600); // past UNBONDING_PERIOD (21 days)
@@ -358,5 +403,5 @@ export async function runScenario(rpcUrl: string, deploymentsPath: string): Prom
   // (Ponder writes a block's rows and its checkpoint in one transaction; see indexer/README.md, "What /status and
   // /ready guarantee").
   const lastBlock = d.lastBlock;
-  return { actors: a, addresses, taskIds, accounts: everyone.map((x) => x.address), lastBlock };
+  return { actors: a, addresses, taskIds, listingIds, accounts: everyone.map((x) => x.address), lastBlock };
 }
