@@ -147,6 +147,12 @@ export async function startDevnet(o: DevnetOptions = {}): Promise<Devnet> {
       failure,
     );
     summary.seconds = Math.round((performance.now() - t0) / 100) / 10;
+    // the gateway URL is printed: a gateway that dies stops the devnet rather than leave a dead URL advertised
+    for (const b of bots.filter((p) => p.name === "flock-serve"))
+      void b.exited.then((code) => {
+        if (!stopping)
+          fail(`flock serve (${summary.gateway}) exited (${code}) (log: ${join(dataDir, "logs", "gateway.log")})`);
+      });
     return {
       rpcUrl: anvil.url,
       graphqlUrl: indexer.graphqlUrl,

@@ -32,6 +32,8 @@ export interface MarketSummary {
     refused: { request: string; status: number; error: string }[];
     /** revenue per contributor: its shares of the listing (of 1e9) and what it claimed */
     revenue: { account: string; name: string; shares: string; claimed: string }[];
+    /** how long the stage took, listing to the last claim */
+    seconds: number;
   };
 }
 
@@ -63,6 +65,7 @@ export async function playMarket(o: {
   digits?: number;
 }): Promise<MarketSummary> {
   const { node, say } = o;
+  const t0 = performance.now();
   const { listingId } = await new Market(node("creator").protocol).listTask({
     taskId: o.taskId,
     modelCid: o.modelCid,
@@ -147,6 +150,7 @@ export async function playMarket(o: {
         predictions,
         refused,
         revenue,
+        seconds: Math.round((performance.now() - t0) / 100) / 10,
       },
     };
   } catch (e) {
@@ -196,7 +200,7 @@ const flockOf = (wei: string) => (Number(BigInt(wei) / 10n ** 14n) / 10_000).toF
 export function printMarketSummary(s: MarketSummary, write: (line: string) => void): void {
   const m = s.market;
   write("");
-  write(`══ AI Marketplace (${s.marketplace.address}) ══`);
+  write(`══ AI Marketplace (${s.marketplace.address}; stage 3 took ${m.seconds} s) ══`);
   for (const l of s.marketplace.listings) write(`  listing ${l.listingId}: the Arena winner ${l.modelCid}`);
   write(
     `  the buyer paid ${flockOf(m.paid)} FLOCK (block ${m.boughtAt}); served at block ${m.servedAt}; protocol fee ${flockOf(m.fee)} FLOCK to the treasury`,
