@@ -40,6 +40,7 @@ contract ProtocolConfig is Ownable2Step, IProtocolConfig {
         _registerArenaEconomics();
         _registerArenaWindows();
         _registerArenaConsensus();
+        _registerMarketplace();
     }
 
     // ─── views ─────────────────────────────────────────────────────────────────────────────────
@@ -206,5 +207,14 @@ contract ProtocolConfig is Ownable2Step, IProtocolConfig {
         _register("SPAM_SLASH_BPS", 500, 0, _BPS);
         _register("TRAINER_NON_REVEAL_SLASH_BPS", 1000, 0, _BPS);
         _register("RANK_DECAY_BPS", 5000, 1, _BPS);
+    }
+
+    function _registerMarketplace() private {
+        _register("MARKET_FEE_BPS", 500, 0, 2000);
+        _register("MARKET_CREATOR_BPS", 1000, 0, 5000);
+        _register("MARKET_VALIDATOR_BPS", 2000, 0, 5000);
+        _register("MARKET_ROYALTY_BPS", 1000, 0, 5000);
+        _register("MARKET_MAX_LINEAGE_DEPTH", 3, 0, 4);
+        _register("MARKET_TERMS_DELAY", 1 days, 0, 30 days);
     }
 }

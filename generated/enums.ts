@@ -87,6 +87,38 @@ export type ValidatorOutcome = (typeof ValidatorOutcome)[keyof typeof ValidatorO
 export const ValidatorOutcomeNames = ["None", "Rewarded", "Neutral", "SlashedDeviation", "SlashedNonReveal"] as const;
 export type ValidatorOutcomeName = (typeof ValidatorOutcomeNames)[number];
 
+/** `IModelLineage.LineageSource` (contracts/interfaces/IModelLineage.sol) */
+export const LineageSource = {
+  Cid: 0,
+  ArenaTask: 1,
+  Alliance: 2,
+} as const;
+export type LineageSource = (typeof LineageSource)[keyof typeof LineageSource];
+export const LineageSourceNames = ["Cid", "ArenaTask", "Alliance"] as const;
+export type LineageSourceName = (typeof LineageSourceNames)[number];
+
+/** `IModelMarketplace.ListingSource` (contracts/interfaces/IModelMarketplace.sol) */
+export const ListingSource = {
+  None: 0,
+  ArenaTask: 1,
+  Alliance: 2,
+} as const;
+export type ListingSource = (typeof ListingSource)[keyof typeof ListingSource];
+export const ListingSourceNames = ["None", "ArenaTask", "Alliance"] as const;
+export type ListingSourceName = (typeof ListingSourceNames)[number];
+
+/** `IModelMarketplace.ShareRole` (contracts/interfaces/IModelMarketplace.sol) */
+export const ShareRole = {
+  None: 0,
+  Trainer: 1,
+  Validator: 2,
+  Creator: 3,
+  Contributor: 4,
+} as const;
+export type ShareRole = (typeof ShareRole)[keyof typeof ShareRole];
+export const ShareRoleNames = ["None", "Trainer", "Validator", "Creator", "Contributor"] as const;
+export type ShareRoleName = (typeof ShareRoleNames)[number];
+
 /** `IStakingVault.Role` (contracts/interfaces/IStakingVault.sol) */
 export const Role = {
   None: 0,

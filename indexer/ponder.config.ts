@@ -7,6 +7,7 @@ import {
   arenaTasksAbi,
   flockGovernorAbi,
   flockTokenAbi,
+  modelMarketplaceAbi,
   protocolConfigAbi,
   stakingVaultAbi,
 } from "../generated/abis.js";
@@ -32,5 +33,6 @@ export default createConfig({
     StakingVault: { chain: "flock", abi: stakingVaultAbi, address: contracts.StakingVault, startBlock },
     ArenaTasks: { chain: "flock", abi: arenaTasksAbi, address: contracts.ArenaTasks, startBlock },
     FlockGovernor: { chain: "flock", abi: flockGovernorAbi, address: contracts.FlockGovernor, startBlock },
+    ModelMarketplace: { chain: "flock", abi: modelMarketplaceAbi, address: contracts.ModelMarketplace, startBlock },
   },
 });

@@ -75,4 +75,18 @@ library ConfigKeys {
     bytes32 internal constant SPAM_SLASH_BPS = keccak256("SPAM_SLASH_BPS");
     /// ratio between the rewards of consecutive ranks (rank r is paid ∝ decay^r)
     bytes32 internal constant RANK_DECAY_BPS = keccak256("RANK_DECAY_BPS");
+
+    // ─── AI Marketplace (each listing fixes its split and fee when it is created) ─────────────────
+    /// share of every purchase that goes to the treasury as the protocol fee
+    bytes32 internal constant MARKET_FEE_BPS = keccak256("MARKET_FEE_BPS");
+    /// share of a model's own revenue part that goes to the creator of its task or alliance
+    bytes32 internal constant MARKET_CREATOR_BPS = keccak256("MARKET_CREATOR_BPS");
+    /// share of an Arena model's contributor part that goes to the rewarded validators (the rest to the paid trainers)
+    bytes32 internal constant MARKET_VALIDATOR_BPS = keccak256("MARKET_VALIDATOR_BPS");
+    /// share of a derived model's revenue that goes to its parent's lineage (all ancestors together)
+    bytes32 internal constant MARKET_ROYALTY_BPS = keccak256("MARKET_ROYALTY_BPS");
+    /// most ancestor levels a listing pays royalties to (0: none)
+    bytes32 internal constant MARKET_MAX_LINEAGE_DEPTH = keccak256("MARKET_MAX_LINEAGE_DEPTH");
+    /// seconds before a listing's price increase (or shorter period) applies
+    bytes32 internal constant MARKET_TERMS_DELAY = keccak256("MARKET_TERMS_DELAY");
 }

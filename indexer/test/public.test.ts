@@ -102,7 +102,12 @@ describe("the Explorer in Chromium", () => {
       if (m.type() === "error" || m.type() === "warning") problems.push(`${label}: console ${m.type()}: ${m.text()}`);
     });
     page.on("pageerror", (e) => problems.push(`${label}: page error: ${e.message}`));
-    page.on("requestfailed", (r) => problems.push(`${label}: request failed: ${r.url()} ${r.failure()?.errorText}`));
+    page.on("requestfailed", (r) => {
+      // a same-origin request cancelled by the page itself (a `/status` poll in flight when `goto` leaves the page, a
+      // render superseded by a newer block) is not a failure
+      if (r.failure()?.errorText === "net::ERR_ABORTED" && r.url().startsWith(origin)) return;
+      problems.push(`${label}: request failed: ${r.url()} ${r.failure()?.errorText}`);
+    });
     page.on("request", (r) => {
       const u = r.url();
       if (!u.startsWith(origin) && !u.startsWith("data:")) problems.push(`${label}: request off the origin: ${u}`);
@@ -146,6 +151,8 @@ describe("the Explorer in Chromium", () => {
       "/tasks",
       ...scenario.taskIds.map((id) => `/tasks/${id}`),
       "/operators",
+      "/listings",
+      ...scenario.listingIds.map((id) => `/listings/${id}`),
       `/accounts/${V0}`,
       `/accounts/${D}`,
       "/governance",
@@ -337,6 +344,72 @@ describe("the Explorer in Chromium", () => {
     await page.click('a[href="/tasks/1"]');
     await page.waitForSelector('main[data-path="/tasks/1"]');
     expect(await page.evaluate("window.__m")).toBe(marker);
+    expect(problems).toEqual([]);
+    await page.close();
+  }, 120_000);
+
+  it("shows the marketplace: listings, purchases, revenue per contributor and the lineage as GraphQL has them", async () => {
+    const page = await context.newPage();
+    watch(page, "market");
+    const id = scenario.listingIds[0];
+    await open(page, "/listings");
+    expect(await page.$$eval('[data-testid="listings"] tbody tr[data-listing]', (t) => t.length)).toBe(
+      scenario.listingIds.length,
+    );
+    await open(page, `/listings/${id}`);
+    const g = await gql<{
+      listing: { revenue: string; accPerShare: string; contributors: number };
+      purchases: { items: { id: string; cost: string }[] };
+      revenueShares: { items: { account: string; shares: string; claimed: string }[] };
+      lineageEdges: { items: { depth: number }[] };
+    }>(
+      ix.graphqlUrl,
+      `query($id: BigInt!) { listing(id: $id) { revenue accPerShare contributors }
+         purchases(where: { listingId: $id }, limit: 100) { items { id cost } }
+         revenueShares(where: { listingId: $id }, limit: 500) { items { account shares claimed } }
+         lineageEdges(where: { listingId: $id }) { items { depth } } }`,
+      { id: String(id) },
+    );
+    expect(await page.getAttribute('[data-testid="listing-revenue"]', "data-wei")).toBe(g.listing.revenue);
+    expect(BigInt(g.listing.revenue)).toBe(parseEther("30"));
+    const purchases = await page.$$eval('[data-testid="purchases"] tbody tr[data-purchase]', (trs) =>
+      trs.map((tr) => ({
+        id: tr.getAttribute("data-purchase"),
+        cost: tr.querySelectorAll("td")[2]!.getAttribute("data-wei"),
+      })),
+    );
+    expect(purchases.sort((a, b) => a.id!.localeCompare(b.id!))).toEqual(
+      g.purchases.items.map((p) => ({ id: p.id, cost: p.cost })).sort((a, b) => a.id.localeCompare(b.id)),
+    );
+    // revenue per contributor: accrued = shares × accPerShare / 1e18, and what was claimed
+    const rows = await page.$$eval('[data-testid="revenue"] tbody tr[data-contributor]', (trs) =>
+      trs.map((tr) => ({
+        account: tr.getAttribute("data-contributor")!,
+        accrued: tr.querySelectorAll("td")[3]!.getAttribute("data-wei"),
+        claimed: tr.querySelectorAll("td")[4]!.getAttribute("data-wei"),
+      })),
+    );
+    expect(rows).toHaveLength(g.listing.contributors);
+    const acc = BigInt(g.listing.accPerShare);
+    expect(rows.sort((a, b) => a.account.localeCompare(b.account))).toEqual(
+      g.revenueShares.items
+        .map((s) => ({
+          account: s.account,
+          accrued: String((BigInt(s.shares) * acc) / 10n ** 18n),
+          claimed: s.claimed,
+        }))
+        .sort((a, b) => a.account.localeCompare(b.account)),
+    );
+    const V0 = scenario.actors.validators[0].address.toLowerCase();
+    expect(BigInt(rows.find((r) => r.account === V0)?.claimed ?? 0)).toBeGreaterThan(0n);
+    // the lineage picture: one box per level, one dot per contributor shown
+    expect(await page.$$eval('[data-testid="lineage"] svg g.lineage-node', (t) => t.length)).toBe(
+      g.lineageEdges.items.length,
+    );
+    expect(await page.$$eval('[data-testid="lineage"] svg circle.lineage-dot', (t) => t.length)).toBe(
+      Math.min(8, g.listing.contributors),
+    );
+    expect(await page.$$eval('[data-testid="money-flow"] svg path.band', (t) => t.length)).toBeGreaterThan(0);
     expect(problems).toEqual([]);
     await page.close();
   }, 120_000);

@@ -12,8 +12,11 @@ import { devnetCommand } from "./cli/commands/devnet.js";
 import { evalCommand } from "./cli/commands/eval.js";
 import { finalizeCommand } from "./cli/commands/finalize.js";
 import { govCommand } from "./cli/commands/gov.js";
+import { inferCommand } from "./cli/commands/infer.js";
+import { marketCommand } from "./cli/commands/market.js";
 import { pendingCommand } from "./cli/commands/pending.js";
 import { revealCommand } from "./cli/commands/reveal.js";
+import { serveCommand } from "./cli/commands/serve.js";
 import { stakeCommand } from "./cli/commands/stake.js";
 import { statusCommand } from "./cli/commands/status.js";
 import { taskCommand } from "./cli/commands/task.js";
@@ -56,6 +59,9 @@ export function buildProgram() {
     govCommand(),
     configCommand(),
     devnetCommand(),
+    marketCommand(),
+    serveCommand(),
+    inferCommand(),
   ]) {
     program.addCommand(command);
   }

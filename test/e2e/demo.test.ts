@@ -13,13 +13,18 @@ import {
   arenaTasksAbi,
   flockGovernorAbi,
   flockTokenAbi,
+  modelMarketplaceAbi,
   protocolConfigAbi,
   stakingVaultAbi,
 } from "../../generated/abis.js";
 import { ValidatorOutcome } from "../../generated/enums.js";
 import { waitForIndexedBlock } from "../../indexer/launch.js";
+import { actors } from "../../keeper/src/devnet/actors.js";
+import { rpc } from "../../keeper/src/devnet/anvil.js";
 import { graphql } from "../../keeper/src/devnet/graphql.js";
 import { type Devnet, startDevnet } from "../../keeper/src/devnet/index.js";
+import { signRequest } from "../../keeper/src/gateway/protocol.js";
+import { until } from "../../keeper/src/logic/async.js";
 
 let devnet: Devnet | undefined;
 let dataDir: string;
@@ -284,6 +289,109 @@ describe("the demo's governance act", () => {
     expect([g.tally.against, g.tally.for, g.tally.abstain]).toEqual([against, forVotes, abstain].map(String));
     expect(g.votes).toHaveLength(5);
     expect(forVotes).toBeGreaterThan(against);
+  });
+});
+
+describe("the demo's AI Marketplace (stage 3)", () => {
+  const listingId = () => BigInt(devnet!.summary.marketplace.listings[0].listingId);
+  const market = () => ({ address: contracts().contracts.ModelMarketplace, abi: modelMarketplaceAbi }) as const;
+  const now = async () => Number((await chain().getBlock({ blockTag: "latest" })).timestamp);
+  /** one signed request by `name`, sent `times` times as is (a replay from the second on) */
+  async function ask(name: "delegator" | "trainer-garbage", times = 1, inputs = [new Array(784).fill(0)]) {
+    const body = new TextEncoder().encode(JSON.stringify({ inputs }));
+    const headers = await signRequest(
+      actors()[name].account,
+      { chainId: await chain().getChainId(), marketplace: market().address },
+      { listingId: listingId(), body, deadline: BigInt((await now()) + 60) },
+    );
+    const out: { status: number; body: Record<string, unknown> }[] = [];
+    for (let i = 0; i < times; i++) {
+      const res = await fetch(`${devnet!.summary.gateway}/v1/listings/${listingId()}/predict`, {
+        method: "POST",
+        headers: { "content-type": "application/json", ...headers },
+        body,
+      });
+      out.push({ status: res.status, body: (await res.json()) as Record<string, unknown> });
+    }
+    return out;
+  }
+
+  it("listed the Arena winner; the chain and GraphQL agree on the listing, the purchase and every claim", async () => {
+    const s = devnet!.summary;
+    const winner = s.report.leaderboard.find((r) => r.rank === 0)!;
+    // the stage ends with the contributors' claims: read GraphQL once the indexer has their block
+    await waitForIndexedBlock(devnet!.indexerUrl, await chain().getBlockNumber(), 60_000);
+    expect(s.marketplace.address).toBe(market().address);
+    expect(s.marketplace.listings).toEqual([{ listingId: "1", modelCid: winner.modelCid }]);
+    const l = await chain().readContract({ ...market(), functionName: "getListing", args: [listingId()] });
+    expect(l.modelCid).toBe(winner.modelCid);
+    expect(l.sourceId).toBe(BigInt(s.taskId));
+    const g = await graphql<{
+      listing: { revenue: string; toTreasury: string; claimed: string; contributors: number };
+      purchases: { items: { buyer: string; cost: string; expiry: string }[] };
+      revenueShares: { items: { account: string; shares: string; claimed: string }[] };
+    }>(
+      devnet!.graphqlUrl,
+      `query($id: BigInt!) { listing(id: $id) { revenue toTreasury claimed contributors }
+         purchases(where: { listingId: $id }) { items { buyer cost expiry } }
+         revenueShares(where: { listingId: $id }, limit: 500) { items { account shares claimed } } }`,
+      { id: String(listingId()) },
+    );
+    expect(g.purchases.items).toEqual([
+      { buyer: s.market.buyer.toLowerCase(), cost: s.market.paid, expiry: String(s.market.expiry) },
+    ]);
+    expect(g.listing.revenue).toBe(s.market.paid);
+    expect(g.listing.toTreasury).toBe(s.market.fee);
+    // every contributor claimed: GraphQL, the chain and the summary agree to the wei, and nothing is left over
+    expect(g.revenueShares.items).toHaveLength(l.contributors);
+    const byAccount = new Map(s.market.revenue.map((r) => [r.account.toLowerCase(), r]));
+    for (const r of g.revenueShares.items) {
+      expect(byAccount.get(r.account)?.claimed, r.account).toBe(r.claimed);
+      expect(byAccount.get(r.account)?.shares).toBe(r.shares);
+      expect(
+        await chain().readContract({
+          ...market(),
+          functionName: "claimable",
+          args: [listingId(), r.account as Address],
+        }),
+      ).toBe(0n);
+    }
+    const claimed = g.revenueShares.items.reduce((a, r) => a + BigInt(r.claimed), 0n);
+    expect(claimed + BigInt(g.listing.toTreasury)).toBe(BigInt(g.listing.revenue));
+  });
+
+  it("served the buyer from its purchase's block on, and refused the unsigned and the non-buyer", async () => {
+    const m = devnet!.summary.market;
+    expect(BigInt(m.servedAt)).toBe(BigInt(m.boughtAt));
+    expect(m.predictions).toHaveLength(5);
+    expect(m.predictions.filter((p) => p.predicted === p.label).length).toBeGreaterThanOrEqual(3);
+    expect(m.refused.map((r) => [r.request, r.status])).toEqual([
+      ["unsigned", 401],
+      ["signed by a non-buyer", 402],
+    ]);
+    const [stranger] = await ask("trainer-garbage");
+    expect(stranger.status).toBe(402);
+    expect(stranger.body.marketplace).toBe(market().address);
+  });
+
+  it("refuses a replayed request, and the buyer once its access expired", async () => {
+    const [first, replay] = await ask("delegator", 2);
+    expect(first.status).toBe(200);
+    expect(replay.status).toBe(401);
+    expect(String(replay.body.error)).toMatch(/nonce/i);
+    const expiry = devnet!.summary.market.expiry;
+    await rpc(devnet!.rpcUrl, "evm_setNextBlockTimestamp", [expiry]);
+    await rpc(devnet!.rpcUrl, "evm_mine", []);
+    // the gateway follows new blocks (it polls every 250 ms): from that block on, the access is over
+    const refused = await until(
+      async () => {
+        const [r] = await ask("delegator");
+        return r.status === 402 ? r : undefined;
+      },
+      10_000,
+      "the gateway to see the expiry block",
+    );
+    expect(refused.body.expiry).toBe(expiry);
   });
 });
 

@@ -293,12 +293,17 @@ export function describeRevert(e: unknown): string {
   return e instanceof Error ? e.message : String(e);
 }
 
-/** EIP-7825's per-transaction gas cap: a margin never lifts a limit above it (an estimate above it is left as is). */
-const TX_GAS_CAP = 16_777_216n;
+/** EIP-7825: the most gas one transaction may use. */
+export const TX_GAS_CAP = 16_777_216n;
 
-/** An estimate plus 25% and 25,000 gas, capped at EIP-7825's per-transaction limit. */
+/**
+ * The gas limit to send for an estimate. An estimate is exact for the state and block it was made on, but the
+ * transaction lands in a later block: FLOCK's votes checkpoints are keyed by the block's timestamp (ERC-6372 timestamp
+ * clock), so a transfer, mint or stake estimated within one second and mined in the next writes a new checkpoint (a
+ * fresh storage slot, ≈ 20k gas) instead of updating one — up to three of them (total supply, both delegates).
+ * Unused gas is not charged.
+ */
 export function withGasMargin(estimate: bigint): bigint {
-  const padded = estimate + estimate / 4n + 25_000n;
-  if (estimate >= TX_GAS_CAP) return estimate;
-  return padded > TX_GAS_CAP ? TX_GAS_CAP : padded;
+  const padded = estimate + estimate / 4n + 70_000n;
+  return padded < TX_GAS_CAP ? padded : estimate > TX_GAS_CAP ? estimate : TX_GAS_CAP;
 }

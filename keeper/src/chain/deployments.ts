@@ -26,6 +26,8 @@ export const deploymentsSchema = z.object({
     FlockVotes: address,
     TimelockController: address,
     FlockGovernor: address,
+    /** the AI Marketplace (stage 3) */
+    ModelMarketplace: address,
   }),
 });
 

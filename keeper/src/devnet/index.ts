@@ -12,6 +12,7 @@ import { EmbeddedStore } from "../storage/embedded.js";
 import { actors } from "./actors.js";
 import { type Anvil, mine, startAnvil } from "./anvil.js";
 import { DEVNET_GOV, deployProtocol, REPO_ROOT } from "./deploy.js";
+import { printMarketSummary } from "./market.js";
 import { type Managed, stopAll } from "./procs.js";
 import { type ArenaSummary, playArena, type ScenarioSize } from "./scenario.js";
 
@@ -146,6 +147,12 @@ export async function startDevnet(o: DevnetOptions = {}): Promise<Devnet> {
       failure,
     );
     summary.seconds = Math.round((performance.now() - t0) / 100) / 10;
+    // the gateway URL is printed: a gateway that dies stops the devnet rather than leave a dead URL advertised
+    for (const b of bots.filter((p) => p.name === "flock-serve"))
+      void b.exited.then((code) => {
+        if (!stopping)
+          fail(`flock serve (${summary.gateway}) exited (${code}) (log: ${join(dataDir, "logs", "gateway.log")})`);
+      });
     return {
       rpcUrl: anvil.url,
       graphqlUrl: indexer.graphqlUrl,
@@ -214,11 +221,14 @@ export async function runDevnet(o: RunDevnetOptions): Promise<void> {
     cleanUp(true);
     return;
   }
-  process.stdout.write(`\nGraphQL: ${devnet.graphqlUrl}\nRPC: ${devnet.rpcUrl}\nExplorer: ${devnet.explorerUrl}\n`);
+  process.stdout.write(
+    `\nGraphQL: ${devnet.graphqlUrl}\nRPC: ${devnet.rpcUrl}\nExplorer: ${devnet.explorerUrl}\nGateway: ${devnet.summary.gateway}\n`,
+  );
   if (!o.exit) {
     process.stdout.write(
       `Deployments: ${devnet.deploymentsPath}\n` +
         `Try: FLOCK_RPC_URL=${devnet.rpcUrl} FLOCK_DEPLOYMENTS=${devnet.deploymentsPath} npx flock task show ${devnet.summary.taskId}\n` +
+        `     FLOCK_RPC_URL=${devnet.rpcUrl} FLOCK_DEPLOYMENTS=${devnet.deploymentsPath} npx flock market show ${devnet.summary.marketplace.listings[0]?.listingId ?? 1}\n` +
         "Ctrl-C stops everything" +
         (o.keep ? ".\n" : " and removes the data directory (--keep keeps it).\n"),
     );
@@ -328,7 +338,8 @@ export function printSummary(s: ArenaSummary): void {
   out.push(
     `  ${g.key}: ${g.before} → ${g.after} (executed by the timelock ${g.timelock}; the act took ${g.seconds} s)`,
   );
-  out.push(`  demo took ${s.seconds} s`);
+  printMarketSummary(s, (line) => out.push(line));
+  out.push("", `  demo took ${s.seconds} s`);
   process.stdout.write(`${out.join("\n")}\n`);
 }
 

@@ -36,6 +36,7 @@ import { warpTo } from "./anvil.js";
 import { REPO_ROOT } from "./deploy.js";
 import { type GovernanceSummary, playGovernance } from "./governance.js";
 import { type TaskReport, taskReport } from "./graphql.js";
+import { type MarketSummary, playMarket } from "./market.js";
 import { type Managed, startProcess } from "./procs.js";
 
 export interface ScenarioSize {
@@ -62,7 +63,8 @@ export interface ScenarioContext {
   bots: Managed[];
 }
 
-export interface ArenaSummary {
+/** The demo's summary: the Arena task (stage 2) and the marketplace (stage 3, see ./market.ts). */
+export interface ArenaSummary extends MarketSummary {
   taskId: string;
   names: Record<string, string>;
   addresses: Record<string, string>;
@@ -279,6 +281,30 @@ export async function playArena(ctx: ScenarioContext): Promise<ArenaSummary> {
       names[a.address.toLowerCase()] = a.name;
       addresses[a.name] = a.address;
     }
+
+    // ── stage 3: the AI Marketplace sells the winner, flock serve answers the buyer ─────────────────
+    const winner = report.leaderboard.find((r) => r.rank === 0)?.modelCid;
+    if (!winner) throw new Error("the settled task has no winning model to list");
+    const license = new TextEncoder().encode(
+      "The winning model of the FLock demo's MNIST task. Access is sold per period by the ModelMarketplace.\n",
+    );
+    const market = await playMarket({
+      node,
+      taskId,
+      modelCid: winner,
+      licenseCid: await ctx.hub.addDirectory(new Map([["LICENSE.txt", license]])),
+      evalDir: built.eval.path,
+      accounts: Object.values(cast).map((a) => ({ name: a.name, address: a.address })),
+      serve: {
+        rpcUrl: ctx.rpcUrl,
+        deploymentsPath: ctx.deploymentsPath,
+        ipfsGateway: ctx.gatewayUrl,
+        dataDir: ctx.dataDir,
+        procs: ctx.bots,
+      },
+      log: ctx.log,
+      say,
+    });
     return {
       taskId: taskId.toString(),
       names,
@@ -290,6 +316,7 @@ export async function playArena(ctx: ScenarioContext): Promise<ArenaSummary> {
       trained,
       governance,
       seconds: 0,
+      ...market,
     };
   } finally {
     for (const n of nodes.values()) n.journal.close();
