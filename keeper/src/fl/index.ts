@@ -1,0 +1,88 @@
+/** FL Alliance, off-chain core: fixed-point models and updates, deterministic robust aggregation, the candidate's
+ *  canonical bytes and CID, voters' scores, consensus and the exclusion rule. See ./README.md. */
+export {
+  type Address,
+  AGGREGATION_KINDS,
+  type Aggregate,
+  type AggregationRule,
+  aggregateUpdates,
+  type BuildCandidateOptions,
+  buildCandidate,
+  type Candidate,
+  type Contribution,
+  canonicalOrder,
+  checkRule,
+  DEFAULT_TRIM_BPS,
+  MAX_UPDATES,
+  trim,
+} from "./aggregate.js";
+export { canonicalJson, type JsonValue } from "./canonical-json.js";
+export { directoryCid } from "./cid.js";
+export {
+  type Consensus,
+  DEFAULT_EXCLUSION,
+  decideExclusions,
+  type ExclusionOutcome,
+  type ExclusionParams,
+  MAX_SCORE,
+  type Tally,
+  tallyVotes,
+  type UpdateVerdict,
+  type VoterReveal,
+  voterAccepts,
+  type WeightedScore,
+  weightedMedian,
+} from "./consensus.js";
+export {
+  divRoundHalfEven,
+  FixedPointRangeError,
+  floorDivMod,
+  fromFixed,
+  Q_MAX,
+  Q_MAX_FLOAT32,
+  Q_MIN,
+  roundHalfEven,
+  SCALE,
+  SCALE_BITS,
+  snapToFloat32,
+  tensorFromFixed,
+  tensorToFixed,
+  toFixed,
+} from "./fixed.js";
+export {
+  cloneModel,
+  compareNames,
+  type FixedModel,
+  type FixedTensor,
+  GENERATED_BY,
+  isValidTensorName,
+  layoutMismatch,
+  layoutParams,
+  ModelFormatError,
+  type ModelLayout,
+  modelFromFiles,
+  modelLayout,
+  modelToFiles,
+  type ReadModelOptions,
+  type TensorLayout,
+} from "./model.js";
+export { type ModelEvaluator, poolEvaluator, type RoundScores, type ScoreRoundOptions, scoreRound } from "./score.js";
+export { type LocalTrainingOptions, type LocalTrainingResult, trainLocalUpdate, useBackend } from "./train.js";
+export {
+  type AppliedUpdate,
+  applyUpdate,
+  computeUpdate,
+  type DecodeUpdateOptions,
+  decodeUpdate,
+  encodeUpdate,
+  MAX_EXAMPLES,
+  maxUpdateByteLength,
+  maxUpdateDirectoryBytes,
+  UPDATE_FILE,
+  UPDATE_FORMAT,
+  type Update,
+  UpdateFormatError,
+  updateByteLength,
+  updateFromFiles,
+  updateToFiles,
+} from "./update.js";
