@@ -37,6 +37,7 @@ contract ProtocolConfig is Ownable2Step, IProtocolConfig {
         _registerArenaEconomics();
         _registerArenaWindows();
         _registerArenaConsensus();
+        _registerAlliance();
     }
 
     // ─── views ─────────────────────────────────────────────────────────────────────────────────
@@ -123,6 +124,8 @@ contract ProtocolConfig is Ownable2Step, IProtocolConfig {
             ok = value <= _params[ConfigKeys.VALIDATOR_LOCK_CAP].value;
         } else if (key == ConfigKeys.VALIDATOR_LOCK_CAP) {
             ok = value >= _params[ConfigKeys.MIN_VALIDATOR_STAKE].value;
+        } else {
+            ok = _allianceConsistent(key, value);
         }
         if (!ok) revert InconsistentParameters(key, value);
     }
@@ -176,5 +179,37 @@ contract ProtocolConfig is Ownable2Step, IProtocolConfig {
         _register("NON_REVEAL_SLASH_BPS", 500, 0, _BPS);
         _register("SPAM_SLASH_BPS", 500, 0, _BPS);
         _register("RANK_DECAY_BPS", 5000, 1, _BPS);
+    }
+
+    function _registerAlliance() private {
+        _register("FL_MIN_STAKE", 1000 * _FLOCK, 1 * _FLOCK, 1e8 * _FLOCK);
+        _register("FL_LOCK_CAP", 100_000 * _FLOCK, 1 * _FLOCK, 1e9 * _FLOCK);
+        _register("FL_MAX_PARTICIPANTS", 64, 2, 64);
+        _register("FL_MAX_PROPOSERS", 16, 1, 31);
+        _register("FL_MAX_ROUNDS", 100, 1, 1000);
+        _register("FL_PROPOSER_SHARE_BPS", 7000, 0, _BPS);
+        _register("FL_EXCLUSION_RATIO_BPS", 6000, 0, _BPS);
+        _register("FL_POISON_SLASH_BPS", 2000, 0, _BPS);
+        _register("FL_NON_REVEAL_SLASH_BPS", 500, 0, _BPS);
+        _register("FL_DEVIATION_SLASH_BPS", 1000, 0, _BPS);
+        _register("FL_MINORITY_SLASH_BPS", 0, 0, _BPS);
+        _register("FL_VOTER_TOLERANCE", 1000, 0, _BPS);
+        _register("FL_SLASH_TOLERANCE", 2500, 0, _BPS);
+    }
+
+    /// @dev The FL Alliance's rules between keys: FL_MIN_STAKE ≤ FL_LOCK_CAP, FL_VOTER_TOLERANCE ≤ FL_SLASH_TOLERANCE,
+    /// FL_MAX_PROPOSERS < FL_MAX_PARTICIPANTS (a round needs a voter). True for every other key.
+    function _allianceConsistent(bytes32 key, uint256 value) private view returns (bool) {
+        if (key == ConfigKeys.FL_MIN_STAKE) return value <= _params[ConfigKeys.FL_LOCK_CAP].value;
+        if (key == ConfigKeys.FL_LOCK_CAP) return value >= _params[ConfigKeys.FL_MIN_STAKE].value;
+        if (key == ConfigKeys.FL_VOTER_TOLERANCE) {
+            return value <= _params[ConfigKeys.FL_SLASH_TOLERANCE].value;
+        }
+        if (key == ConfigKeys.FL_SLASH_TOLERANCE) {
+            return value >= _params[ConfigKeys.FL_VOTER_TOLERANCE].value;
+        }
+        if (key == ConfigKeys.FL_MAX_PROPOSERS) return value < _params[ConfigKeys.FL_MAX_PARTICIPANTS].value;
+        if (key == ConfigKeys.FL_MAX_PARTICIPANTS) return value > _params[ConfigKeys.FL_MAX_PROPOSERS].value;
+        return true;
     }
 }
