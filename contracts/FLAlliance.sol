@@ -57,7 +57,7 @@ contract FLAlliance is IFLAlliance, ReentrancyGuardTransient {
     function join(uint256 id, uint128 stake) external nonReentrant {
         FLStorage.Alliance storage a = _alliance(id);
         if (a.status != FLStorage.JOINING || block.timestamp >= a.joinEnd) {
-            revert WrongStatus(id, Status.Joining, _statusNow(a));
+            revert JoiningClosed(id, a.joinEnd);
         }
         if (_VAULT.roleOf(msg.sender) == IStakingVault.Role.None) revert NotOperator(msg.sender);
         uint256 cap = _s.params[id].lockCap;
@@ -78,7 +78,7 @@ contract FLAlliance is IFLAlliance, ReentrancyGuardTransient {
     /// @inheritdoc IFLAlliance
     function commitUpdate(uint256 id, bytes32 commitment) external nonReentrant {
         (FLStorage.Round storage r, uint16 round) = _inPhase(id, RoundPhase.UpdateCommit);
-        _requireRole(id, round, r, Role.Proposer);
+        _requireRole(id, round, r, AllianceRole.Proposer);
         if (commitment == 0) revert ZeroCommitment();
         FLStorage.Entry storage e = _s.entries[id][round][msg.sender];
         bool replaced = e.updateCommitment != 0;
@@ -116,7 +116,7 @@ contract FLAlliance is IFLAlliance, ReentrancyGuardTransient {
     /// @inheritdoc IFLAlliance
     function commitScores(uint256 id, bytes32 commitment) external nonReentrant {
         (FLStorage.Round storage r, uint16 round) = _inPhase(id, RoundPhase.ScoreCommit);
-        _requireRole(id, round, r, Role.Voter);
+        _requireRole(id, round, r, AllianceRole.Voter);
         if (commitment == 0) revert ZeroCommitment();
         FLStorage.Entry storage e = _s.entries[id][round][msg.sender];
         bool replaced = e.scoresCommitment != 0;
@@ -221,8 +221,8 @@ contract FLAlliance is IFLAlliance, ReentrancyGuardTransient {
         FLStorage.Alliance storage a = _alliance(id);
         v.creator = a.creator;
         v.status = _statusNow(a);
-        v.source = Source(a.source);
-        v.rule = Rule(a.rule);
+        v.source = ModelSource(a.source);
+        v.rule = AggregationRule(a.rule);
         v.ruleParam = a.ruleParam;
         v.rounds = a.rounds;
         v.round = a.round;
@@ -255,7 +255,7 @@ contract FLAlliance is IFLAlliance, ReentrancyGuardTransient {
         uint256 end;
         (v.phase, end) = FLStorage.phaseOf(a, r);
         v.phaseEnd = uint40(end);
-        v.outcome = Outcome(r.outcome);
+        v.outcome = RoundOutcome(r.outcome);
         v.startBlock = r.startBlock;
         v.proposerCount = r.proposerCount;
         v.voterCount = r.voterCount;
@@ -305,11 +305,11 @@ contract FLAlliance is IFLAlliance, ReentrancyGuardTransient {
     }
 
     /// @inheritdoc IFLAlliance
-    function roleOf(uint256 id, uint16 round, address account) public view returns (Role) {
+    function roleOf(uint256 id, uint16 round, address account) public view returns (AllianceRole) {
         Member storage m = _s.members[id][account];
         FLStorage.Round storage r = _s.rounds[id][round];
-        if (!m.joined || r.phase == uint8(RoundPhase.None)) return Role.None;
-        return r.proposerMask & (1 << m.index) != 0 ? Role.Proposer : Role.Voter;
+        if (!m.joined || r.phase == uint8(RoundPhase.None)) return AllianceRole.None;
+        return r.proposerMask & (1 << m.index) != 0 ? AllianceRole.Proposer : AllianceRole.Voter;
     }
 
     /// @inheritdoc IFLAlliance
@@ -322,7 +322,7 @@ contract FLAlliance is IFLAlliance, ReentrancyGuardTransient {
     /// @inheritdoc IFLAlliance
     function lineageOf(uint256 id) external view returns (Lineage memory l) {
         FLStorage.Alliance storage a = _alliance(id);
-        l.source = Source(a.source);
+        l.source = ModelSource(a.source);
         l.parentId = a.parentId;
         l.parentCid = _s.startCids[id];
         l.parentContributor = a.parentContributor;
@@ -376,8 +376,8 @@ contract FLAlliance is IFLAlliance, ReentrancyGuardTransient {
         if (a.creator == address(0)) revert UnknownAlliance(id);
     }
 
-    function _statusNow(FLStorage.Alliance storage a) private view returns (Status) {
-        return Status(a.status);
+    function _statusNow(FLStorage.Alliance storage a) private view returns (AllianceStatus) {
+        return AllianceStatus(a.status);
     }
 
     /// @dev The current round, which must be in `expected` now.
@@ -387,7 +387,9 @@ contract FLAlliance is IFLAlliance, ReentrancyGuardTransient {
         returns (FLStorage.Round storage r, uint16 round)
     {
         FLStorage.Alliance storage a = _alliance(id);
-        if (a.status != FLStorage.RUNNING) revert WrongStatus(id, Status.Running, Status(a.status));
+        if (a.status != FLStorage.RUNNING) {
+            revert WrongStatus(id, AllianceStatus.Running, AllianceStatus(a.status));
+        }
         round = a.round;
         r = _s.rounds[id][round];
         (RoundPhase actual,) = FLStorage.phaseOf(a, r);
@@ -395,9 +397,12 @@ contract FLAlliance is IFLAlliance, ReentrancyGuardTransient {
     }
 
     /// @dev Proposer: drawn this round; Voter: any participant (proposers vote too).
-    function _requireRole(uint256 id, uint16 round, FLStorage.Round storage r, Role expected) private view {
+    function _requireRole(uint256 id, uint16 round, FLStorage.Round storage r, AllianceRole expected)
+        private
+        view
+    {
         Member storage m = _s.members[id][msg.sender];
-        bool ok = m.joined && (expected == Role.Voter || r.proposerMask & (1 << m.index) != 0);
+        bool ok = m.joined && (expected == AllianceRole.Voter || r.proposerMask & (1 << m.index) != 0);
         if (!ok) revert NotInRole(id, round, msg.sender, expected);
     }
 

@@ -4,6 +4,7 @@ pragma solidity 0.8.30;
 import {Script, console2} from "forge-std/Script.sol";
 
 import {ArenaTasks} from "../contracts/ArenaTasks.sol";
+import {FLAlliance} from "../contracts/FLAlliance.sol";
 import {FlockToken} from "../contracts/FlockToken.sol";
 import {ProtocolConfig} from "../contracts/ProtocolConfig.sol";
 import {StakingVault} from "../contracts/StakingVault.sol";
@@ -23,6 +24,7 @@ contract Deploy is Script {
         ProtocolConfig config;
         StakingVault vault;
         ArenaTasks arena;
+        FLAlliance alliance;
         uint256 startBlock;
     }
 
@@ -50,10 +52,12 @@ contract Deploy is Script {
         d.config = new ProtocolConfig(deployer, treasury);
         d.vault = new StakingVault(address(d.token), address(d.config), deployer);
         d.arena = new ArenaTasks(address(d.token), address(d.config), address(d.vault));
+        d.alliance = new FLAlliance(address(d.token), address(d.config), address(d.vault), address(d.arena));
     }
 
     function _wire(Deployed memory d, address deployer, address admin, bool devnetMinter) internal {
         d.vault.grantRole(d.vault.MODULE_ROLE(), address(d.arena));
+        d.vault.grantRole(d.vault.MODULE_ROLE(), address(d.alliance));
         if (devnetMinter) d.token.grantRole(d.token.MINTER_ROLE(), deployer);
         if (admin != deployer) {
             d.token.grantRole(d.token.DEFAULT_ADMIN_ROLE(), admin);
@@ -72,7 +76,8 @@ contract Deploy is Script {
         vm.serializeAddress(c, "FlockToken", address(d.token));
         vm.serializeAddress(c, "ProtocolConfig", address(d.config));
         vm.serializeAddress(c, "StakingVault", address(d.vault));
-        string memory contractsJson = vm.serializeAddress(c, "ArenaTasks", address(d.arena));
+        vm.serializeAddress(c, "ArenaTasks", address(d.arena));
+        string memory contractsJson = vm.serializeAddress(c, "FLAlliance", address(d.alliance));
 
         string memory j = "deployments";
         vm.serializeUint(j, "chainId", block.chainid);

@@ -74,9 +74,11 @@ library FLCreate {
                 p.rounds, p.minParticipants, p.maxParticipants, p.proposersPerRound
             );
         }
-        bool ok = p.rule == IFLAlliance.Rule.FedAvg
+        bool ok = p.rule == IFLAlliance.AggregationRule.FedAvg
             ? p.ruleParam >= 1 && p.ruleParam <= _MAX_EXAMPLES
-            : (p.rule == IFLAlliance.Rule.TrimmedMean ? p.ruleParam < _MAX_TRIM_BPS : p.ruleParam == 0);
+            : (p.rule == IFLAlliance.AggregationRule.TrimmedMean
+                    ? p.ruleParam < _MAX_TRIM_BPS
+                    : p.ruleParam == 0);
         if (!ok) revert IFLAlliance.InvalidRuleParam(p.rule, p.ruleParam);
     }
 
@@ -97,7 +99,7 @@ library FLCreate {
         view
         returns (string memory cid, address contributor)
     {
-        if (p.source == IFLAlliance.Source.Alliance) {
+        if (p.source == IFLAlliance.ModelSource.Alliance) {
             if (bytes(p.startCid).length != 0) revert IFLAlliance.InvalidStartCid();
             if (s.alliances[p.parentId].status != FLStorage.COMPLETED) {
                 revert IFLAlliance.ParentNotCompleted(p.parentId);
@@ -105,7 +107,7 @@ library FLCreate {
             return (s.globalCids[p.parentId], address(0));
         }
         if (bytes(p.startCid).length == 0) revert IFLAlliance.InvalidStartCid();
-        if (p.source == IFLAlliance.Source.Cid) {
+        if (p.source == IFLAlliance.ModelSource.Cid) {
             if (p.parentId != 0) revert IFLAlliance.InvalidStartCid();
             return (p.startCid, address(0));
         }

@@ -136,7 +136,7 @@ library FLRounds {
         (address[] memory contributors, uint16[] memory shares,) = contributorsOf(s, id);
         emit IFLAlliance.LineageRecorded(
             id,
-            IFLAlliance.Source(a.source),
+            IFLAlliance.ModelSource(a.source),
             a.parentId,
             s.startCids[id],
             a.parentContributor,
@@ -312,25 +312,27 @@ library FLRounds {
     ) private {
         uint256 col;
         for (uint256 i; i < x.proposers.length; ++i) {
-            IFLAlliance.SlashReason why = IFLAlliance.SlashReason.None;
+            IFLAlliance.AllianceSlashReason why = IFLAlliance.AllianceSlashReason.None;
             if (!x.isColumn[i]) {
-                why = IFLAlliance.SlashReason.NonReveal;
+                why = IFLAlliance.AllianceSlashReason.NonReveal;
             } else {
                 ++col;
                 FLMath.Consensus memory c = x.consensus[col];
                 if (
                     FLMath.excluded(c, x.consensus[0], p.exclusionRatioBps)
                         && FLMath.slashable(c, x.consensus[0])
-                ) why = IFLAlliance.SlashReason.Poisoning;
+                ) why = IFLAlliance.AllianceSlashReason.Poisoning;
             }
-            if (why != IFLAlliance.SlashReason.None) {
+            if (why != IFLAlliance.AllianceSlashReason.None) {
                 _slash(s, x, vault, x.proposers[i], why, _bpsFor(p, why));
             }
         }
         for (uint256 i; i < x.parts.length; ++i) {
             if (x.slashedMask & (1 << i) != 0) continue; // at most one slash per round
-            IFLAlliance.SlashReason why = _voterFault(s, r, x, p, x.parts[i]);
-            if (why != IFLAlliance.SlashReason.None) _slash(s, x, vault, x.parts[i], why, _bpsFor(p, why));
+            IFLAlliance.AllianceSlashReason why = _voterFault(s, r, x, p, x.parts[i]);
+            if (why != IFLAlliance.AllianceSlashReason.None) {
+                _slash(s, x, vault, x.parts[i], why, _bpsFor(p, why));
+            }
         }
     }
 
@@ -340,15 +342,15 @@ library FLRounds {
         Settle memory x,
         IFLAlliance.Params memory p,
         address voter
-    ) private view returns (IFLAlliance.SlashReason) {
-        if (r.updateReveals == 0) return IFLAlliance.SlashReason.None; // nothing to score
+    ) private view returns (IFLAlliance.AllianceSlashReason) {
+        if (r.updateReveals == 0) return IFLAlliance.AllianceSlashReason.None; // nothing to score
         FLStorage.Entry storage e = s.entries[x.id][x.round][voter];
-        if (!e.scoresRevealed || !e.voteRevealed) return IFLAlliance.SlashReason.NonReveal;
+        if (!e.scoresRevealed || !e.voteRevealed) return IFLAlliance.AllianceSlashReason.NonReveal;
         if (FLMath.distance(FLStorage.scoresOf(e, 1 + x.columns), x.consensus) > p.slashTolerance) {
-            return IFLAlliance.SlashReason.Deviation;
+            return IFLAlliance.AllianceSlashReason.Deviation;
         }
-        if (!_withMajority(e, x) && p.minoritySlashBps != 0) return IFLAlliance.SlashReason.Minority;
-        return IFLAlliance.SlashReason.None;
+        if (!_withMajority(e, x) && p.minoritySlashBps != 0) return IFLAlliance.AllianceSlashReason.Minority;
+        return IFLAlliance.AllianceSlashReason.None;
     }
 
     function _withMajority(FLStorage.Entry storage e, Settle memory x) private view returns (bool) {
@@ -356,14 +358,14 @@ library FLRounds {
         return x.accepted ? e.accept && e.candidateHash == x.winner : !e.accept;
     }
 
-    function _bpsFor(IFLAlliance.Params memory p, IFLAlliance.SlashReason why)
+    function _bpsFor(IFLAlliance.Params memory p, IFLAlliance.AllianceSlashReason why)
         private
         pure
         returns (uint256)
     {
-        if (why == IFLAlliance.SlashReason.NonReveal) return p.nonRevealSlashBps;
-        if (why == IFLAlliance.SlashReason.Poisoning) return p.poisonSlashBps;
-        if (why == IFLAlliance.SlashReason.Deviation) return p.deviationSlashBps;
+        if (why == IFLAlliance.AllianceSlashReason.NonReveal) return p.nonRevealSlashBps;
+        if (why == IFLAlliance.AllianceSlashReason.Poisoning) return p.poisonSlashBps;
+        if (why == IFLAlliance.AllianceSlashReason.Deviation) return p.deviationSlashBps;
         return p.minoritySlashBps;
     }
 
@@ -372,7 +374,7 @@ library FLRounds {
         Settle memory x,
         IStakingVault vault,
         address account,
-        IFLAlliance.SlashReason why,
+        IFLAlliance.AllianceSlashReason why,
         uint256 bps
     ) private {
         IFLAlliance.Member storage m = s.members[x.id][account];
@@ -417,8 +419,8 @@ library FLRounds {
         r.voteStake = x.voteStake.toUint128();
         r.outcome = uint8(
             r.updateReveals == 0
-                ? IFLAlliance.Outcome.NoUpdates
-                : (x.accepted ? IFLAlliance.Outcome.Accepted : IFLAlliance.Outcome.Rejected)
+                ? IFLAlliance.RoundOutcome.NoUpdates
+                : (x.accepted ? IFLAlliance.RoundOutcome.Accepted : IFLAlliance.RoundOutcome.Rejected)
         );
         r.phase = uint8(IFLAlliance.RoundPhase.Settled);
         string memory candidate;
@@ -441,7 +443,7 @@ library FLRounds {
         emit IFLAlliance.RoundSettled(
             x.id,
             x.round,
-            IFLAlliance.Outcome(r.outcome),
+            IFLAlliance.RoundOutcome(r.outcome),
             candidate,
             r.globalConsensus,
             r.budget,

@@ -12,10 +12,10 @@ import {ScorePacking} from "../libraries/ScorePacking.sol";
 /// `Member` per participant. Per round: one `Round` (9 slots). Per (round, participant): one `Entry` (up to 7 slots;
 /// the ≤ 32 scores packed 16 per slot).
 library FLStorage {
-    uint8 internal constant JOINING = uint8(IFLAlliance.Status.Joining);
-    uint8 internal constant RUNNING = uint8(IFLAlliance.Status.Running);
-    uint8 internal constant COMPLETED = uint8(IFLAlliance.Status.Completed);
-    uint8 internal constant CANCELLED = uint8(IFLAlliance.Status.Cancelled);
+    uint8 internal constant JOINING = uint8(IFLAlliance.AllianceStatus.Joining);
+    uint8 internal constant RUNNING = uint8(IFLAlliance.AllianceStatus.Running);
+    uint8 internal constant COMPLETED = uint8(IFLAlliance.AllianceStatus.Completed);
+    uint8 internal constant CANCELLED = uint8(IFLAlliance.AllianceStatus.Cancelled);
 
     /// @dev An alliance.
     struct Alliance {
@@ -115,7 +115,9 @@ library FLStorage {
             // the window passed: the next phase started at its end, unless nobody can act in it
             start = end;
             p = next(p);
-            if (!reachable(r, p)) return (IFLAlliance.RoundPhase.Ended, 0);
+            if (p == IFLAlliance.RoundPhase.Ended || !reachable(r, p)) {
+                return (IFLAlliance.RoundPhase.Ended, 0);
+            }
         }
     }
 

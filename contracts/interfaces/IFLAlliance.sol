@@ -24,11 +24,11 @@ pragma solidity ^0.8.24;
 ///    (`updateCommitmentOf`), then reveal the update's CID and example count. A CID already revealed in the round is
 ///    refused (`DuplicateUpdate`). The revealed updates, sorted by proposer address (ascending), are the round's
 ///    *columns*.
-/// 2. Voters (all participants) commit, then reveal, `scores`: `scores[0]` is their score of the global model, `scores[1 + j]` their score of
-///    global + column j alone (`scoresCommitmentOf`), each in [0, 10000].
+/// 2. Voters (all participants) commit, then reveal, `scores`: `scores[0]` is their score of the global model,
+///    `scores[1 + j]` their score of global + column j alone (`scoresCommitmentOf`), each in [0, 10000].
 /// 3. Voters that revealed scores commit, then reveal, a vote: accept or reject, bound to the CID of the candidate they
-///    computed (`voteCommitmentOf`): the deterministic aggregate (FedAvg / trimmed mean / median, `Rule`) of the columns
-///    that are not excluded by the exclusion rule below, applied to the global model.
+///    computed (`voteCommitmentOf`): the deterministic aggregate (FedAvg / trimmed mean / median, `AggregationRule`)
+///    of the columns that are not excluded by the exclusion rule below, applied to the global model.
 /// 4. `advance` settles the ended round (`RoundSettled`), all in one call (bounded: ≤ `FL_MAX_PARTICIPANTS`
 ///    participants, ≤ `FL_MAX_PROPOSERS` columns):
 ///    - consensus of each column and of the global model: the stake-weighted median of the revealed scores; on an exact
@@ -73,7 +73,7 @@ pragma solidity ^0.8.24;
 /// block builder. Parameters are snapshot from `ProtocolConfig` at creation (`paramsOf`).
 interface IFLAlliance {
     /// @notice An alliance's status.
-    enum Status {
+    enum AllianceStatus {
         None,
         Joining,
         Running,
@@ -95,14 +95,14 @@ interface IFLAlliance {
     }
 
     /// @notice The aggregation rule the voters apply (off chain, deterministically; see keeper/src/fl).
-    enum Rule {
+    enum AggregationRule {
         FedAvg,
         TrimmedMean,
         Median
     }
 
     /// @notice Where the starting model comes from.
-    enum Source {
+    enum ModelSource {
         Cid,
         ArenaTask,
         Alliance
@@ -110,14 +110,14 @@ interface IFLAlliance {
 
     /// @notice A participant's role in one round: a Proposer trains, commits and reveals an update, and votes; a Voter
     /// only votes.
-    enum Role {
+    enum AllianceRole {
         None,
         Proposer,
         Voter
     }
 
     /// @notice How a round ended.
-    enum Outcome {
+    enum RoundOutcome {
         None,
         Accepted,
         Rejected,
@@ -125,7 +125,7 @@ interface IFLAlliance {
     }
 
     /// @notice Why a participant was slashed.
-    enum SlashReason {
+    enum AllianceSlashReason {
         None,
         NonReveal,
         Poisoning,
@@ -160,7 +160,7 @@ interface IFLAlliance {
     /// (< 5000); Median: 0
     /// @param windows the window lengths
     struct CreateParams {
-        Source source;
+        ModelSource source;
         uint256 parentId;
         string startCid;
         uint128 rewardPool;
@@ -169,7 +169,7 @@ interface IFLAlliance {
         uint16 minParticipants;
         uint16 maxParticipants;
         uint16 proposersPerRound;
-        Rule rule;
+        AggregationRule rule;
         uint32 ruleParam;
         Windows windows;
     }
@@ -195,9 +195,9 @@ interface IFLAlliance {
     /// @param globalCid the current global model (the final model once completed)
     struct AllianceView {
         address creator;
-        Status status;
-        Source source;
-        Rule rule;
+        AllianceStatus status;
+        ModelSource source;
+        AggregationRule rule;
         uint32 ruleParam;
         uint16 rounds;
         uint16 round;
@@ -230,7 +230,7 @@ interface IFLAlliance {
     /// @param candidateCid the accepted candidate ("" unless accepted)
     struct RoundView {
         RoundPhase phase;
-        Outcome outcome;
+        RoundOutcome outcome;
         uint40 phaseEnd;
         uint64 startBlock;
         uint16 proposerCount;
@@ -304,7 +304,7 @@ interface IFLAlliance {
     /// the rounding remainder; empty when nobody earned)
     /// @param rewards each contributor's proposer rewards in FLOCK base units
     struct Lineage {
-        Source source;
+        ModelSource source;
         uint256 parentId;
         string parentCid;
         address parentContributor;
@@ -318,7 +318,7 @@ interface IFLAlliance {
     /// @notice Thrown when `allianceId` does not exist.
     error UnknownAlliance(uint256 allianceId);
     /// @notice Thrown when the alliance is not in the status the call needs.
-    error WrongStatus(uint256 allianceId, Status expected, Status actual);
+    error WrongStatus(uint256 allianceId, AllianceStatus expected, AllianceStatus actual);
     /// @notice Thrown when the current round is not in the phase the call needs.
     error WrongPhase(uint256 allianceId, uint256 round, RoundPhase expected, RoundPhase actual);
     /// @notice Thrown when a window length is outside [MIN_WINDOW, MAX_WINDOW].
@@ -328,7 +328,7 @@ interface IFLAlliance {
         uint256 rounds, uint256 minParticipants, uint256 maxParticipants, uint256 proposersPerRound
     );
     /// @notice Thrown when the rule's parameter is out of range for the rule.
-    error InvalidRuleParam(Rule rule, uint256 ruleParam);
+    error InvalidRuleParam(AggregationRule rule, uint256 ruleParam);
     /// @notice Thrown when the reward pool is below MIN_REWARD_POOL.
     error RewardPoolTooSmall(uint256 rewardPool, uint256 minimum);
     /// @notice Thrown when the alliance's minimum stake is below FL_MIN_STAKE or above FL_LOCK_CAP.
@@ -343,12 +343,14 @@ interface IFLAlliance {
     error InvalidStake(uint256 amount, uint256 minimum, uint256 cap);
     /// @notice Thrown when the caller is not a registered operator of the vault.
     error NotOperator(address account);
+    /// @notice Thrown when joining after `joinEnd` or once the alliance has started.
+    error JoiningClosed(uint256 allianceId, uint256 joinEnd);
     /// @notice Thrown when the account already joined.
     error AlreadyJoined(uint256 allianceId, address account);
     /// @notice Thrown when the alliance is full.
     error AllianceFull(uint256 allianceId, uint256 maxParticipants);
     /// @notice Thrown when the caller does not have the role the call needs in the current round.
-    error NotInRole(uint256 allianceId, uint256 round, address account, Role expected);
+    error NotInRole(uint256 allianceId, uint256 round, address account, AllianceRole expected);
     /// @notice Thrown on a zero commitment.
     error ZeroCommitment();
     /// @notice Thrown when revealing without a commitment.
@@ -376,7 +378,7 @@ interface IFLAlliance {
 
     // ─── events ────────────────────────────────────────────────────────────────────────────────
     /// @notice An alliance was created and its reward pool pulled from `creator`.
-    /// @param startCid the starting model (for `Source.Alliance`: the parent's final model)
+    /// @param startCid the starting model (for `ModelSource.Alliance`: the parent's final model)
     /// @param joinEnd when joining closes
     /// @param params the creation arguments as given
     event AllianceCreated(
@@ -478,7 +480,7 @@ interface IFLAlliance {
         uint256 indexed allianceId,
         uint16 indexed round,
         address indexed account,
-        SlashReason reason,
+        AllianceSlashReason reason,
         uint256 amount,
         uint256 toTreasury
     );
@@ -501,7 +503,7 @@ interface IFLAlliance {
     event RoundSettled(
         uint256 indexed allianceId,
         uint16 indexed round,
-        Outcome outcome,
+        RoundOutcome outcome,
         string candidateCid,
         uint16 globalConsensus,
         uint256 budget,
@@ -515,7 +517,7 @@ interface IFLAlliance {
     /// @notice The final model's lineage, for the marketplace (see `Lineage`).
     event LineageRecorded(
         uint256 indexed allianceId,
-        Source source,
+        ModelSource source,
         uint256 parentId,
         string parentCid,
         address parentContributor,
@@ -550,7 +552,8 @@ interface IFLAlliance {
     /// @notice Commits (or replaces) the caller's scores commitment; any participant, `ScoreCommit`.
     function commitScores(uint256 allianceId, bytes32 commitment) external;
 
-    /// @notice Reveals the caller's scores: global model first, then one per column (1 + revealed updates); `ScoreReveal`.
+    /// @notice Reveals the caller's scores: the global model's first, then one per column (1 + revealed updates);
+    /// `ScoreReveal`.
     function revealScores(uint256 allianceId, uint16[] calldata scores, bytes32 salt) external;
 
     /// @notice Commits (or replaces) the caller's vote commitment; a voter that revealed its scores, `VoteCommit`.
@@ -586,7 +589,7 @@ interface IFLAlliance {
     /// @notice What `account` committed and revealed in `round`.
     function entryOf(uint256 allianceId, uint16 round, address account) external view returns (Entry memory);
     /// @notice `account`'s role in `round` (None when not a participant or the round has not started).
-    function roleOf(uint256 allianceId, uint16 round, address account) external view returns (Role);
+    function roleOf(uint256 allianceId, uint16 round, address account) external view returns (AllianceRole);
     /// @notice What `claim` would pay `account` now (rewards + the creator's refund).
     function claimable(uint256 allianceId, address account) external view returns (uint256);
     /// @notice The final model's lineage (empty `finalModelCid` until completed).

@@ -206,3 +206,32 @@ describe("accept / reject", () => {
     expect(tallyVotes([]).accepted).toBe(false);
   });
 });
+
+// The same vectors as test/unit/FLMath.t.sol: FLAlliance's FLMath.median / excluded / slashable must agree with
+// weightedMedian / decideExclusions on each.
+describe("the contract's vectors (test/unit/FLMath.t.sol)", () => {
+  const m = (scores: number[], weights: number[]) =>
+    weightedMedian(scores.map((score, i) => ({ score, weight: BigInt(weights[i]) })));
+  it("median: majority, heavy voter, contested, groups, single", () => {
+    expect(m([7000, 8000, 9000], [1, 1, 1])).toMatchObject({ value: 8000, contested: false });
+    expect(m([1000, 8000, 9000], [5, 1, 1])).toMatchObject({ value: 1000, contested: false });
+    expect(m([3001, 8000], [2, 2])).toMatchObject({ value: 5500, contested: true });
+    expect(m([1000, 2000, 9000], [1, 1, 2])).toMatchObject({ value: 5500, contested: true });
+    expect(m([5000, 5000, 9000], [1, 1, 2])).toMatchObject({ value: 7000, contested: true });
+    expect(m([5000, 5000, 9000], [2, 1, 2])).toMatchObject({ value: 5000, contested: false });
+    expect(m([4321], [7])).toMatchObject({ value: 4321, contested: false });
+    expect(m([], [])).toBeNull();
+  });
+  it("exclusion at 60%: equality keeps, one below excludes; contested excludes without slashing", () => {
+    const verdict = (global: number[], update: number[], weights: number[], minRatioBps = 6000) =>
+      decideExclusions(
+        global.map((g, i) => ({ weight: BigInt(weights[i]), global: g, updates: [update[i]] })),
+        1,
+        { minRatioBps },
+      ).updates[0];
+    expect(verdict([8000], [4800], [1])).toMatchObject({ excluded: false });
+    expect(verdict([8000], [4799], [1])).toMatchObject({ excluded: true, slashed: true });
+    expect(verdict([8000], [0], [1], 0)).toMatchObject({ excluded: false });
+    expect(verdict([8000, 8000], [100, 3000], [1, 1])).toMatchObject({ excluded: true, slashed: false });
+  });
+});

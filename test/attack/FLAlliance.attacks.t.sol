@@ -126,7 +126,7 @@ contract FLAllianceAttacksTest is FLBaseTest {
         uint256 id = _attack("sybil voters (3 colluding identities + a poisoner)", k);
         for (uint16 r = 1; r <= ROUNDS; ++r) {
             IFLAlliance.RoundView memory rv = alliance.getRound(id, r);
-            if (rv.outcome == IFLAlliance.Outcome.Accepted) {
+            if (rv.outcome == IFLAlliance.RoundOutcome.Accepted) {
                 assertEq(rv.candidateCid, _candidate(r), "only the honest candidate is ever accepted");
             }
         }

@@ -9,7 +9,7 @@ import {IProtocolConfig} from "../../contracts/interfaces/IProtocolConfig.sol";
 import {ConfigKeys} from "../../contracts/libraries/ConfigKeys.sol";
 
 contract ProtocolConfigConstructorTest is BaseTest {
-    function _allKeys() internal pure returns (bytes32[26] memory k) {
+    function _allKeys() internal pure returns (bytes32[39] memory k) {
         k = [
             ConfigKeys.UNBONDING_PERIOD,
             ConfigKeys.COMMISSION_COOLDOWN,
@@ -36,12 +36,25 @@ contract ProtocolConfigConstructorTest is BaseTest {
             ConfigKeys.DEVIATION_SLASH_BPS,
             ConfigKeys.NON_REVEAL_SLASH_BPS,
             ConfigKeys.SPAM_SLASH_BPS,
-            ConfigKeys.RANK_DECAY_BPS
+            ConfigKeys.RANK_DECAY_BPS,
+            ConfigKeys.FL_MIN_STAKE,
+            ConfigKeys.FL_LOCK_CAP,
+            ConfigKeys.FL_MAX_PARTICIPANTS,
+            ConfigKeys.FL_MAX_PROPOSERS,
+            ConfigKeys.FL_MAX_ROUNDS,
+            ConfigKeys.FL_PROPOSER_SHARE_BPS,
+            ConfigKeys.FL_EXCLUSION_RATIO_BPS,
+            ConfigKeys.FL_POISON_SLASH_BPS,
+            ConfigKeys.FL_NON_REVEAL_SLASH_BPS,
+            ConfigKeys.FL_DEVIATION_SLASH_BPS,
+            ConfigKeys.FL_MINORITY_SLASH_BPS,
+            ConfigKeys.FL_VOTER_TOLERANCE,
+            ConfigKeys.FL_SLASH_TOLERANCE
         ];
     }
 
     function test_constructor_registersEveryConfigKeyInOrder() public view {
-        bytes32[26] memory expected = _allKeys();
+        bytes32[39] memory expected = _allKeys();
         bytes32[] memory registered = config.keys();
         assertEq(registered.length, expected.length);
         for (uint256 i; i < expected.length; ++i) {
@@ -103,7 +116,7 @@ contract ProtocolConfigConstructorTest is BaseTest {
             assertEq(value, fresh.get(logs[i].topics[1]));
             ++registered;
         }
-        assertEq(registered, 26);
+        assertEq(registered, 39);
     }
 
     function test_constructor_emitsFirstRegistration() public {

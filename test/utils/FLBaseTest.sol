@@ -69,7 +69,7 @@ abstract contract FLBaseTest is ArenaBaseTest {
         pure
         returns (IFLAlliance.CreateParams memory p)
     {
-        p.source = IFLAlliance.Source.Cid;
+        p.source = IFLAlliance.ModelSource.Cid;
         p.startCid = "bafystart";
         p.rewardPool = FL_POOL;
         p.minStake = 1000e18;
@@ -77,7 +77,7 @@ abstract contract FLBaseTest is ArenaBaseTest {
         p.minParticipants = proposers + 1;
         p.maxParticipants = n;
         p.proposersPerRound = proposers;
-        p.rule = IFLAlliance.Rule.FedAvg;
+        p.rule = IFLAlliance.AggregationRule.FedAvg;
         p.ruleParam = 1000;
         p.windows = _windows();
     }
@@ -307,7 +307,7 @@ abstract contract FLBaseTest is ArenaBaseTest {
 
     /// @dev Plays every remaining round, then claims for everyone.
     function _playAll(uint256 id) internal {
-        while (alliance.getAlliance(id).status == IFLAlliance.Status.Running) {
+        while (alliance.getAlliance(id).status == IFLAlliance.AllianceStatus.Running) {
             _playRound(id);
         }
         for (uint256 i; i < people.length; ++i) {

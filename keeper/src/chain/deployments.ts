@@ -21,6 +21,7 @@ export const deploymentsSchema = z.object({
     ProtocolConfig: address,
     StakingVault: address,
     ArenaTasks: address,
+    FLAlliance: address,
   }),
 });
 
