@@ -5321,7 +5321,7 @@ export const arenaTasksAbi = [
 ] as const;
 
 /** ABI of FLAlliance (from out/FLAlliance.sol/FLAlliance.json) */
-export const fLAllianceAbi = [
+export const flAllianceAbi = [
   {
     "type": "constructor",
     "inputs": [

@@ -320,7 +320,7 @@ library FLRounds {
                 FLMath.Consensus memory c = x.consensus[col];
                 if (
                     FLMath.excluded(c, x.consensus[0], p.exclusionRatioBps)
-                        && FLMath.slashable(c, x.consensus[0])
+                        && FLMath.slashable(c, x.consensus[0], p.exclusionRatioBps)
                 ) why = IFLAlliance.AllianceSlashReason.Poisoning;
             }
             if (why != IFLAlliance.AllianceSlashReason.None) {

@@ -11,17 +11,22 @@ import {WeightedMedian} from "./WeightedMedian.sol";
 ///   lower L = the smallest s with 2 · Σ_{s_v ≤ s} w_v ≥ W (= `WeightedMedian.lowerMedian`);
 ///   when 2 · Σ_{s_v ≤ L} w_v = W exactly and a score above L exists, U = the smallest score above L, the consensus is
 ///   floor((L + U) / 2) and it is *contested*; otherwise the consensus is L.
-///   excluded(u) ⇔ both consensuses exist ∧ 10000 · c_u < ratioBps · c_g.
+///   excluded(u) ⇔ both consensuses exist ∧ 10000 · c_u < ratioBps · c_g;
+///   slashed(u) ⇔ excluded(u) ∧ 10000 · U_u < ratioBps · L_g (the reading most favourable to the proposer: on a 50/50
+///   split, slashed only if both halves judge the update below the ratio).
 library FLMath {
     /// @notice Basis-point denominator (also the highest score).
     uint256 internal constant BPS = 10_000;
 
-    /// @notice A consensus: `value` (L, or the midpoint when contested), whether it `exists` (some weight) and
-    /// whether it is `contested` (an exact 50/50 split of the weight).
+    /// @notice A consensus: `value` (L, or the midpoint when contested), whether it `exists` (some weight), whether
+    /// it is `contested` (an exact 50/50 split of the weight), and the split's `lower` and `upper` scores (both
+    /// `value` when not contested).
     struct Consensus {
         uint16 value;
         bool exists;
         bool contested;
+        uint16 lower;
+        uint16 upper;
     }
 
     /// @notice The consensus of `keys` (`WeightedMedian.key(score, weight)`, every weight > 0), sorting them in place.
@@ -43,8 +48,14 @@ library FLMath {
             if (i + 1 < n && keys[i + 1] >> WeightedMedian.WEIGHT_BITS == score) continue;
             if (2 * cum < total) continue;
             c.exists = true;
+            // a score ≤ 10000
+            // forge-lint: disable-next-line(unsafe-typecast)
+            c.lower = uint16(score);
+            c.upper = c.lower;
             if (2 * cum == total && i + 1 < n) {
                 c.contested = true;
+                // forge-lint: disable-next-line(unsafe-typecast)
+                c.upper = uint16(keys[i + 1] >> WeightedMedian.WEIGHT_BITS);
                 // both ≤ 10000: the sum and its half fit a uint16
                 // forge-lint: disable-next-line(unsafe-typecast)
                 c.value = uint16((score + (keys[i + 1] >> WeightedMedian.WEIGHT_BITS)) / 2);
@@ -61,9 +72,14 @@ library FLMath {
         return u.exists && g.exists && BPS * u.value < ratioBps * g.value;
     }
 
-    /// @notice Whether an excluded update's proposer is slashed: neither consensus came from a 50/50 split.
-    function slashable(Consensus memory u, Consensus memory g) internal pure returns (bool) {
-        return !u.contested && !g.contested;
+    /// @notice Whether an excluded update's proposer is slashed: even its upper median against the global model's
+    /// lower median is below `ratioBps`.
+    function slashable(Consensus memory u, Consensus memory g, uint256 ratioBps)
+        internal
+        pure
+        returns (bool)
+    {
+        return BPS * u.upper < ratioBps * g.lower;
     }
 
     /// @notice Mean |scores[k] − consensus[k].value| over k (rounded down); 0 for no scores.

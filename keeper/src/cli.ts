@@ -4,12 +4,14 @@
  * then builds a node and does one job.
  */
 import { Command, CommanderError, type CommandUnknownOpts } from "@commander-js/extra-typings";
+import { allianceCommand } from "./cli/commands/alliance.js";
 import { claimCommand } from "./cli/commands/claim.js";
 import { dataCommand } from "./cli/commands/data.js";
 import { delegateCommand } from "./cli/commands/delegate.js";
 import { devnetCommand } from "./cli/commands/devnet.js";
 import { evalCommand } from "./cli/commands/eval.js";
 import { finalizeCommand } from "./cli/commands/finalize.js";
+import { flCommand } from "./cli/commands/fl.js";
 import { revealCommand } from "./cli/commands/reveal.js";
 import { stakeCommand } from "./cli/commands/stake.js";
 import { statusCommand } from "./cli/commands/status.js";
@@ -48,6 +50,8 @@ export function buildProgram() {
     evalCommand(),
     validateCommand(),
     finalizeCommand(),
+    allianceCommand(),
+    flCommand(),
     statusCommand(),
     devnetCommand(),
   ]) {

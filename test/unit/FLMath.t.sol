@@ -84,25 +84,42 @@ contract FLMathTest is Test {
 
     // vector 6: exclusion at 60% — equality keeps the update, one below excludes it
     function test_excluded_boundary() public pure {
-        FLMath.Consensus memory g = FLMath.Consensus(8000, true, false);
-        assertFalse(FLMath.excluded(FLMath.Consensus(4800, true, false), g, 6000));
-        assertTrue(FLMath.excluded(FLMath.Consensus(4799, true, false), g, 6000));
-        assertFalse(FLMath.excluded(FLMath.Consensus(0, true, false), g, 0), "ratio 0 never excludes");
-        assertFalse(FLMath.excluded(FLMath.Consensus(0, false, false), g, 6000), "no consensus: kept");
+        FLMath.Consensus memory g = FLMath.Consensus(8000, true, false, 8000, 8000);
+        assertFalse(FLMath.excluded(FLMath.Consensus(4800, true, false, 4800, 4800), g, 6000));
+        assertTrue(FLMath.excluded(FLMath.Consensus(4799, true, false, 4799, 4799), g, 6000));
+        assertFalse(FLMath.excluded(FLMath.Consensus(0, true, false, 0, 0), g, 0), "ratio 0 never excludes");
+        assertFalse(FLMath.excluded(FLMath.Consensus(0, false, false, 0, 0), g, 6000), "no consensus: kept");
     }
 
-    // vector 7: a contested consensus excludes but does not slash
-    function test_slashable_contested() public pure {
-        assertFalse(FLMath.slashable(FLMath.Consensus(100, true, true), FLMath.Consensus(8000, true, false)));
-        assertFalse(FLMath.slashable(FLMath.Consensus(100, true, false), FLMath.Consensus(8000, true, true)));
-        assertTrue(FLMath.slashable(FLMath.Consensus(100, true, false), FLMath.Consensus(8000, true, false)));
+    // vector 7: a split slashes only if both halves judge the update below the ratio
+    function test_slashable_split() public pure {
+        FLMath.Consensus memory g = _m(_s2(8000, 8000), _w2(1, 1));
+        FLMath.Consensus memory keep = _m(_s2(100, 5000), _w2(1, 1));
+        FLMath.Consensus memory damn = _m(_s2(100, 3000), _w2(1, 1));
+        assertTrue(
+            FLMath.excluded(keep, g, 6000) && !FLMath.slashable(keep, g, 6000), "excluded, not slashed"
+        );
+        assertTrue(FLMath.excluded(damn, g, 6000) && FLMath.slashable(damn, g, 6000), "both halves: slashed");
+        // the global model's split: its lower reading counts (1000 < 60% of 2000)
+        FLMath.Consensus memory gSplit = _m(_s2(2000, 8000), _w2(1, 1));
+        FLMath.Consensus memory u = _m(_s2(1000, 1000), _w2(1, 1));
+        assertTrue(FLMath.slashable(u, gSplit, 6000));
+        assertFalse(FLMath.slashable(_m(_s2(1300, 1000), _w2(1, 1)), gSplit, 6000));
+        // four equal voters all damning an update: every median is a 2-2 split, still slashed
+        uint16[] memory s4 = new uint16[](4);
+        uint128[] memory w4 = new uint128[](4);
+        (s4[0], s4[1], s4[2], s4[3]) = (900, 1200, 700, 1500);
+        (w4[0], w4[1], w4[2], w4[3]) = (1, 1, 1, 1);
+        FLMath.Consensus memory four = _m(s4, w4);
+        assertTrue(four.contested);
+        assertTrue(FLMath.slashable(four, g, 6000));
     }
 
     function test_distance_meanRoundedDown() public pure {
         FLMath.Consensus[] memory c = new FLMath.Consensus[](3);
-        c[0] = FLMath.Consensus(8000, true, false);
-        c[1] = FLMath.Consensus(7000, true, false);
-        c[2] = FLMath.Consensus(2000, true, false);
+        c[0] = FLMath.Consensus(8000, true, false, 8000, 8000);
+        c[1] = FLMath.Consensus(7000, true, false, 7000, 7000);
+        c[2] = FLMath.Consensus(2000, true, false, 2000, 2000);
         assertEq(FLMath.distance(_s3(8000, 7001, 2001), c), 0); // 2 / 3
         assertEq(FLMath.distance(_s3(5000, 10_000, 5000), c), 3000);
     }

@@ -57,6 +57,8 @@ export interface WriteRequest<abi extends Abi, fn extends ContractFunctionName<a
   args: ContractFunctionArgs<abi, "nonpayable" | "payable", fn>;
   /** a short name for logs and errors, e.g. "commitScores(task 3)" */
   label?: string;
+  /** extra gas over the estimate, in basis points: for calls whose gas depends on the block (e.g. `prevrandao`) */
+  gasMarginBps?: number;
 }
 
 export interface ChainClientOptions {
@@ -178,7 +180,7 @@ export class ChainClient {
       data,
       value,
       nonce,
-      gas,
+      gas: req.gasMarginBps ? (gas * BigInt(10_000 + req.gasMarginBps)) / 10_000n : gas,
       maxFeePerGas: fees.maxFeePerGas,
       maxPriorityFeePerGas: fees.maxPriorityFeePerGas,
     });
