@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
-# `npm test`: build (forge + generated ABIs), then every suite — forge (unit, fuzz, invariant, attack, gas, scale) and
-# vitest (keeper, indexer, end-to-end) — even when an earlier one failed, then one closing line summing them all:
+# `npm test`: build (forge + generated ABIs + the Explorer bundle), then every suite — forge (unit, fuzz, invariant,
+# attack, gas, scale) and vitest (keeper, indexer, end-to-end) — even when an earlier one failed, then one closing line
+# summing them all:
 #   N passed, N failed
 # Exit status: non-zero if the build or any suite failed.
 set -uo pipefail
@@ -21,7 +22,7 @@ fi
 status=0
 typefail=0
 echo "── typecheck (tsc) ──"
-if npx tsc -p tsconfig.json --noEmit; then echo "types ok"; else status=1; typefail=1; fi
+if npx tsc -p tsconfig.json --noEmit && npx tsc -p indexer/explorer/tsconfig.json; then echo "types ok"; else status=1; typefail=1; fi
 
 echo "── contracts (forge test) ──"
 forge test ${FORGE_TEST_ARGS:-} 2>&1 | tee "$logs/forge.log"

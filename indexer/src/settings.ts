@@ -11,6 +11,7 @@
  * | `DATABASE_URL` | — | PostgreSQL connection string; when set, PostgreSQL is used instead of PGlite |
  * | `FLOCK_POLLING_INTERVAL_MS` | 250 on chain 31337, else 1000 | how often new blocks are polled |
  * | `FLOCK_RPC_CACHE` | off on chain 31337, else on | `1`/`0`: keep (and reuse) fetched RPC data in `ponder_sync` |
+ * | `FLOCK_GRAPHQL_TIME_LIMIT_MS` | 10000 | time limit of one GraphQL request (`src/api/limits.ts` holds the others) |
  */
 import { isAbsolute, resolve } from "node:path";
 import { fileURLToPath } from "node:url";
@@ -70,6 +71,16 @@ export function readSettings(env: Record<string, string | undefined> = process.e
     ? { kind: "postgres", connectionString: env.DATABASE_URL }
     : { kind: "pglite", directory: resolvePath(env.FLOCK_INDEXER_PGLITE_DIR || "indexer/.ponder/pglite") };
   return { rpcUrl, chainId, deploymentsPath, deployments, database, pollingIntervalMs, localChain, rpcCache };
+}
+
+/** What the HTTP API reads (`src/api/index.ts`); only the variables it needs, so it starts without the chain's. */
+export interface ApiSettings {
+  /** overrides `GRAPHQL_LIMITS.timeLimitMs` */
+  graphqlTimeLimitMs?: number;
+}
+
+export function readApiSettings(env: Record<string, string | undefined> = process.env): ApiSettings {
+  return { graphqlTimeLimitMs: positiveInt("FLOCK_GRAPHQL_TIME_LIMIT_MS", env.FLOCK_GRAPHQL_TIME_LIMIT_MS) };
 }
 
 function flag(name: string, value: string | undefined): boolean | undefined {

@@ -51,3 +51,25 @@ describe("CheckpointCache", () => {
     expect(() => new CheckpointCache(0)).toThrow(RangeError);
   });
 });
+
+describe("CheckpointCache with a byte budget", () => {
+  it("keeps at most maxBytes, never keeps a larger value, and skips values `keep` rejects", async () => {
+    const cache = new CheckpointCache<string>(100, {
+      sizeOf: (v) => v.length,
+      maxBytes: 10,
+      keep: (v) => !v.startsWith("error"),
+    });
+    await cache.get("a", "cp", async () => "aaaa");
+    await cache.get("b", "cp", async () => "bbbb");
+    expect(cache.totalBytes).toBe(8);
+    await cache.get("c", "cp", async () => "cccc"); // 12 > 10: the oldest (a) goes
+    expect(cache.size).toBe(2);
+    expect(cache.totalBytes).toBe(8);
+    expect(await cache.get("a", "cp", async () => "A")).toBe("A");
+    expect(await cache.get("huge", "cp", async () => "x".repeat(11))).toBe("x".repeat(11));
+    expect(await cache.get("huge", "cp", async () => "again")).toBe("again");
+    expect(await cache.get("e", "cp", async () => "error: db down")).toBe("error: db down");
+    expect(await cache.get("e", "cp", async () => "fine")).toBe("fine");
+    expect(cache.totalBytes).toBeLessThanOrEqual(10);
+  });
+});

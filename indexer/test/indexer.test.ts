@@ -11,9 +11,9 @@ import type { Abi, Address } from "viem";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { arenaTasksAbi, flockTokenAbi, protocolConfigAbi, stakingVaultAbi } from "../../generated/abis.js";
 import { PhaseNames, RoleNames, SlashReasonNames, ValidatorOutcomeNames } from "../../generated/enums.js";
-import { IndexerStartError, type RunningIndexer, startIndexer, waitForIndexedBlock } from "../src/launch.js";
+import { IndexerStartError, type RunningIndexer, startIndexer, waitForIndexedBlock } from "../launch.js";
 import { type Anvil, deployProtocol, startAnvil } from "./chain.js";
-import { gql, SNAPSHOT_QUERY, type Snapshot } from "./graphql.js";
+import { gql, snapshot } from "./graphql.js";
 import { createTempDatabase } from "./pgdb.js";
 import { Driver, runScenario, type ScenarioResult } from "./scenario.js";
 
@@ -136,14 +136,14 @@ const TASK_QUERY = `query($id: BigInt!) {
     submissionStart submissionEnd publishEnd commitEnd revealEnd minScore spamScore
     trainerPot validatorPot protocolFee keeperBounty slashed paidTrainers rewardedValidators creatorRefund bondShare
     published validators revealed
-    submissions(limit: 1000) { items {
+    submissions(limit: 50) { items {
       trainer commitment commitSeq published index modelCid consensus rank reward spam slashed claimed
-      scores(limit: 1000) { items { validator submissionIndex score validatorRecord { validator outcome } } }
+      scores(limit: 50) { items { validator submissionIndex score validatorRecord { validator outcome } } }
     } }
-    validatorRecords(limit: 1000) { items {
+    validatorRecords(limit: 100) { items {
       validator validatorIndex commitment lockedStake revealed scores distance outcome weight reward slashed claimed
     } }
-    slashes(limit: 1000) { items { operator reason amount toTreasury fromBonded fromUnbonding } }
+    slashes(limit: 100) { items { operator reason amount toTreasury fromBonded fromUnbonding } }
   }
 }`;
 
@@ -258,7 +258,7 @@ describe.each(backends)("indexer on $name", ({ name, databaseUrl: serverUrl }) =
 
   it("matches every ParticipantSlashed, Claimed and FinalizeProgressed event", async () => {
     const events = { ...arena(), fromBlock: 0n, strict: true } as const;
-    const snap = await gql<Snapshot>(ix.graphqlUrl, SNAPSHOT_QUERY);
+    const snap = await snapshot(ix.graphqlUrl);
     const slashEvents = await driver.pub.getContractEvents({ ...events, eventName: "ParticipantSlashed" });
     expect(slashEvents.length).toBeGreaterThanOrEqual(3); // spam, deviation, non-reveal
     const withReason = snap.slashs.items.filter((x) => x.reason !== null);
@@ -287,7 +287,7 @@ describe.each(backends)("indexer on $name", ({ name, databaseUrl: serverUrl }) =
   }, 60_000);
 
   it("matches every account's balance and every pool and position", async () => {
-    const snap = await gql<Snapshot>(ix.graphqlUrl, SNAPSHOT_QUERY);
+    const snap = await snapshot(ix.graphqlUrl);
     const token = { address: scenario.addresses.FlockToken, abi: flockTokenAbi as Abi };
     for (const acct of snap.accounts.items) {
       const balance = await driver.read<bigint>(token.address, token.abi, "balanceOf", [acct.address]);
@@ -350,7 +350,7 @@ describe.each(backends)("indexer on $name", ({ name, databaseUrl: serverUrl }) =
   }, 120_000);
 
   it("stores every parameter with its name, and the treasury", async () => {
-    const snap = await gql<Snapshot>(ix.graphqlUrl, SNAPSHOT_QUERY);
+    const snap = await snapshot(ix.graphqlUrl);
     const config = { address: scenario.addresses.ProtocolConfig, abi: protocolConfigAbi as Abi };
     const keys = await driver.read<readonly `0x${string}`[]>(config.address, config.abi, "keys");
     expect(snap.parameters.items.length).toBe(keys.length);
@@ -428,24 +428,11 @@ describe.each(backends)("indexer on $name", ({ name, databaseUrl: serverUrl }) =
     });
     cleanups.push(() => again.stop());
     await waitForIndexedBlock(again.url, scenario.lastBlock, 120_000);
-    // `/status` (Ponder's `_ponder_checkpoint.latestCheckpoint`) reaching the last block has been seen, after a resume,
-    // before the live indexing of the unfinalized tail (the last 30 blocks) showed in GraphQL. So compare until the
-    // resumed index equals the uninterrupted one, and fail with the difference if it still does not after 60 s.
-    const deadline = Date.now() + 60_000;
-    for (;;) {
-      const [a, b] = await Promise.all([
-        gql<Snapshot>(ix.graphqlUrl, SNAPSHOT_QUERY),
-        gql<Snapshot>(again.graphqlUrl, SNAPSHOT_QUERY),
-      ]);
-      try {
-        expect(normalise(b)).toEqual(normalise(a));
-        expect(a.tasks.items.length).toBe(scenario.taskIds.length);
-        break;
-      } catch (e) {
-        if (Date.now() > deadline) throw e;
-      }
-      await new Promise((r) => setTimeout(r, 500));
-    }
+    // `/status` at the last block: every row of the scenario is visible. (After a crash recovery Ponder keeps the killed
+    // run's `latest_checkpoint` until the next block is indexed; that run was killed in its backfill, below the last block.)
+    const [a, b] = await Promise.all([snapshot(ix.graphqlUrl), snapshot(again.graphqlUrl)]);
+    expect(normalise(b)).toEqual(normalise(a));
+    expect(a.tasks.items.length).toBe(scenario.taskIds.length);
     await again.stop();
   }, 400_000);
 });

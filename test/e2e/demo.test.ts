@@ -11,9 +11,9 @@ import { type Address, createPublicClient, http, parseEventLogs } from "viem";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { arenaTasksAbi, flockTokenAbi, stakingVaultAbi } from "../../generated/abis.js";
 import { ValidatorOutcome } from "../../generated/enums.js";
+import { waitForIndexedBlock } from "../../indexer/launch.js";
 import { graphql } from "../../keeper/src/devnet/graphql.js";
 import { type Devnet, startDevnet } from "../../keeper/src/devnet/index.js";
-
 
 let devnet: Devnet | undefined;
 let dataDir: string;
@@ -204,4 +204,38 @@ describe("the demo's AI Arena task", () => {
     });
     expect(treasury).toBeGreaterThan(0n);
   });
+});
+
+describe("the devnet's children", () => {
+  it("serves the Explorer beside GraphQL", async () => {
+    expect(devnet!.explorerUrl).toBe(`${devnet!.indexerUrl}/`);
+    const res = await fetch(`${devnet!.explorerUrl}tasks/${devnet!.summary.taskId}`, {
+      headers: { accept: "text/html" },
+    });
+    expect(res.status).toBe(200);
+    expect(res.headers.get("content-type")).toMatch(/^text\/html/);
+  });
+
+  it("restarts an indexer that died, on the same URL, instead of advertising a dead one", async () => {
+    const ix = devnet!.indexer;
+    const before = ix.pid;
+    let failed: string | undefined;
+    void devnet!.failure.then((why) => (failed = why));
+    process.kill(-before, "SIGKILL"); // as an out-of-memory kill would
+    const end = Date.now() + 180_000;
+    while (
+      !(ix.restarts === 1 && ix.alive() && (await fetch(`${ix.url}/ready`).catch(() => undefined))?.status === 200)
+    ) {
+      if (Date.now() > end) throw new Error("the devnet did not bring its indexer back within 180 s");
+      await new Promise((r) => setTimeout(r, 200));
+    }
+    expect(ix.pid).not.toBe(before);
+    expect(ix.url).toBe(devnet!.indexerUrl);
+    // resumed from its data: the live tail it rolled back is indexed again
+    await waitForIndexedBlock(ix.url, await chain().getBlockNumber(), 120_000);
+    const s = devnet!.summary;
+    const g = await graphql<{ task: { status: string } }>(devnet!.graphqlUrl, `{ task(id: "${s.taskId}") { status } }`);
+    expect(g.task.status).toBe("settled");
+    expect(failed).toBeUndefined();
+  }, 240_000);
 });

@@ -11,24 +11,12 @@ import { db } from "ponder:api";
 import { Hono } from "hono";
 import { sql } from "ponder";
 import { CheckpointCache } from "./cache.js";
+import { latestCheckpoint, rowsOf } from "./checkpoint.js";
 import { checkpointTimestamp, type LeaderboardRows, leaderboardBody } from "./views.js";
 
 export const leaderboard = new Hono();
 
 const cache = new CheckpointCache<string | null>(256);
-
-/** Rows of a raw `db.execute`: node-postgres returns `{ rows }`, PGlite too; be lenient with arrays. */
-function rowsOf<T>(result: unknown): T[] {
-  return (Array.isArray(result) ? result : (result as { rows: T[] }).rows) as T[];
-}
-
-/** The latest indexed checkpoint (the highest over the chains), or "" before the first one. */
-async function latestCheckpoint(): Promise<string> {
-  const rows = rowsOf<{ cp: string }>(
-    await db.execute(sql`select max("latest_checkpoint") as cp from "_ponder_checkpoint"`),
-  );
-  return rows[0]?.cp ?? "";
-}
 
 // Table and column names are Ponder's snake_case of `ponder.schema.ts` (the API's search_path is the app's schema).
 const LEADERBOARD_SQL = (taskId: bigint) => sql`
@@ -55,7 +43,8 @@ select
   (select coalesce(json_agg(json_build_object(
       'validator', v."validator", 'index', v."validator_index", 'lockedStake', v."locked_stake"::text,
       'revealed', v."revealed", 'distance', v."distance", 'outcome', v."outcome", 'weight', v."weight"::text,
-      'reward', v."reward"::text, 'slashed', v."slashed"::text, 'claimed', v."claimed") order by v."validator_index"), '[]'::json)
+      'reward', v."reward"::text, 'slashed', v."slashed"::text, 'claimed', v."claimed", 'scores', v."scores")
+      order by v."validator_index"), '[]'::json)
     from "task_validator" v where v."task_id" = ${taskId}) as "validators",
   (select coalesce(json_agg(json_build_object(
       'account', x."operator", 'reason', x."reason", 'amount', x."amount"::text, 'toTreasury', x."to_treasury"::text,

@@ -113,12 +113,36 @@ export interface LeaderboardRows {
     claimed: boolean;
   }[];
   /** in validator index order */
-  validators: Record<string, unknown>[];
+  validators: {
+    validator: string;
+    index: number;
+    lockedStake: string;
+    revealed: boolean;
+    /** mean |score − consensus| (null until judged) */
+    distance: number | null;
+    outcome: string | null;
+    weight: string | null;
+    reward: string | null;
+    slashed: string;
+    claimed: boolean;
+    /** the revealed scores, in submission index order (null until revealed) */
+    scores: number[] | null;
+  }[];
   /** in chain order */
-  slashes: Record<string, unknown>[];
+  slashes: {
+    account: string;
+    reason: string | null;
+    amount: string;
+    toTreasury: string | null;
+    fromBonded: string;
+    fromUnbonding: string;
+    txHash: string;
+  }[];
 }
 
 /** The `GET /leaderboard/:taskId` body: task summary with its phase at `now`, submissions ranked, validators, slashes. */
+export type LeaderboardBody = ReturnType<typeof leaderboardBody>;
+
 export function leaderboardBody(rows: LeaderboardRows, now: bigint) {
   const t = rows.task;
   const windows = {

@@ -6,7 +6,7 @@
 import { mkdirSync, rmSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { formatUnits } from "viem";
-import { type RunningIndexer, startIndexer } from "../../../indexer/src/launch.js";
+import { type RunningIndexer, startIndexer } from "../../../indexer/launch.js";
 import { createLogger, type Logger } from "../log.js";
 import { EmbeddedStore } from "../storage/embedded.js";
 import { actors } from "./actors.js";
@@ -29,10 +29,18 @@ export interface Devnet {
   rpcUrl: string;
   graphqlUrl: string;
   indexerUrl: string;
+  /** the Explorer's page, served by the indexer */
+  explorerUrl: string;
+  indexer: RunningIndexer;
   gatewayUrl: string;
   dataDir: string;
   deploymentsPath: string;
   summary: ArenaSummary;
+  /**
+   * Resolves with a sentence when a child the devnet cannot do without is down for good: anvil exited, or the indexer
+   * died and could not be restarted. Never resolves after `stop()`.
+   */
+  failure: Promise<string>;
   stop(): Promise<void>;
 }
 
@@ -63,7 +71,11 @@ export async function startDevnet(o: DevnetOptions = {}): Promise<Devnet> {
   let indexer: RunningIndexer | undefined;
   let hub: EmbeddedStore | undefined;
   const bots: Managed[] = [];
+  let stopping = false;
+  let fail!: (why: string) => void;
+  const failure = new Promise<string>((res) => (fail = res));
   const stop = async () => {
+    stopping = true;
     await Promise.all(bots.map((b) => b.stop()));
     await indexer?.stop();
     await hub?.close();
@@ -75,6 +87,11 @@ export async function startDevnet(o: DevnetOptions = {}): Promise<Devnet> {
     say(`▸ data dir ${dataDir}`);
     anvil = await startAnvil({ logFile: join(dataDir, "logs", "anvil.log") });
     say(`▸ anvil listening at ${anvil.url}`);
+    const anvilUrl = anvil.url;
+    void anvil.process.exited.then((code) => {
+      if (!stopping)
+        fail(`anvil (${anvilUrl}) exited (${code}): the chain is gone (log: ${join(dataDir, "logs", "anvil.log")})`);
+    });
     const deploymentsPath = join(dataDir, "deployments.json");
     const deployments = await deployProtocol({
       rpcUrl: anvil.url,
@@ -91,32 +108,55 @@ export async function startDevnet(o: DevnetOptions = {}): Promise<Devnet> {
     // Ponder treats the newest 30 blocks as unfinalized and is ready once it has backfilled to the finalized block:
     // mine past that window once, instead of mining while waiting (every empty block costs realtime indexing time)
     await mine(anvil.url, 40);
-    indexer = await startIndexer({ rpcUrl: anvil.url, deploymentsPath, dataDir: join(dataDir, "indexer"), port: 0 });
-    say(`▸ indexer ready at ${indexer.url}`);
-    const size = { ...(o.quick ? QUICK_SIZE : FULL_SIZE), ...o.size };
-    const summary = await playArena({
+    // a dead indexer (a crash, out of memory) is restarted on the same port, so the URLs printed stay true; when it
+    // cannot be, the devnet says so and stops (exit code 1) rather than advertise a dead URL
+    indexer = await startIndexer({
       rpcUrl: anvil.url,
       deploymentsPath,
-      deployments,
-      dataDir,
-      hub,
-      gatewayUrl,
-      graphqlUrl: indexer.graphqlUrl,
-      cast,
-      size,
-      log,
-      say,
-      bots,
+      dataDir: join(dataDir, "indexer"),
+      port: 0,
+      restart: true,
+      onExit: (e) => {
+        process.stderr.write(`${e.message}\n`);
+        log.warn({ pid: e.pid, code: e.code, signal: e.signal, restarting: e.restarting }, "indexer exited");
+      },
     });
+    const running = indexer;
+    void running.done.then((exit) => {
+      if (exit !== "stopped" && !stopping)
+        fail(`the indexer (${running.url}) is down and could not be restarted (log: ${running.logFile})`);
+    });
+    say(`▸ indexer ready at ${indexer.url} (Explorer: ${indexer.explorerUrl})`);
+    const size = { ...(o.quick ? QUICK_SIZE : FULL_SIZE), ...o.size };
+    const summary = await race(
+      playArena({
+        rpcUrl: anvil.url,
+        deploymentsPath,
+        deployments,
+        dataDir,
+        hub,
+        gatewayUrl,
+        graphqlUrl: indexer.graphqlUrl,
+        cast,
+        size,
+        log,
+        say,
+        bots,
+      }),
+      failure,
+    );
     summary.seconds = Math.round((performance.now() - t0) / 100) / 10;
     return {
       rpcUrl: anvil.url,
       graphqlUrl: indexer.graphqlUrl,
       indexerUrl: indexer.url,
+      explorerUrl: indexer.explorerUrl,
+      indexer,
       gatewayUrl,
       dataDir,
       deploymentsPath,
       summary,
+      failure,
       stop,
     };
   } catch (e) {
@@ -166,7 +206,15 @@ export async function runDevnet(o: RunDevnetOptions): Promise<void> {
   process.removeListener("SIGTERM", abort);
   printSummary(devnet.summary);
   if (o.jsonPath) writeFileSync(o.jsonPath, JSON.stringify(devnet.summary, null, 2));
-  process.stdout.write(`\nGraphQL: ${devnet.graphqlUrl}\nRPC: ${devnet.rpcUrl}\n`);
+  // never advertise a URL whose process is gone
+  if (!devnet.indexer.alive()) await Promise.race([devnet.failure, waitAlive(devnet.indexer, 130_000)]);
+  const down = await Promise.race([devnet.failure, Promise.resolve(undefined)]);
+  if (down !== undefined) {
+    await failDevnet(devnet, down);
+    cleanUp(true);
+    return;
+  }
+  process.stdout.write(`\nGraphQL: ${devnet.graphqlUrl}\nRPC: ${devnet.rpcUrl}\nExplorer: ${devnet.explorerUrl}\n`);
   if (!o.exit) {
     process.stdout.write(
       `Deployments: ${devnet.deploymentsPath}\n` +
@@ -174,14 +222,38 @@ export async function runDevnet(o: RunDevnetOptions): Promise<void> {
         "Ctrl-C stops everything" +
         (o.keep ? ".\n" : " and removes the data directory (--keep keeps it).\n"),
     );
-    await new Promise<void>((resolve) => {
-      process.once("SIGINT", resolve);
-      process.once("SIGTERM", resolve);
+    const outcome = await new Promise<string | undefined>((resolve) => {
+      process.once("SIGINT", () => resolve(undefined));
+      process.once("SIGTERM", () => resolve(undefined));
+      void devnet.failure.then(resolve);
     });
+    if (outcome !== undefined) {
+      await failDevnet(devnet, outcome);
+      cleanUp(true);
+      return;
+    }
     process.stdout.write("stopping…\n");
   }
   await devnet.stop();
   cleanUp(false);
+}
+
+/** A child the devnet needs is down for good: say so, stop everything, exit code 1. */
+async function failDevnet(devnet: Devnet, why: string): Promise<void> {
+  process.stderr.write(`\n✗ ${why}\n✗ the devnet cannot serve any more: stopping every process it started\n`);
+  await devnet.stop();
+  process.exitCode = 1;
+}
+
+/** Resolves once the indexer runs again (after a restart), or after `timeoutMs`. */
+async function waitAlive(indexer: RunningIndexer, timeoutMs: number): Promise<void> {
+  const end = Date.now() + timeoutMs;
+  while (!indexer.alive() && Date.now() < end) await new Promise((r) => setTimeout(r, 200));
+}
+
+/** `work`, unless `failure` comes first (then it throws with its sentence). */
+function race<T>(work: Promise<T>, failure: Promise<string>): Promise<T> {
+  return Promise.race([work, failure.then((why) => Promise.reject(new Error(why)))]);
 }
 
 const fmt = (wei: string | null | undefined) => (wei == null ? "-" : Number(formatUnits(BigInt(wei), 18)).toFixed(4));
