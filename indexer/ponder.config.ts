@@ -3,7 +3,7 @@
  * generated ABIs (`npm run build:abi` writes `generated/abis.ts`). See `src/settings.ts` for every variable.
  */
 import { createConfig } from "ponder";
-import { arenaTasksAbi, flockTokenAbi, protocolConfigAbi, stakingVaultAbi } from "../generated/abis.js";
+import { arenaTasksAbi, flAllianceAbi, flockTokenAbi, protocolConfigAbi, stakingVaultAbi } from "../generated/abis.js";
 import { readSettings } from "./src/settings.js";
 
 const settings = readSettings();
@@ -25,5 +25,6 @@ export default createConfig({
     ProtocolConfig: { chain: "flock", abi: protocolConfigAbi, address: contracts.ProtocolConfig, startBlock },
     StakingVault: { chain: "flock", abi: stakingVaultAbi, address: contracts.StakingVault, startBlock },
     ArenaTasks: { chain: "flock", abi: arenaTasksAbi, address: contracts.ArenaTasks, startBlock },
+    FLAlliance: { chain: "flock", abi: flAllianceAbi, address: contracts.FLAlliance, startBlock },
   },
 });

@@ -633,3 +633,6 @@ export const parameterRelations = relations(parameter, ({ many }) => ({
 export const parameterChangeRelations = relations(parameterChange, ({ one }) => ({
   parameter: one(parameter, { fields: [parameterChange.key], references: [parameter.key] }),
 }));
+
+// ─── FLAlliance (its tables live in schema/fl.ts) ────────────────────────────────────────────────
+export * from "./schema/fl.js";

@@ -73,7 +73,11 @@ export class Driver {
     this.wallet = c.wallet;
   }
 
-  /** simulate → send → receipt; a revert is an error. */
+  /**
+   * simulate → send → receipt; a revert is an error. The gas limit is the estimate + 25%: a call whose path depends on
+   * `prevrandao` (FLAlliance's `advance` draws the next round's proposers) can cost more in the mined block than in
+   * the estimate.
+   */
   async send(
     from: Account,
     address: Address,
@@ -82,7 +86,8 @@ export class Driver {
     args: readonly unknown[] = [],
   ): Promise<Hex> {
     const { request } = await this.pub.simulateContract({ account: from, address, abi, functionName, args });
-    const hash = await this.wallet(from).writeContract(request);
+    const gas = await this.pub.estimateContractGas({ account: from, address, abi, functionName, args });
+    const hash = await this.wallet(from).writeContract({ ...request, gas: (gas * 125n) / 100n });
     const receipt = await this.pub.waitForTransactionReceipt({ hash, timeout: 30_000, pollingInterval: 20 });
     if (receipt.status !== "success") throw new Error(`${functionName} reverted (${hash})`);
     this.lastBlock = receipt.blockNumber;
