@@ -10,10 +10,11 @@ import {SafeCast} from "@openzeppelin/contracts/utils/math/SafeCast.sol";
 import {IArenaTasks} from "./interfaces/IArenaTasks.sol";
 import {IProtocolConfig} from "./interfaces/IProtocolConfig.sol";
 import {IStakingVault} from "./interfaces/IStakingVault.sol";
-import {ArenaCreate} from "./libraries/ArenaCreate.sol";
-import {ArenaFinalize} from "./libraries/ArenaFinalize.sol";
-import {ArenaStorage} from "./libraries/ArenaStorage.sol";
+import {ArenaCreate} from "./arena/ArenaCreate.sol";
+import {ArenaFinalize} from "./arena/ArenaFinalize.sol";
+import {ArenaStorage} from "./arena/ArenaStorage.sol";
 import {ConfigKeys} from "./libraries/ConfigKeys.sol";
+import {ModelCid} from "./libraries/ModelCid.sol";
 import {RewardMath} from "./libraries/RewardMath.sol";
 import {ScorePacking} from "./libraries/ScorePacking.sol";
 
@@ -54,8 +55,7 @@ contract ArenaTasks is IArenaTasks, ReentrancyGuardTransient {
         bytes32 r,
         bytes32 s
     ) external nonReentrant returns (uint256 taskId) {
-        uint256 total = p.rewardPool + _config.get(ConfigKeys.TASK_CREATION_FEE)
-            + _config.get(ConfigKeys.CREATOR_BOND);
+        (,, uint256 total) = creationCost(p.rewardPool);
         // a failed permit (e.g. front-run) is ignored: the transfer below still needs the allowance
         try IERC20Permit(address(_token)).permit(msg.sender, address(this), total, deadline, v, r, s) {}
             catch {}
@@ -87,7 +87,8 @@ contract ArenaTasks is IArenaTasks, ReentrancyGuardTransient {
     /// @inheritdoc IArenaTasks
     function revealSubmission(uint256 taskId, string calldata modelCid, bytes32 salt) external nonReentrant {
         ArenaStorage.Task storage t = _taskIn(taskId, Phase.Publish);
-        if (bytes(modelCid).length == 0) revert EmptyCid();
+        if (!t.evalRevealed) revert EvalDataNotRevealed(taskId);
+        bytes32 digest = ModelCid.digestOf(modelCid);
         TrainerRecord storage r = _s.trainers[taskId][msg.sender];
         bytes32 commitment = r.commitment;
         if (commitment == 0) revert NoCommitment(taskId, msg.sender);
@@ -95,16 +96,35 @@ contract ArenaTasks is IArenaTasks, ReentrancyGuardTransient {
         if (submissionCommitmentOf(taskId, msg.sender, modelCid, salt) != commitment) {
             revert CommitmentMismatch(taskId, msg.sender);
         }
-        bytes32 cidHash = keccak256(bytes(modelCid));
-        if (_s.modelCids[taskId][cidHash]) revert DuplicateModel(taskId, modelCid);
-        _s.modelCids[taskId][cidHash] = true;
+        uint32 seq = r.commitSeq;
+        r.published = true;
+        uint256 existing = _s.models[taskId][digest];
+        if (existing != 0) {
+            // the model is owned by its earliest commitment, whoever revealed first
+            uint16 at = (existing - 1).toUint16();
+            Submission storage sub = _s.submissions[taskId][at];
+            if (sub.commitSeq < seq) revert DuplicateModel(taskId, modelCid);
+            address copier = sub.trainer;
+            _s.trainers[taskId][copier].published = false;
+            sub.trainer = msg.sender;
+            sub.commitSeq = seq;
+            r.index = at;
+            emit SubmissionDisplaced(taskId, at, copier, msg.sender, seq);
+            emit SubmissionRevealed(taskId, msg.sender, at, modelCid, seq);
+            return;
+        }
         uint16 index = t.published;
         t.published = index + 1;
-        r.published = true;
         r.index = index;
-        uint32 seq = r.commitSeq;
+        _s.models[taskId][digest] = uint256(index) + 1;
         _s.submissions[taskId][index] = Submission({
-            trainer: msg.sender, commitSeq: seq, consensus: 0, rank: 0, spam: false, cidHash: cidHash
+            trainer: msg.sender,
+            commitSeq: seq,
+            consensus: 0,
+            rank: 0,
+            spam: false,
+            contested: false,
+            cidHash: digest
         });
         emit SubmissionRevealed(taskId, msg.sender, index, modelCid, seq);
     }
@@ -114,15 +134,15 @@ contract ArenaTasks is IArenaTasks, ReentrancyGuardTransient {
         ArenaStorage.Task storage t = _taskIn(taskId, Phase.Publish);
         if (msg.sender != t.creator) revert NotCreator(taskId, msg.sender);
         if (t.evalRevealed) revert EvalDataAlreadyRevealed(taskId);
+        if (block.timestamp >= t.evalRevealEnd) revert EvalRevealClosed(taskId, t.evalRevealEnd);
         if (bytes(evalCid).length == 0) revert EmptyCid();
         if (evalCommitmentOf(msg.sender, evalCid, salt) != t.evalCommitment) {
             revert CommitmentMismatch(taskId, msg.sender);
         }
         t.evalRevealed = true;
         _s.evalCids[taskId] = evalCid;
-        uint256 bond = t.bond;
-        emit EvalDataRevealed(taskId, msg.sender, evalCid, bond);
-        if (bond != 0) _token.safeTransfer(msg.sender, bond);
+        // the bond stays at risk until the task settles: nothing is refunded here
+        emit EvalDataRevealed(taskId, msg.sender, evalCid, 0);
     }
 
     /// @inheritdoc IArenaTasks
@@ -133,10 +153,12 @@ contract ArenaTasks is IArenaTasks, ReentrancyGuardTransient {
         bool replaced = r.commitment != 0;
         uint256 lockAmount;
         uint16 index;
+        address evicted;
         if (replaced) index = r.index;
-        else (lockAmount, index) = _joinAsValidator(taskId, t, r);
+        else (lockAmount, index, evicted) = _joinAsValidator(taskId, t, r);
         r.commitment = commitment;
         emit ScoresCommitted(taskId, msg.sender, commitment, index, replaced, lockAmount);
+        if (evicted != address(0)) _vault.unlock(taskId, evicted);
         if (!replaced) _vault.lock(taskId, msg.sender, lockAmount);
     }
 
@@ -148,17 +170,25 @@ contract ArenaTasks is IArenaTasks, ReentrancyGuardTransient {
         if (commitment == 0) revert NoCommitment(taskId, msg.sender);
         if (r.revealed) revert AlreadyRevealed(taskId, msg.sender);
         uint256 n = t.published;
-        if (scores.length != n) revert ScoreCountMismatch(taskId, scores.length, n);
+        // an empty array says "the eval data could not be fetched or used"
+        if (scores.length != n && scores.length != 0) revert ScoreCountMismatch(taskId, scores.length, n);
         if (scoresCommitmentOf(taskId, msg.sender, scores, salt) != commitment) {
             revert CommitmentMismatch(taskId, msg.sender);
         }
         uint16 vIndex = r.index;
         r.revealed = true;
-        // unchecked: revealed ≤ validators ≤ MAX_VALIDATORS < 2^16
+        // unchecked: revealed ≤ validators ≤ MAX_VALIDATORS < 2^16; stakes ≤ the token supply < 2^128
         unchecked {
             t.revealed += 1;
+            if (scores.length == 0) {
+                r.unavailable = true;
+                t.unavailableStake += r.lock;
+            } else {
+                t.scorers += 1;
+                t.revealedStake += r.lock;
+            }
         }
-        _storeScores(taskId, vIndex, scores);
+        if (scores.length != 0) _storeScores(taskId, vIndex, scores);
         emit ScoresRevealed(taskId, msg.sender, vIndex, scores);
     }
 
@@ -179,7 +209,7 @@ contract ArenaTasks is IArenaTasks, ReentrancyGuardTransient {
     /// @inheritdoc IArenaTasks
     function claim(uint256 taskId, address account) external nonReentrant returns (uint256 amount) {
         ArenaStorage.Task storage t = _task(taskId);
-        if (t.status == ArenaStorage.ACTIVE) {
+        if (t.status == ArenaStorage.Status.Active) {
             revert TaskNotInPhase(taskId, Phase.Settled, ArenaStorage.phase(t));
         }
         if (account == t.creator) return _claimCreator(taskId, t, account);
@@ -188,7 +218,8 @@ contract ArenaTasks is IArenaTasks, ReentrancyGuardTransient {
             if (tr.claimed) revert AlreadyClaimed(taskId, account);
             tr.claimed = true;
             (uint256 due, ClaimKind kind) = _trainerDue(taskId, t, tr);
-            return _pay(taskId, account, kind, due, _s.params[taskId].trainerStake != 0);
+            if (!tr.published && t.evalRevealed) _slashTrainerNonReveal(taskId, account);
+            return _pay(taskId, account, kind, due, true);
         }
         ValidatorRecord storage vr = _s.validators[taskId][account];
         if (vr.commitment != 0) {
@@ -212,11 +243,12 @@ contract ArenaTasks is IArenaTasks, ReentrancyGuardTransient {
         ArenaStorage.Task storage t = _task(taskId);
         v.creator = t.creator;
         v.phase = ArenaStorage.phase(t);
-        v.stage = Stage(t.stage);
-        v.cancelReason = CancelReason(t.cancelReason);
+        v.stage = t.stage;
+        v.cancelReason = t.cancelReason;
         v.evalRevealed = t.evalRevealed;
         v.submissionStart = t.submissionStart;
         v.submissionEnd = t.submissionEnd;
+        v.evalRevealEnd = t.evalRevealEnd;
         v.publishEnd = t.publishEnd;
         v.commitEnd = t.commitEnd;
         v.revealEnd = t.revealEnd;
@@ -230,6 +262,15 @@ contract ArenaTasks is IArenaTasks, ReentrancyGuardTransient {
         v.evalCommitment = t.evalCommitment;
         v.specCid = _s.specCids[taskId];
         v.evalCid = _s.evalCids[taskId];
+    }
+
+    /// @inheritdoc IArenaTasks
+    function creationCost(uint256 rewardPool) public view returns (uint256 fee, uint256 bond, uint256 total) {
+        fee = _config.get(ConfigKeys.TASK_CREATION_FEE);
+        bond = _config.get(ConfigKeys.CREATOR_BOND);
+        uint256 proportional = RewardMath.bpsOf(rewardPool, _config.get(ConfigKeys.CREATOR_BOND_BPS));
+        if (proportional > bond) bond = proportional;
+        total = rewardPool + fee + bond;
     }
 
     /// @inheritdoc IArenaTasks
@@ -283,19 +324,18 @@ contract ArenaTasks is IArenaTasks, ReentrancyGuardTransient {
     /// @inheritdoc IArenaTasks
     function scoresOf(uint256 taskId, address validator) external view returns (uint16[] memory scores) {
         ValidatorRecord storage r = _s.validators[taskId][validator];
-        if (!r.revealed) return scores;
+        if (!r.revealed || r.unavailable) return scores;
         uint256 n = _s.tasks[taskId].published;
         scores = new uint16[](n);
-        uint256 base = uint256(r.index) << 16;
         for (uint256 w; w < ScorePacking.wordCount(n); ++w) {
-            ScorePacking.unpackInto(_s.scoreWords[taskId][base | w], scores, w);
+            ScorePacking.unpackInto(_s.scoreWords[taskId][ArenaStorage.scoreKey(r.index, w)], scores, w);
         }
     }
 
     /// @inheritdoc IArenaTasks
     function claimable(uint256 taskId, address account) external view returns (uint256 amount) {
         ArenaStorage.Task storage t = _s.tasks[taskId];
-        if (t.creator == address(0) || t.status == ArenaStorage.ACTIVE) return 0;
+        if (t.creator == address(0) || t.status == ArenaStorage.Status.Active) return 0;
         if (account == t.creator) return t.creatorClaimed ? 0 : _s.settlements[taskId].creatorRefund;
         TrainerRecord storage tr = _s.trainers[taskId][account];
         if (tr.commitment != 0) {
@@ -345,7 +385,7 @@ contract ArenaTasks is IArenaTasks, ReentrancyGuardTransient {
     function _joinAsTrainer(uint256 taskId, ArenaStorage.Task storage t) private returns (uint256 stake) {
         IStakingVault.Role role = _vault.roleOf(msg.sender);
         if (role != IStakingVault.Role.TrainingNode) {
-            revert WrongRole(msg.sender, uint8(IStakingVault.Role.TrainingNode), uint8(role));
+            revert WrongRole(msg.sender, IStakingVault.Role.TrainingNode, role);
         }
         if (msg.sender == t.creator) revert RoleConflict(taskId, msg.sender);
         TaskParams storage p = _s.params[taskId];
@@ -357,40 +397,75 @@ contract ArenaTasks is IArenaTasks, ReentrancyGuardTransient {
         t.liveCommitments = live + 1;
     }
 
-    /// @dev Checks a first-time validator, records its lock and index; returns both.
+    /// @dev Checks a first-time validator, records its lock and index; returns both, and the validator it evicted (a
+    /// full set admits a strictly larger lock in place of the smallest one, so stake, not arrival, decides the set).
     function _joinAsValidator(uint256 taskId, ArenaStorage.Task storage t, ValidatorRecord storage r)
         private
-        returns (uint256 lockAmount, uint16 index)
+        returns (uint256 lockAmount, uint16 index, address evicted)
     {
         if (!t.evalRevealed) revert EvalDataNotRevealed(taskId);
         TaskParams storage p = _s.params[taskId];
         if (t.published < p.minSubmissions) revert TooFewSubmissions(taskId, t.published, p.minSubmissions);
         IStakingVault.Role role = _vault.roleOf(msg.sender);
         if (role != IStakingVault.Role.Validator) {
-            revert WrongRole(msg.sender, uint8(IStakingVault.Role.Validator), uint8(role));
+            revert WrongRole(msg.sender, IStakingVault.Role.Validator, role);
         }
         if (msg.sender == t.creator) revert RoleConflict(taskId, msg.sender);
-        index = t.validators;
-        if (index >= p.maxValidators) revert TooManyValidators(taskId, p.maxValidators);
         uint256 available = _vault.availableStake(msg.sender);
         uint256 minimum = p.minValidatorStake == 0 ? 1 : p.minValidatorStake;
         if (available < minimum) revert InsufficientStake(msg.sender, available, minimum);
         lockAmount = available < p.validatorLockCap ? available : p.validatorLockCap;
-        t.validators = index + 1;
+        index = t.validators;
+        if (index >= p.maxValidators) {
+            (index, evicted) = _evictSmallest(taskId, index, lockAmount, p.maxValidators);
+        } else {
+            t.validators = index + 1;
+        }
         _s.validatorAt[taskId][index] = msg.sender;
-        // forge-lint: disable-next-line(unsafe-typecast) amounts ≤ the 1e27 FLOCK cap < 2^128; counts ≤ 256; scores ≤ 10000
-        r.lock = uint128(lockAmount); // ≤ validatorLockCap, a uint128
+        r.lock = lockAmount.toUint128();
         r.index = index;
+    }
+
+    /// @dev A full set: the smallest lock (the latest of equals) leaves when `lockAmount` is strictly larger.
+    function _evictSmallest(uint256 taskId, uint16 n, uint256 lockAmount, uint16 maxValidators)
+        private
+        returns (uint16 index, address evicted)
+    {
+        mapping(uint256 => address) storage at = _s.validatorAt[taskId];
+        mapping(address => ValidatorRecord) storage records = _s.validators[taskId];
+        uint256 smallest = type(uint256).max;
+        for (uint16 j; j < n; ++j) {
+            address a = at[j];
+            uint256 l = records[a].lock;
+            if (l <= smallest) {
+                smallest = l;
+                index = j;
+                evicted = a;
+            }
+        }
+        if (lockAmount <= smallest) revert TooManyValidators(taskId, maxValidators);
+        delete records[evicted];
+        emit ValidatorEvicted(taskId, evicted, msg.sender, smallest, lockAmount);
+    }
+
+    /// @dev Slashes a training node that committed and did not publish; the slash goes to the treasury (not to the
+    /// creator or the other trainers, who could otherwise farm it).
+    function _slashTrainerNonReveal(uint256 taskId, address account) private {
+        TaskParams storage p = _s.params[taskId];
+        uint256 amount = RewardMath.bpsOf(p.trainerStake, p.trainerNonRevealSlashBps);
+        if (amount == 0) return;
+        uint256 slashed = _vault.slash(taskId, account, amount);
+        emit TrainerNonRevealSlashed(taskId, account, slashed);
+        if (slashed != 0) _token.safeTransfer(_config.treasury(), slashed);
     }
 
     /// @dev Packs and stores revealed scores, 16 per slot; reverts on a score above 10000.
     function _storeScores(uint256 taskId, uint256 vIndex, uint16[] calldata scores) private {
-        uint256 base = vIndex << 16;
         uint256 words = ScorePacking.wordCount(scores.length);
         for (uint256 w; w < words; ++w) {
             (uint256 word, uint256 maxScore) = ScorePacking.packCalldata(scores, w);
             if (maxScore > ScorePacking.MAX_SCORE) _revertOutOfRange(scores, w);
-            _s.scoreWords[taskId][base | w] = word;
+            _s.scoreWords[taskId][ArenaStorage.scoreKey(vIndex, w)] = word;
         }
     }
 
@@ -420,7 +495,7 @@ contract ArenaTasks is IArenaTasks, ReentrancyGuardTransient {
         returns (uint256 refund)
     {
         if (t.creatorClaimed) revert AlreadyClaimed(taskId, account);
-        if (t.status == ArenaStorage.CANCELLED) refund = _s.settlements[taskId].creatorRefund;
+        refund = _s.settlements[taskId].creatorRefund;
         if (refund == 0) revert NothingToClaim(taskId, account);
         t.creatorClaimed = true;
         emit Claimed(taskId, account, ClaimKind.CreatorRefund, refund, 0);
@@ -434,12 +509,7 @@ contract ArenaTasks is IArenaTasks, ReentrancyGuardTransient {
     {
         if (!tr.published) return (0, ClaimKind.UnlockOnly);
         Settlement storage s = _s.settlements[taskId];
-        if (t.status == ArenaStorage.CANCELLED) {
-            if (t.cancelReason == uint8(CancelReason.EvalDataNotRevealed)) {
-                return (s.bondShare, ClaimKind.BondShare);
-            }
-            return (0, ClaimKind.UnlockOnly);
-        }
+        if (t.status == ArenaStorage.Status.Cancelled) return (0, ClaimKind.UnlockOnly);
         uint256 rank = _s.submissions[taskId][tr.index].rank;
         uint256 decay = RewardMath.decayWad(_s.params[taskId].rankDecayBps);
         return (ArenaStorage.trainerReward(s, decay, rank), ClaimKind.TrainerReward);
@@ -450,7 +520,7 @@ contract ArenaTasks is IArenaTasks, ReentrancyGuardTransient {
         view
         returns (uint256, ClaimKind)
     {
-        if (t.status != ArenaStorage.SETTLED || r.outcome != ValidatorOutcome.Rewarded) {
+        if (t.status != ArenaStorage.Status.Settled || r.outcome != ValidatorOutcome.Rewarded) {
             return (0, ClaimKind.UnlockOnly);
         }
         Settlement storage s = _s.settlements[taskId];

@@ -36,6 +36,16 @@ contract FlockToken is ERC20, ERC20Permit, ERC20Votes, AccessControl, IFlockToke
         _burn(msg.sender, amount);
     }
 
+    /// @notice Governance counts time in seconds (ERC-6372): L2 block numbers are a poor clock.
+    function clock() public view override returns (uint48) {
+        return uint48(block.timestamp);
+    }
+
+    /// @notice ERC-6372: the clock is the block timestamp.
+    function CLOCK_MODE() public pure override returns (string memory) {
+        return "mode=timestamp";
+    }
+
     /// @inheritdoc ERC20Permit
     function nonces(address owner) public view override(ERC20Permit, Nonces) returns (uint256) {
         return super.nonces(owner);

@@ -3,6 +3,7 @@ pragma solidity 0.8.30;
 
 import {Ownable} from "@openzeppelin/contracts/access/Ownable.sol";
 import {Ownable2Step} from "@openzeppelin/contracts/access/Ownable2Step.sol";
+import {SafeCast} from "@openzeppelin/contracts/utils/math/SafeCast.sol";
 
 import {IProtocolConfig} from "./interfaces/IProtocolConfig.sol";
 import {ConfigKeys} from "./libraries/ConfigKeys.sol";
@@ -21,6 +22,8 @@ contract ProtocolConfig is Ownable2Step, IProtocolConfig {
 
     uint256 private constant _FLOCK = 1e18;
     uint256 private constant _BPS = 10_000;
+    /// @dev A task's life is four windows; UNBONDING_PERIOD must outlast it (checked both ways).
+    uint256 private constant _TASK_WINDOWS = 4;
 
     mapping(bytes32 key => Param) private _params;
     mapping(bytes32 key => string) private _names;
@@ -89,9 +92,8 @@ contract ProtocolConfig is Ownable2Step, IProtocolConfig {
         if (value < p.min || value > p.max) revert ParameterOutOfBounds(key, value, p.min, p.max);
         _checkConsistency(key, value);
         uint256 oldValue = p.value;
-        // value ≤ p.max, which is a uint128.
-        // forge-lint: disable-next-line(unsafe-typecast)
-        p.value = uint128(value);
+        p.value = SafeCast.toUint128(value); // ≤ p.max, a uint128: never reverts
+
         emit ParameterSet(key, _names[key], oldValue, value);
     }
 
@@ -118,12 +120,31 @@ contract ProtocolConfig is Ownable2Step, IProtocolConfig {
             ok = value >= _params[ConfigKeys.VALIDATOR_TOLERANCE].value;
         } else if (key == ConfigKeys.MIN_WINDOW) {
             ok = value <= _params[ConfigKeys.MAX_WINDOW].value;
-        } else if (key == ConfigKeys.MAX_WINDOW) {
-            ok = value >= _params[ConfigKeys.MIN_WINDOW].value;
         } else if (key == ConfigKeys.MIN_VALIDATOR_STAKE) {
             ok = value <= _params[ConfigKeys.VALIDATOR_LOCK_CAP].value;
         } else if (key == ConfigKeys.VALIDATOR_LOCK_CAP) {
             ok = value >= _params[ConfigKeys.MIN_VALIDATOR_STAKE].value;
+        } else if (key == ConfigKeys.MIN_SUBMISSIONS) {
+            ok = value <= _params[ConfigKeys.MAX_SUBMISSIONS].value;
+        } else if (key == ConfigKeys.MAX_SUBMISSIONS) {
+            ok = value >= _params[ConfigKeys.MIN_SUBMISSIONS].value;
+        } else if (key == ConfigKeys.MIN_REVEALS) {
+            ok = value <= _params[ConfigKeys.MAX_VALIDATORS].value;
+        } else if (key == ConfigKeys.MAX_VALIDATORS) {
+            ok = value >= _params[ConfigKeys.MIN_REVEALS].value;
+        } else if (key == ConfigKeys.NON_REVEAL_SLASH_BPS) {
+            ok = value >= _params[ConfigKeys.DEVIATION_SLASH_BPS].value;
+        } else if (key == ConfigKeys.DEVIATION_SLASH_BPS) {
+            ok = value <= _params[ConfigKeys.NON_REVEAL_SLASH_BPS].value;
+        } else if (key == ConfigKeys.TRAINER_NON_REVEAL_SLASH_BPS) {
+            ok = value >= _params[ConfigKeys.SPAM_SLASH_BPS].value;
+        } else if (key == ConfigKeys.SPAM_SLASH_BPS) {
+            ok = value <= _params[ConfigKeys.TRAINER_NON_REVEAL_SLASH_BPS].value;
+        } else if (key == ConfigKeys.UNBONDING_PERIOD) {
+            ok = value >= _TASK_WINDOWS * _params[ConfigKeys.MAX_WINDOW].value;
+        } else if (key == ConfigKeys.MAX_WINDOW) {
+            ok = value >= _params[ConfigKeys.MIN_WINDOW].value
+                && _TASK_WINDOWS * value <= _params[ConfigKeys.UNBONDING_PERIOD].value;
         } else {
             ok = _allianceConsistent(key, value);
         }
@@ -135,27 +156,33 @@ contract ProtocolConfig is Ownable2Step, IProtocolConfig {
         if (_params[key].registered || min > max || max > type(uint128).max || value < min || value > max) {
             revert InvalidParameterDefinition(key);
         }
-        // all three ≤ max ≤ type(uint128).max, checked above.
-        // forge-lint: disable-next-line(unsafe-typecast)
-        _params[key] = Param({value: uint128(value), registered: true, min: uint128(min), max: uint128(max)});
+        // all three ≤ max ≤ type(uint128).max, checked above
+        _params[key] = Param({
+            value: SafeCast.toUint128(value),
+            registered: true,
+            min: SafeCast.toUint128(min),
+            max: SafeCast.toUint128(max)
+        });
         _names[key] = name;
         _keys.push(key);
         emit ParameterRegistered(key, name, value, min, max);
     }
 
     function _registerStaking() private {
-        _register("UNBONDING_PERIOD", 7 days, 1 hours, 90 days);
+        _register("UNBONDING_PERIOD", 21 days, 1 hours, 90 days);
         _register("COMMISSION_COOLDOWN", 1 days, 0, 30 days);
         _register("MAX_COMMISSION_BPS", 5000, 0, _BPS);
         _register("MIN_DELEGATION", 1 * _FLOCK, 0, 1e6 * _FLOCK);
+        _register("MIN_OPERATOR_SELF_STAKE", 100 * _FLOCK, 0, 1e8 * _FLOCK);
     }
 
     function _registerArenaEconomics() private {
         _register("MIN_TRAINER_STAKE", 1000 * _FLOCK, 1 * _FLOCK, 1e8 * _FLOCK);
         _register("MIN_VALIDATOR_STAKE", 3000 * _FLOCK, 1 * _FLOCK, 1e8 * _FLOCK);
-        _register("VALIDATOR_LOCK_CAP", 100_000 * _FLOCK, 1 * _FLOCK, 1e9 * _FLOCK);
+        _register("VALIDATOR_LOCK_CAP", 1_000_000 * _FLOCK, 1 * _FLOCK, 1e9 * _FLOCK);
         _register("TASK_CREATION_FEE", 10 * _FLOCK, 0, 1e6 * _FLOCK);
         _register("CREATOR_BOND", 100 * _FLOCK, 0, 1e7 * _FLOCK);
+        _register("CREATOR_BOND_BPS", 1000, 0, _BPS);
         _register("MIN_REWARD_POOL", 100 * _FLOCK, 0, 1e9 * _FLOCK);
         _register("PROTOCOL_FEE_BPS", 500, 0, 2000);
         _register("KEEPER_BOUNTY_BPS", 50, 0, 500);
@@ -164,20 +191,23 @@ contract ProtocolConfig is Ownable2Step, IProtocolConfig {
     }
 
     function _registerArenaWindows() private {
-        _register("MIN_WINDOW", 60, 1, 30 days);
-        _register("MAX_WINDOW", 30 days, 1 hours, 365 days);
+        _register("MIN_WINDOW", 60, 2, 30 days);
+        _register("MAX_WINDOW", 5 days, 1 hours, 365 days);
         _register("MAX_SUBMISSIONS", 256, 1, 256);
         _register("MAX_VALIDATORS", 64, 1, 64);
         _register("MIN_SUBMISSIONS", 2, 1, 256);
         _register("MIN_REVEALS", 3, 1, 64);
+        _register("MIN_REVEALED_STAKE", 10_000 * _FLOCK, 0, 1e9 * _FLOCK);
     }
 
     function _registerArenaConsensus() private {
         _register("VALIDATOR_TOLERANCE", 1000, 0, _BPS);
         _register("SLASH_TOLERANCE", 2000, 0, _BPS);
         _register("DEVIATION_SLASH_BPS", 1000, 0, _BPS);
-        _register("NON_REVEAL_SLASH_BPS", 500, 0, _BPS);
+        _register("MAX_SCORE_DEVIATION", 2500, 0, 10_000);
+        _register("NON_REVEAL_SLASH_BPS", 1000, 0, _BPS);
         _register("SPAM_SLASH_BPS", 500, 0, _BPS);
+        _register("TRAINER_NON_REVEAL_SLASH_BPS", 1000, 0, _BPS);
         _register("RANK_DECAY_BPS", 5000, 1, _BPS);
     }
 

@@ -176,6 +176,18 @@ export const operator = onchainTable(
     totalCommission: t.bigint().notNull(),
     totalSlashed: t.bigint().notNull(),
     delegators: t.integer().notNull(),
+    /** locks ever taken on the pool (each lock's sequence number is its rank), and how many are outstanding */
+    lockSeq: t.integer().notNull(),
+    activeLocks: t.integer().notNull(),
+    /** every lock up to this sequence number is released (the vault's `releasedThrough`) */
+    releasedThrough: t.integer().notNull(),
+    /** released locks beyond `releasedThrough` (an older one is still outstanding) */
+    releasedAhead: t.integer().array().notNull(),
+    /** deposits waiting for the locks outstanding when they arrived (not shares yet) */
+    pendingAssets: t.bigint().notNull(),
+    /** a scheduled commission increase (0 and 0: none) and when it takes effect */
+    pendingCommissionBps: t.integer().notNull(),
+    commissionEffectiveAt: t.bigint().notNull(),
   }),
   (table) => ({ roleIdx: index().on(table.role) }),
 );
@@ -215,6 +227,43 @@ export const delegationEvent = onchainTable(
   (table) => ({ operatorIdx: index().on(table.operator), accountIdx: index().on(table.account) }),
 );
 
+/**
+ * A deposit made while locks were outstanding on the pool (`DepositPending`): 0 shares until every lock up to `mark` is
+ * released (`mark ≤ operator.releasedThrough`: then `activate` turns it into shares), or taken back (`cancelPending`).
+ * `assets` is what waits now (0 once activated or cancelled).
+ */
+export const pendingDeposit = onchainTable(
+  "pending_deposit",
+  (t) => ({
+    operator: t.hex().notNull(),
+    account: t.hex().notNull(),
+    assets: t.bigint().notNull(),
+    mark: t.integer().notNull(),
+    /** "pending" | "activated" | "cancelled" */
+    status: t.text().notNull(),
+    deposited: t.bigint().notNull(),
+    activated: t.bigint().notNull(),
+    cancelled: t.bigint().notNull(),
+    updatedBlock: t.bigint().notNull(),
+    updatedAt: t.bigint().notNull(),
+  }),
+  (table) => ({
+    pk: primaryKey({ columns: [table.operator, table.account] }),
+    accountIdx: index().on(table.account),
+  }),
+);
+
+/** A scheduled commission increase (`CommissionIncreaseScheduled`): it applies from `effectiveAt` on. */
+export const commissionIncrease = onchainTable("commission_increase", (t) => ({
+  id: t.text().primaryKey(),
+  operator: t.hex().notNull(),
+  currentBps: t.integer().notNull(),
+  newBps: t.integer().notNull(),
+  effectiveAt: t.bigint().notNull(),
+  block: t.bigint().notNull(),
+  timestamp: t.bigint().notNull(),
+}));
+
 export const commissionChange = onchainTable("commission_change", (t) => ({
   id: t.text().primaryKey(),
   operator: t.hex().notNull(),
@@ -237,6 +286,8 @@ export const unbonding = onchainTable(
     /** claims on the pool's unbonding bucket */
     unbondingShares: t.bigint().notNull(),
     readyAt: t.bigint().notNull(),
+    /** the newest lock outstanding on the pool at the request (0: none): withdrawable only once it is released */
+    lockMark: t.integer().notNull(),
     requestedBlock: t.bigint().notNull(),
     requestedAt: t.bigint().notNull(),
     withdrawn: t.boolean().notNull(),
@@ -253,6 +304,8 @@ export const stakeLock = onchainTable(
     module: t.hex().notNull(),
     lockId: t.bigint().notNull(),
     operator: t.hex().notNull(),
+    /** the lock's sequence number in the pool */
+    seq: t.integer().notNull(),
     locked: t.bigint().notNull(),
     amount: t.bigint().notNull(),
     slashed: t.bigint().notNull(),
@@ -284,7 +337,10 @@ export const slash = onchainTable(
     fromBonded: t.bigint().notNull(),
     fromUnbonding: t.bigint().notNull(),
     poolAssetsAfter: t.bigint(),
-    /** "Spam" | "Deviation" | "NonReveal" (null until the module's event, or for other modules) */
+    /**
+     * "Spam" | "Deviation" | "NonReveal" (ArenaTasks' `ParticipantSlashed`), "TrainerNonReveal" (`TrainerNonRevealSlashed`,
+     * at a trainer's claim); null until the module's event, or for other modules
+     */
     reason: t.text(),
     toTreasury: t.bigint(),
     taskId: t.bigint(),
@@ -342,6 +398,8 @@ export const task = onchainTable(
     bondRefunded: t.bigint(),
     submissionStart: t.bigint().notNull(),
     submissionEnd: t.bigint().notNull(),
+    /** the creator must reveal the eval data before this (submissionEnd + publishWindow / 2) */
+    evalRevealEnd: t.bigint().notNull(),
     publishEnd: t.bigint().notNull(),
     commitEnd: t.bigint().notNull(),
     revealEnd: t.bigint().notNull(),
@@ -357,23 +415,42 @@ export const task = onchainTable(
     trainerStake: t.bigint(),
     maxSubmissions: t.integer(),
     maxValidators: t.integer(),
+    minRevealedStake: t.bigint(),
+    maxScoreDeviation: t.integer(),
+    trainerNonRevealSlashBps: t.integer(),
     /** counters */
     commitments: t.integer().notNull(),
     trainers: t.integer().notNull(),
     published: t.integer().notNull(),
     validators: t.integer().notNull(),
     revealed: t.integer().notNull(),
+    /** validators that revealed "eval data unavailable" (an empty score list) */
+    unavailable: t.integer().notNull(),
+    /** validators evicted by a larger lock, submissions displaced by their earlier committer, contested consensus */
+    evictions: t.integer().notNull(),
+    displacements: t.integer().notNull(),
+    contested: t.integer().notNull(),
     /** published trainers in index order (index → trainer) */
     publishedTrainers: t.hex().array().notNull(),
+    /** consensus scores in index order (as computed; a contested one is 0: no consensus) */
+    consensusScores: t.integer().array().notNull(),
+    /** indexes whose consensus was contested (an even stake split: no consensus) */
+    contestedIndexes: t.integer().array().notNull(),
+    /** for each of `contestedIndexes`, the split's two medians [lower, upper], flattened: validators inside are not
+     * judged on that submission, those outside by their distance to the interval */
+    contestedBounds: t.integer().array().notNull(),
     /** settlement figures (null until settled/cancelled) */
     trainerPot: t.bigint(),
     validatorPot: t.bigint(),
     protocolFee: t.bigint(),
     keeperBounty: t.bigint().notNull(),
     slashed: t.bigint().notNull(),
+    /** trainers slashed at their claim for committing and not publishing (after settlement: not in `slashed`) */
+    trainerNonRevealSlashed: t.bigint().notNull(),
     paidTrainers: t.integer(),
     rewardedValidators: t.integer(),
     creatorRefund: t.bigint(),
+    /** the eval-data default's bond share of the earlier contracts (always 0 now) */
     bondShare: t.bigint(),
     totalRewards: t.bigint().notNull(),
     totalClaimed: t.bigint().notNull(),
@@ -403,6 +480,13 @@ export const submission = onchainTable(
     rank: t.integer(),
     reward: t.bigint(),
     spam: t.boolean().notNull(),
+    /** an even stake split around its score: no consensus (0); `contestedLower`..`contestedUpper` are the two medians */
+    contested: t.boolean().notNull(),
+    contestedLower: t.integer(),
+    contestedUpper: t.integer(),
+    /** this trainer revealed first a model committed earlier by `displacedBy`, who took it over */
+    displaced: t.boolean().notNull(),
+    displacedBy: t.hex(),
     slashed: t.bigint().notNull(),
     claimed: t.boolean().notNull(),
     claimedAmount: t.bigint(),
@@ -444,9 +528,17 @@ export const taskValidator = onchainTable(
     commits: t.integer().notNull(),
     lockedStake: t.bigint().notNull(),
     revealed: t.boolean().notNull(),
+    /** revealed an empty score list: "eval data unavailable" */
+    unavailable: t.boolean().notNull(),
     scores: t.integer().array(),
     revealedAt: t.bigint(),
     distance: t.integer(),
+    /** the largest distance of a single score to its (uncontested) consensus: above maxScoreDeviation it is slashed */
+    maxDistance: t.integer(),
+    /** evicted from a full set by a larger lock (its record is gone on chain, its stake unlocked) */
+    evicted: t.boolean().notNull(),
+    evictedBy: t.hex(),
+    evictedAt: t.bigint(),
     /** "Rewarded" | "Neutral" | "SlashedDeviation" | "SlashedNonReveal" */
     outcome: t.text(),
     weight: t.bigint(),
@@ -460,6 +552,38 @@ export const taskValidator = onchainTable(
     pk: primaryKey({ columns: [table.taskId, table.validator] }),
     validatorIdx: index().on(table.validator),
   }),
+);
+
+/** A model revealed first by a later committer and taken over by its earlier committer (`SubmissionDisplaced`). */
+export const submissionDisplacement = onchainTable(
+  "submission_displacement",
+  (t) => ({
+    id: t.text().primaryKey(),
+    taskId: t.bigint().notNull(),
+    index: t.integer().notNull(),
+    copier: t.hex().notNull(),
+    owner: t.hex().notNull(),
+    ownerCommitSeq: t.bigint().notNull(),
+    block: t.bigint().notNull(),
+    timestamp: t.bigint().notNull(),
+  }),
+  (table) => ({ taskIdx: index().on(table.taskId) }),
+);
+
+/** A validator evicted from a full set by a strictly larger lock (`ValidatorEvicted`). */
+export const validatorEviction = onchainTable(
+  "validator_eviction",
+  (t) => ({
+    id: t.text().primaryKey(),
+    taskId: t.bigint().notNull(),
+    evicted: t.hex().notNull(),
+    by: t.hex().notNull(),
+    evictedLock: t.bigint().notNull(),
+    newLock: t.bigint().notNull(),
+    block: t.bigint().notNull(),
+    timestamp: t.bigint().notNull(),
+  }),
+  (table) => ({ taskIdx: index().on(table.taskId) }),
 );
 
 /** Every scores commit (first and replacements). */
@@ -512,7 +636,10 @@ export const finalizeCall = onchainTable(
   (table) => ({ taskIdx: index().on(table.taskId), keeperIdx: index().on(table.keeper) }),
 );
 
-/** A claim: "TrainerReward" | "ValidatorReward" | "CreatorRefund" | "BondShare" | "UnlockOnly". */
+/**
+ * A claim: "TrainerReward" | "ValidatorReward" | "CreatorRefund" (the creator's bond after a settlement, or its refund
+ * after a cancellation) | "UnlockOnly" ("BondShare" came only from the earlier contracts).
+ */
 export const claim = onchainTable(
   "claim",
   (t) => ({
@@ -536,6 +663,7 @@ export const accountRelations = relations(account, ({ many, one }) => ({
   operator: one(operator, { fields: [account.address], references: [operator.address] }),
   delegations: many(delegation),
   unbondings: many(unbonding),
+  pendingDeposits: many(pendingDeposit),
   claims: many(claim),
 }));
 
@@ -545,6 +673,21 @@ export const operatorRelations = relations(operator, ({ many, one }) => ({
   locks: many(stakeLock),
   slashes: many(slash),
   rewards: many(rewardDeposit),
+  pendingDeposits: many(pendingDeposit, { relationName: "operatorPendingDeposits" }),
+  commissionIncreases: many(commissionIncrease),
+}));
+
+export const pendingDepositRelations = relations(pendingDeposit, ({ one }) => ({
+  pool: one(operator, {
+    fields: [pendingDeposit.operator],
+    references: [operator.address],
+    relationName: "operatorPendingDeposits",
+  }),
+  depositor: one(account, { fields: [pendingDeposit.account], references: [account.address] }),
+}));
+
+export const commissionIncreaseRelations = relations(commissionIncrease, ({ one }) => ({
+  pool: one(operator, { fields: [commissionIncrease.operator], references: [operator.address] }),
 }));
 
 export const delegationRelations = relations(delegation, ({ one }) => ({
@@ -582,6 +725,16 @@ export const taskRelations = relations(task, ({ many }) => ({
   slashes: many(slash),
   finalizeCalls: many(finalizeCall),
   claims: many(claim),
+  displacementEvents: many(submissionDisplacement),
+  evictionEvents: many(validatorEviction),
+}));
+
+export const submissionDisplacementRelations = relations(submissionDisplacement, ({ one }) => ({
+  task: one(task, { fields: [submissionDisplacement.taskId], references: [task.id] }),
+}));
+
+export const validatorEvictionRelations = relations(validatorEviction, ({ one }) => ({
+  task: one(task, { fields: [validatorEviction.taskId], references: [task.id] }),
 }));
 
 export const submissionRelations = relations(submission, ({ one, many }) => ({

@@ -25,7 +25,7 @@ echo "── typecheck (tsc) ──"
 if npx tsc -p tsconfig.json --noEmit && npx tsc -p indexer/explorer/tsconfig.json; then echo "types ok"; else status=1; typefail=1; fi
 
 echo "── contracts (forge test) ──"
-forge test ${FORGE_TEST_ARGS:-} 2>&1 | tee "$logs/forge.log"
+node tools/foundry.cjs forge test ${FORGE_TEST_ARGS:-} 2>&1 | tee "$logs/forge.log"
 [ "${PIPESTATUS[0]}" -eq 0 ] || status=1
 
 echo "── TypeScript (vitest) ──"

@@ -5,6 +5,7 @@ import {IArenaTasks} from "../interfaces/IArenaTasks.sol";
 import {IFLAlliance} from "../interfaces/IFLAlliance.sol";
 import {IProtocolConfig} from "../interfaces/IProtocolConfig.sol";
 import {ConfigKeys} from "../libraries/ConfigKeys.sol";
+import {ModelCid} from "../libraries/ModelCid.sol";
 import {FLStorage} from "./FLStorage.sol";
 
 /// @title The creation of an alliance: argument checks, the starting model (a given CID, an Arena task's winner, or a
@@ -127,7 +128,7 @@ library FLCreate {
             revert IFLAlliance.NotArenaWinner(taskId, cid);
         }
         uint256 n = arena.getTask(taskId).published;
-        bytes32 cidHash = keccak256(bytes(cid));
+        bytes32 cidHash = ModelCid.digestOf(cid);
         for (uint256 i; i < n; ++i) {
             IArenaTasks.Submission memory sub = arena.submissionAt(taskId, i);
             if (sub.rank == 0) {

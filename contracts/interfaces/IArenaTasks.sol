@@ -1,50 +1,69 @@
 // SPDX-License-Identifier: MIT
 pragma solidity ^0.8.24;
 
+import {IStakingVault} from "./IStakingVault.sol";
+
 /// @title AI Arena tasks: submissions, commit-reveal scoring, stake-weighted consensus, rewards and slashing
 /// @notice Lifecycle (strict time windows, each `[start, end)` in block timestamps; no phase can be skipped or re-entered):
 ///
 ///     Created ─► Submission ─► Publish ─► Commit ─► Reveal ─► Finalizing ─► Settled
-///        └──────── Cancelled (too few submissions / reveals, or eval data never revealed) ────────┘
+///        └──────── Cancelled (see below) ─────────────────────────────────────────────┘
 ///
-/// 1. `createTask`: the creator deposits the reward pool, pays the creation fee (to the treasury) and a bond, and gives
-///    the task-spec CID plus a commitment to the evaluation-data CID (`evalCommitmentOf`).
+/// 1. `createTask`: the creator deposits the reward pool, pays the creation fee (to the treasury) and a bond of
+///    max(`CREATOR_BOND`, `CREATOR_BOND_BPS` of the pool) held until the task ends (`creationCost`), and gives the
+///    task-spec CID plus a one-use commitment to the evaluation-data CID (`evalCommitmentOf`).
 /// 2. Submission: a training node (a `TrainingNode` operator of the `StakingVault`) commits
 ///    `keccak256(abi.encode(chainId, arena, taskId, trainer, modelCid, salt))`; the first commit locks `MIN_TRAINER_STAKE`
 ///    of its pool; a later commit replaces the earlier one (and takes a new, later sequence number).
-/// 3. Publish: trainers reveal their model CIDs (a CID already revealed by another trainer is rejected as a copy); the
-///    creator reveals the evaluation-data CID and gets its bond back. Published submissions are indexed in reveal order.
+/// 3. Publish: first the creator reveals the evaluation-data CID (before `evalRevealEnd`, the middle of the window);
+///    only then can trainers reveal their model CIDs, so no model becomes public before the creator is bound. A model
+///    CID must be canonical (`ModelCid`: CIDv1, dag-pb, sha2-256, lowercase base32) and a model belongs to its
+///    **earliest commitment**: a later committer that revealed it first is displaced (`SubmissionDisplaced`), a later
+///    committer revealing it second is refused (`DuplicateModel`). Submissions are indexed in first-reveal order.
 /// 4. Commit: a `Validator` operator commits `keccak256(abi.encode(chainId, arena, taskId, validator, scores, salt))` where
-///    `scores` is a `uint16[]` with one score in [0, 10000] per published submission, in index order. The first commit
-///    locks min(available stake, `VALIDATOR_LOCK_CAP`) (at least `MIN_VALIDATOR_STAKE`); that lock is its weight.
+///    `scores` is a `uint16[]` with one score in [0, 10000] per published submission, in index order (or empty: "the
+///    eval data could not be used"). The first commit locks min(available stake, `VALIDATOR_LOCK_CAP`) (at least
+///    `MIN_VALIDATOR_STAKE`); that lock is its weight. A full set admits a strictly larger lock by evicting the smallest
+///    (`ValidatorEvicted`, its stake unlocked), so stake, not arrival order, decides who scores.
 /// 5. Reveal: validators reveal `scores` and `salt`; a mismatch reverts. Scores are stored packed (16 per slot).
 /// 6. Finalizing: anyone calls `finalize(taskId, maxSteps)` repeatedly; each call does a bounded amount of work and is
-///    paid its share of the keeper bounty. Stage 1 computes each submission's consensus (the stake-weighted lower median
-///    of the revealed scores) and slashes spam (consensus < spamScore); stage 2 judges validators (mean distance to
-///    consensus; ≤ tolerance: rewarded by lock × (tolerance − distance + 1); > slash tolerance: slashed; committed but
-///    not revealed: slashed); stage 3 ranks submissions (consensus desc, earlier commit first), computes rewards
-///    (rank r ∝ decay^r among those with consensus ≥ minScore) and settles.
+///    paid its share of the keeper bounty. Stage 1 computes each submission's consensus, the stake-weighted lower median
+///    of the scoring validators (an exactly even stake split is no consensus: 0, unpaid, nobody judged inside the
+///    split, `ConsensusContested`) and slashes spam (consensus < spamScore); stage 2 judges validators (mean distance
+///    ≤ tolerance: rewarded by lock × (tolerance − distance + 1); mean > slash tolerance, any single score further than
+///    `MAX_SCORE_DEVIATION`, or a false "unavailable": slashed; committed but not revealed: slashed at least as much as
+///    a deviation); stage 3 ranks submissions (consensus desc, earlier commit first), computes rewards (rank r ∝ decay^r
+///    among those with consensus ≥ minScore) and settles.
 /// 7. `claim` (pull-based, callable by anyone for anyone): pays a participant's reward into its operator pool and unlocks
-///    its stake; pays the creator's refund; pays bond shares after an eval-data default.
+///    its stake (a trainer that committed and did not publish, after the eval data was revealed, is first slashed
+///    `TRAINER_NON_REVEAL_SLASH_BPS` of its stake, to the treasury); pays the creator its refund (its bond after a
+///    settlement).
 ///
 /// Pool split at settlement: protocol fee (`PROTOCOL_FEE_BPS`, to the treasury) and keeper bounty
 /// (`KEEPER_BOUNTY_BPS`) come off the top; `VALIDATOR_SHARE_BPS` of the rest is the validator pot and the remainder the
 /// trainer pot. Slashed funds: `SLASH_TREASURY_BPS` to the treasury, the rest to the pot of the slashed party's side
-/// (trainer slashes → trainer pot, validator slashes → validator pot); a pot with nobody to pay goes to the treasury.
-/// Integer-division dust of both pots goes to the treasury, so pool + slashes = rewards + fee + bounty + treasury, to the wei.
+/// (trainer slashes → trainer pot, validator slashes → validator pot); a pot with nobody to pay, the contested share of
+/// the validator pot, and integer-division dust go to the treasury, so pool + slashes = rewards + fee + bounty +
+/// treasury, to the wei.
 ///
-/// Cancellation (`cancel`, or `finalize` when due): after the publish window if the eval data was not revealed (the
-/// bond is shared equally by the published training nodes; with none, it goes to the treasury) or fewer than
-/// `MIN_SUBMISSIONS` were published; after the reveal window if fewer than `MIN_REVEALS` validators revealed (non-revealers
-/// are still slashed; their slashed funds, less the treasury share, are refunded to the creator with the pool). The
-/// creator may also cancel a task before its submission window opens (`cancelBeforeStart`). The creation fee is never
-/// refunded.
+/// Cancellation (`cancel`, or `finalize` when due), in this order: eval data not revealed by `evalRevealEnd` (pool
+/// refunded, bond to the treasury: no model was published); fewer than `MIN_SUBMISSIONS` published by the end of
+/// Publish (pool and bond refunded); after the reveal window, validators reporting the eval data unusable hold a strict
+/// majority of the revealed stake and at least `MIN_REVEALED_STAKE` (`CreatorDefault`: pool and bond to the
+/// treasury); fewer than `MIN_REVEALS` scorers or less than `MIN_REVEALED_STAKE` of scoring stake (`TooFewReveals`:
+/// the models are public, so the pool goes to the treasury; the bond is refunded). Non-revealing validators are
+/// slashed in the last two cases, entirely to the treasury. The creator may also cancel a task before its submission
+/// window opens (`cancelBeforeStart`, pool and bond refunded). The creation fee is never refunded.
 /// @dev Warning: every window is `[start, end)`: at `end - 1` the phase still accepts calls; at `end` the next phase has
 /// begun. A transaction mined at a window's last second may be reordered by the block builder: do not wait for it.
 /// @dev Warning: the scores, minScore and spamScore are trusted inputs from the task creator (they must match the spec
-/// JSON behind `specCid`; keepers check it). The contract cannot see IPFS: it only knows CIDs as strings.
-/// @dev Warning: a validator weighted by more than half of the revealed lock can set any consensus score; with less
-/// than half, it cannot move a consensus outside the range of the other validators' scores.
+/// JSON behind `specCid`; keepers check it). The contract cannot see IPFS: it knows a model by its CID's digest.
+/// @dev Warning: a validator set weighted by more than half of the scoring lock can set any consensus score; with less
+/// than half it cannot move a consensus outside the range of the other validators' scores; with exactly half there is
+/// no consensus.
+/// @dev Warning: ABI-stable leftovers: `EvalDataRevealed.bondRefunded`, `Settlement.bondShare` and
+/// `TaskCancelled.bondShare` are always 0 (the bond is held until the end and a forfeited bond goes to the treasury);
+/// `ClaimKind.BondShare` is never paid.
 /// @dev Parameters are read from `ProtocolConfig` once, at creation (`paramsOf`): governance changes never alter a
 /// running task.
 interface IArenaTasks {
@@ -75,7 +94,8 @@ interface IArenaTasks {
         ByCreator,
         EvalDataNotRevealed,
         TooFewSubmissions,
-        TooFewReveals
+        TooFewReveals,
+        CreatorDefault
     }
 
     /// @notice Why a participant was slashed.
@@ -150,6 +170,9 @@ interface IArenaTasks {
         uint16 rankDecayBps;
         uint16 minScore;
         uint16 spamScore;
+        uint128 minRevealedStake;
+        uint16 maxScoreDeviation;
+        uint16 trainerNonRevealSlashBps;
     }
 
     /// @notice A task as the views return it.
@@ -161,6 +184,7 @@ interface IArenaTasks {
         bool evalRevealed;
         uint40 submissionStart;
         uint40 submissionEnd;
+        uint40 evalRevealEnd;
         uint40 publishEnd;
         uint40 commitEnd;
         uint40 revealEnd;
@@ -209,6 +233,7 @@ interface IArenaTasks {
         uint16 consensus;
         uint16 rank;
         bool spam;
+        bool contested;
         bytes32 cidHash;
     }
 
@@ -231,6 +256,8 @@ interface IArenaTasks {
         uint16 distance;
         ValidatorOutcome outcome;
         bool claimed;
+        uint16 maxDistance;
+        bool unavailable;
     }
 
     // ─── errors ────────────────────────────────────────────────────────────────────────────────
@@ -243,7 +270,7 @@ interface IArenaTasks {
     error EmptyCid();
     error ZeroCommitment();
     error NotCreator(uint256 taskId, address caller);
-    error WrongRole(address account, uint8 expectedRole, uint8 actualRole);
+    error WrongRole(address account, IStakingVault.Role expectedRole, IStakingVault.Role actualRole);
     error RoleConflict(uint256 taskId, address account);
     error InsufficientStake(address operator, uint256 available, uint256 required);
     error TooManySubmissions(uint256 taskId, uint256 max);
@@ -261,11 +288,13 @@ interface IArenaTasks {
     error ZeroSteps();
     error NothingToClaim(uint256 taskId, address account);
     error AlreadyClaimed(uint256 taskId, address account);
+    error EvalRevealClosed(uint256 taskId, uint256 evalRevealEnd);
+    error EvalCommitmentReused(bytes32 evalCommitment);
 
     // ─── events ────────────────────────────────────────────────────────────────────────────────
     /// @notice A task was created.
     /// @param fee the creation fee sent to the treasury
-    /// @param bond the creator's bond held until it reveals the eval data
+    /// @param bond the creator's bond, held until the task settles or is cancelled
     event TaskCreated(
         uint256 indexed taskId,
         address indexed creator,
@@ -317,6 +346,30 @@ interface IArenaTasks {
     event ScoresRevealed(
         uint256 indexed taskId, address indexed validator, uint16 validatorIndex, uint16[] scores
     );
+    /// @notice A model revealed first by a later committer was taken over by its earlier committer: the copier's
+    /// submission counts as never published (its stake is slashed at claim).
+    event SubmissionDisplaced(
+        uint256 indexed taskId,
+        uint16 indexed index,
+        address indexed copier,
+        address owner,
+        uint32 ownerCommitSeq
+    );
+    /// @notice A full validator set admitted a larger lock: the smallest one left and its stake was unlocked.
+    event ValidatorEvicted(
+        uint256 indexed taskId,
+        address indexed evicted,
+        address indexed by,
+        uint256 evictedLock,
+        uint256 newLock
+    );
+    /// @notice An even stake split around a submission's score: no side holds a majority, so there is no consensus
+    /// (the submission's consensus is 0, it earns nothing and is not slashed as spam); `lower` and `upper` are the two
+    /// medians. Validators inside [lower, upper] are not judged on it, those outside by their distance to the
+    /// interval, and the validator pot shrinks by the submission's share.
+    event ConsensusContested(uint256 indexed taskId, uint16 indexed index, uint16 lower, uint16 upper);
+    /// @notice A training node committed and did not publish (or its publication was a later copy) and was slashed.
+    event TrainerNonRevealSlashed(uint256 indexed taskId, address indexed trainer, uint256 amount);
     /// @notice A finalize call did work and was paid.
     /// @param stage the stage reached after the call
     /// @param cursor the position within the stage after the call
@@ -383,7 +436,7 @@ interface IArenaTasks {
     );
 
     // ─── lifecycle ─────────────────────────────────────────────────────────────────────────────
-    /// @notice Creates a task; pulls `rewardPool + TASK_CREATION_FEE + CREATOR_BOND` from the caller.
+    /// @notice Creates a task; pulls `creationCost(rewardPool).total` (pool + fee + bond) from the caller.
     function createTask(CreateTaskParams calldata p) external returns (uint256 taskId);
 
     /// @notice `createTask` with an EIP-2612 permit for the total amount.
@@ -401,10 +454,10 @@ interface IArenaTasks {
     /// @notice Commits (or replaces) the caller's submission. Submission phase; `TrainingNode` operators only.
     function commitSubmission(uint256 taskId, bytes32 commitment) external;
 
-    /// @notice Reveals the caller's model CID. Publish phase.
+    /// @notice Reveals the caller's model CID (canonical form). Publish phase, once the eval data is revealed.
     function revealSubmission(uint256 taskId, string calldata modelCid, bytes32 salt) external;
 
-    /// @notice The creator reveals the evaluation-data CID (Publish phase) and gets its bond back.
+    /// @notice The creator reveals the evaluation-data CID (Publish phase, before `evalRevealEnd`).
     function revealEvalData(uint256 taskId, string calldata evalCid, bytes32 salt) external;
 
     /// @notice Commits (or replaces) the caller's scores commitment. Commit phase; `Validator` operators only.
@@ -426,6 +479,9 @@ interface IArenaTasks {
 
     // ─── views ─────────────────────────────────────────────────────────────────────────────────
     function taskCount() external view returns (uint256);
+    /// @notice What `createTask` with `rewardPool` pulls now: the creation fee, the bond
+    /// (max(CREATOR_BOND, CREATOR_BOND_BPS of the pool)) and their sum with the pool.
+    function creationCost(uint256 rewardPool) external view returns (uint256 fee, uint256 bond, uint256 total);
     function getTask(uint256 taskId) external view returns (TaskView memory);
     function phaseOf(uint256 taskId) external view returns (Phase);
     function paramsOf(uint256 taskId) external view returns (TaskParams memory);
@@ -434,7 +490,7 @@ interface IArenaTasks {
     function trainerRecord(uint256 taskId, address trainer) external view returns (TrainerRecord memory);
     function validatorsOf(uint256 taskId) external view returns (address[] memory);
     function validatorRecord(uint256 taskId, address validator) external view returns (ValidatorRecord memory);
-    /// @notice A validator's revealed scores (empty before its reveal).
+    /// @notice A validator's revealed scores (empty before its reveal, and after an "eval data unavailable" reveal).
     function scoresOf(uint256 taskId, address validator) external view returns (uint16[] memory);
     /// @notice What `claim(taskId, account)` would pay now (0 when nothing or already claimed).
     function claimable(uint256 taskId, address account) external view returns (uint256);

@@ -40,6 +40,11 @@ interface IStakingVault {
     /// @param unbondingAssets assets waiting in the pool's unbonding bucket (slashable)
     /// @param unbondingShares claims on the unbonding bucket
     /// @param unclaimedCommission the operator's commission, not yet claimed
+    /// @param lockSeq the number of locks ever taken on the pool (each lock's sequence number is its rank)
+    /// @param releasedThrough every lock with a sequence number up to this one is released
+    /// @param pendingAssets deposits waiting for the locks that were outstanding when they arrived
+    /// @param pendingCommissionBps a scheduled commission increase (0 with commissionEffectiveAt 0: none)
+    /// @param commissionEffectiveAt when the scheduled increase takes effect
     struct Pool {
         Role role;
         uint16 commissionBps;
@@ -50,6 +55,20 @@ interface IStakingVault {
         uint128 unbondingAssets;
         uint128 unbondingShares;
         uint128 unclaimedCommission;
+        uint32 lockSeq;
+        uint32 releasedThrough;
+        uint128 pendingAssets;
+        uint16 pendingCommissionBps;
+        uint40 commissionEffectiveAt;
+    }
+
+    /// @notice A deposit made while locks were outstanding on the pool: it is not a share yet (it earns nothing and
+    /// cannot be locked or slashed) until every lock up to `mark` is released; it can be taken back at any time.
+    /// @param assets the amount waiting
+    /// @param mark the newest lock outstanding at the latest deposit
+    struct PendingDeposit {
+        uint128 assets;
+        uint32 mark;
     }
 
     /// @notice One unbond request.
@@ -58,12 +77,15 @@ interface IStakingVault {
     /// @param shares claims on the pool's unbonding bucket
     /// @param readyAt first timestamp at which `withdraw` succeeds
     /// @param withdrawn whether it has been withdrawn
+    /// @param lockMark the newest lock outstanding on the pool when the entry was created (0: none): the entry stays
+    /// slashable, and cannot be withdrawn, until every lock up to it is released
     struct UnbondingEntry {
         address operator;
         address account;
         uint128 shares;
         uint40 readyAt;
         bool withdrawn;
+        uint32 lockMark;
     }
 
     // ─── errors ────────────────────────────────────────────────────────────────────────────────
@@ -84,12 +106,28 @@ interface IStakingVault {
     error LockNotFound(address module, uint256 id, address operator);
     error SlashExceedsLock(address module, uint256 id, address operator, uint256 amount, uint256 locked);
     error ZeroShares();
+    error UnbondingLocked(uint256 entryId, uint256 lockMark, uint256 releasedThrough);
+    error SelfStakeTooLow(address operator, uint256 selfStake, uint256 minimum);
+    error FutureLookup(uint256 timepoint, uint256 clock);
+    error TooManyPools(address account, uint256 max);
+    error PendingNotActive(address operator, address account, uint256 mark, uint256 releasedThrough);
 
     // ─── events ────────────────────────────────────────────────────────────────────────────────
     /// @notice An operator registered its pool.
     event OperatorRegistered(address indexed operator, Role role, uint16 commissionBps);
-    /// @notice An operator changed its commission.
+    /// @notice An operator's commission changed (a decrease at once, a scheduled increase when it takes effect).
     event CommissionChanged(address indexed operator, uint16 oldBps, uint16 newBps);
+    /// @notice An operator scheduled a commission increase; it applies to rewards from `effectiveAt` on.
+    event CommissionIncreaseScheduled(
+        address indexed operator, uint16 currentBps, uint16 newBps, uint256 effectiveAt
+    );
+    /// @notice `account` deposited `assets` into `operator`'s pool while locks up to `mark` were outstanding: the
+    /// deposit waits (earns nothing, cannot be locked or slashed) until they are released.
+    event DepositPending(
+        address indexed operator, address indexed account, uint256 assets, uint256 mark, uint256 pendingTotal
+    );
+    /// @notice `account` took back a pending deposit.
+    event PendingCancelled(address indexed operator, address indexed account, uint256 assets);
     /// @notice `account` added `assets` to `operator`'s pool (self-stake when account == operator) for `shares`.
     /// @param poolAssets the pool's bonded assets after the deposit
     /// @param poolShares the pool's total shares after the deposit
@@ -169,6 +207,8 @@ interface IStakingVault {
     function register(Role role, uint16 commissionBps) external;
 
     /// @notice Self-stakes `assets` into the caller's own pool (the caller must be registered).
+    /// @dev Deposits (here and in `delegate`) made while a lock is outstanding on the pool become a `PendingDeposit`
+    /// (0 shares now): rewards of a lock go only to the stake that was at risk under it.
     /// @return shares the pool shares minted
     function stake(uint256 assets) external returns (uint256 shares);
 
@@ -186,16 +226,29 @@ interface IStakingVault {
         bytes32 s
     ) external returns (uint256 shares);
 
-    /// @notice Changes the caller's commission (at most `MAX_COMMISSION_BPS`, once per `COMMISSION_COOLDOWN`).
+    /// @notice Changes the caller's commission (at most `MAX_COMMISSION_BPS`, once per `COMMISSION_COOLDOWN`). A
+    /// decrease applies at once; an increase is scheduled and applies after `UNBONDING_PERIOD`, so delegators can leave
+    /// first. Rewards never pay more commission than the `MAX_COMMISSION_BPS` of the moment they are paid.
     function setCommission(uint16 commissionBps) external;
+
+    /// @notice Turns `account`'s pending deposit in `operator`'s pool into shares once every
+    /// lock it waited for is released. Anyone may call it.
+    /// @return shares the shares minted
+    function activate(address operator, address account) external returns (uint256 shares);
+
+    /// @notice Sends the caller's pending deposit in `operator`'s pool back to it.
+    function cancelPending(address operator) external returns (uint256 assets);
 
     /// @notice Burns `shares` of the caller's position in `operator`'s pool and starts their unbonding.
     /// @dev Reverts with `InsufficientUnlockedStake` when the value exceeds the pool's unlocked stake, `ZeroShares`
-    /// when the shares are worth nothing. The value rounds down (dust stays in the pool).
+    /// when the shares are worth nothing, `SelfStakeTooLow` when the operator would leave less than
+    /// `MIN_OPERATOR_SELF_STAKE` while a lock is outstanding. The value rounds down (dust stays in the pool). An entry
+    /// created while locks are outstanding is withdrawable only once they are all released (`lockMark`).
     /// @return entryId the unbonding entry to `withdraw` later
     function requestUnbond(address operator, uint256 shares) external returns (uint256 entryId);
 
-    /// @notice Pays out an unbonding entry of the caller once `readyAt` has passed.
+    /// @notice Pays out an unbonding entry of the caller once `readyAt` has passed and the locks it stood behind are
+    /// released (`UnbondingLocked` before).
     /// @dev Warning: at exactly `readyAt` the withdrawal succeeds; one second earlier it reverts.
     function withdraw(uint256 entryId) external returns (uint256 assets);
 
@@ -204,16 +257,20 @@ interface IStakingVault {
 
     // ─── modules ───────────────────────────────────────────────────────────────────────────────
     /// @notice Locks `amount` of `operator`'s unlocked stake under (msg.sender, id, operator). `MODULE_ROLE` only.
-    /// @dev Reverts with `ZeroAmount`, `NotRegistered`, `LockExists` (one lock per key until unlocked) or
-    /// `InsufficientUnlockedStake` (amount > bonded − locked).
+    /// @dev Reverts with `ZeroAmount`, `NotRegistered`, `LockExists` (one lock per key until unlocked),
+    /// `SelfStakeTooLow` (the operator's own stake is below `MIN_OPERATOR_SELF_STAKE`) or `InsufficientUnlockedStake`
+    /// (amount > bonded − locked).
     function lock(uint256 id, address operator, uint256 amount) external;
 
-    /// @notice Releases what remains of the caller's lock `id` on `operator`. `MODULE_ROLE` only.
+    /// @notice Releases what remains of the caller's lock `id` on `operator`. Any caller: a lock is keyed by the
+    /// module that took it, so only that module can release it — even after its `MODULE_ROLE` was revoked (removing a
+    /// module stops new locks and never strands the old ones).
     /// @return amount the amount released
     function unlock(uint256 id, address operator) external returns (uint256 amount);
 
     /// @notice Slashes up to `amount` out of the caller's lock `id` on `operator` and sends it to the caller.
-    /// The lock shrinks by the slashed amount. `MODULE_ROLE` only.
+    /// The lock shrinks by the slashed amount. Only the module that took the lock (keyed by the caller), including a
+    /// module whose role was revoked since: it can finish judging what it locked, never touch anything else.
     /// @dev If the pool holds less than `amount` (it was slashed elsewhere meanwhile) the slash takes what there is.
     /// `amount == 0` is a no-op returning 0 (no event), so a module may pass `lock · bps / 10000` without a guard.
     /// The lock stays registered even when slashed down to 0: `unlock` still succeeds (releasing 0), and the same
@@ -221,8 +278,8 @@ interface IStakingVault {
     /// @return slashed the amount actually taken
     function slash(uint256 id, address operator, uint256 amount) external returns (uint256 slashed);
 
-    /// @notice Pulls `amount` from the caller and pays it into `operator`'s pool (commission to the operator).
-    /// `MODULE_ROLE` only.
+    /// @notice Pulls `amount` from the caller and pays it into `operator`'s pool (commission to the operator). Any
+    /// caller (it only gives: a removed module can still pay its claims).
     /// @dev `amount == 0` is a no-op (no event). The commission rounds down; a pool with no shares takes it all as
     /// commission. Reverts with `NotRegistered` for an unregistered operator.
     function depositReward(address operator, uint256 amount) external;
@@ -259,4 +316,23 @@ interface IStakingVault {
     function previewDelegate(address operator, uint256 assets) external view returns (uint256 shares);
     /// @notice Number of unbonding entries ever created (ids are 1..count).
     function unbondingCount() external view returns (uint256);
+    /// @notice `account`'s pending deposit in `operator`'s pool, and whether `activate` would succeed now.
+    function pendingOf(address operator, address account)
+        external
+        view
+        returns (PendingDeposit memory deposit, bool activatable);
+    /// @notice The governance clock (ERC-6372): the block timestamp.
+    function clock() external view returns (uint48);
+    /// @notice ERC-6372 clock description: `mode=timestamp`.
+    function CLOCK_MODE() external view returns (string memory);
+    /// @notice `account`'s voting power from the vault now: what its own shares in every pool are worth (self-stake and
+    /// delegations count for the staker; pending deposits and unbonding entries do not).
+    function getVotes(address account) external view returns (uint256);
+    /// @notice `getVotes(account)` at a past `timepoint` (a timestamp strictly before now; `FutureLookup` otherwise),
+    /// from checkpoints of the account's shares and of each pool's share price.
+    function getPastVotes(address account, uint256 timepoint) external view returns (uint256);
+    /// @notice The pools `account` has ever held shares in (at most `MAX_POOLS_PER_ACCOUNT`).
+    function poolsOf(address account) external view returns (address[] memory);
+    /// @notice The commission a reward paid now would take (the scheduled increase once due, capped by the maximum).
+    function effectiveCommission(address operator) external view returns (uint16);
 }

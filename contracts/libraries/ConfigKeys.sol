@@ -15,6 +15,8 @@ library ConfigKeys {
     bytes32 internal constant MAX_COMMISSION_BPS = keccak256("MAX_COMMISSION_BPS");
     /// smallest amount a delegation (or self-stake top-up) may add
     bytes32 internal constant MIN_DELEGATION = keccak256("MIN_DELEGATION");
+    /// self-stake an operator must hold for its pool to be locked, and cannot unbond below while a lock is outstanding
+    bytes32 internal constant MIN_OPERATOR_SELF_STAKE = keccak256("MIN_OPERATOR_SELF_STAKE");
 
     // ─── AI Arena: stakes, fees and pool split ──────────────────────────────────────────────────
     /// stake a training node's pool locks per task (also the minimum available stake to submit)
@@ -25,8 +27,10 @@ library ConfigKeys {
     bytes32 internal constant VALIDATOR_LOCK_CAP = keccak256("VALIDATOR_LOCK_CAP");
     /// flat fee a task creator pays to the treasury on creation
     bytes32 internal constant TASK_CREATION_FEE = keccak256("TASK_CREATION_FEE");
-    /// bond a creator deposits and gets back when it reveals the evaluation data
+    /// smallest bond a creator deposits; held until the task settles, forfeited to the treasury on a creator default
     bytes32 internal constant CREATOR_BOND = keccak256("CREATOR_BOND");
+    /// the creator's bond as a share of the reward pool, when that is more than CREATOR_BOND
+    bytes32 internal constant CREATOR_BOND_BPS = keccak256("CREATOR_BOND_BPS");
     /// smallest reward pool a task may have
     bytes32 internal constant MIN_REWARD_POOL = keccak256("MIN_REWARD_POOL");
     /// share of a settled pool that goes to the treasury
@@ -51,6 +55,8 @@ library ConfigKeys {
     bytes32 internal constant MIN_SUBMISSIONS = keccak256("MIN_SUBMISSIONS");
     /// fewest validator reveals for a task to settle
     bytes32 internal constant MIN_REVEALS = keccak256("MIN_REVEALS");
+    /// least total locked stake of the validators that revealed scores for a task to settle
+    bytes32 internal constant MIN_REVEALED_STAKE = keccak256("MIN_REVEALED_STAKE");
 
     // ─── AI Arena: consensus, rewards and slashing ──────────────────────────────────────────────
     /// a validator whose mean distance to consensus is at most this shares the validator pot
@@ -59,8 +65,12 @@ library ConfigKeys {
     bytes32 internal constant SLASH_TOLERANCE = keccak256("SLASH_TOLERANCE");
     /// slash of a deviating validator's locked stake
     bytes32 internal constant DEVIATION_SLASH_BPS = keccak256("DEVIATION_SLASH_BPS");
-    /// slash of the locked stake of a validator that committed and did not reveal
+    /// a validator with any single score further than this from its consensus is slashed for deviation
+    bytes32 internal constant MAX_SCORE_DEVIATION = keccak256("MAX_SCORE_DEVIATION");
+    /// slash of the locked stake of a validator that committed and did not reveal (never below DEVIATION_SLASH_BPS)
     bytes32 internal constant NON_REVEAL_SLASH_BPS = keccak256("NON_REVEAL_SLASH_BPS");
+    /// slash of a training node's locked stake when it committed and did not publish (or published a later copy)
+    bytes32 internal constant TRAINER_NON_REVEAL_SLASH_BPS = keccak256("TRAINER_NON_REVEAL_SLASH_BPS");
     /// slash of the locked stake of a training node whose consensus score is below the spec's spam score
     bytes32 internal constant SPAM_SLASH_BPS = keccak256("SPAM_SLASH_BPS");
     /// ratio between the rewards of consecutive ranks (rank r is paid ∝ decay^r)

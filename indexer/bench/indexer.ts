@@ -22,7 +22,7 @@ import { readDeployments } from "../../keeper/src/chain/deployments.js";
 import { mineBlocks, startIndexer, waitForIndexedBlock } from "../launch.js";
 import { deployProtocol, repoRoot, rpc, startAnvil, warp } from "../test/chain.js";
 import { createTempDatabase } from "../test/pgdb.js";
-import { actors, Driver, saltOf, WINDOW } from "../test/scenario.js";
+import { actors, Driver, modelCid, saltOf, WINDOW } from "../test/scenario.js";
 
 function arg(name: string, fallback: number): number {
   const i = process.argv.indexOf(`--${name}`);
@@ -180,12 +180,14 @@ async function leaderboardTask(d: Driver, rpcUrl: string) {
     minScore: 100,
     spamScore: 0,
   });
-  const cid = (i: number) => `bafy-bench-model-${i}`;
+  const cid = (i: number) => modelCid(`bench-model-${i}`);
   await step(async (t, i) => {
     const c = await d.readArena<Hex>("submissionCommitmentOf", [task.id, t, cid(i), saltOf(`b${i}`)]);
     return asTrainer(t, d.addresses.ArenaTasks, arenaTasksAbi as Abi, "commitSubmission", [task.id, c]);
   });
   await warp(rpcUrl, WINDOW);
+  // the eval data first: models can be revealed only after it
+  await d.arena(creator, "revealEvalData", [task.id, task.evalCid, task.salt]);
   // reveals one after the other: the index order is the reveal order
   for (const [i, t] of trainers.entries()) {
     await waitAll([
@@ -196,7 +198,6 @@ async function leaderboardTask(d: Driver, rpcUrl: string) {
       ]),
     ]);
   }
-  await d.arena(creator, "revealEvalData", [task.id, task.evalCid, task.salt]);
   await warp(rpcUrl, WINDOW);
   const scores = V.map((_, v) => trainers.map((__, i) => (i * 37 + v * 11) % 10_001));
   for (const [i, v] of V.entries()) await d.commitScores(task.id, v, scores[i]);

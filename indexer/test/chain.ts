@@ -24,7 +24,7 @@ export interface Anvil {
 export async function startAnvil(opts: { accounts?: number; timeoutMs?: number } = {}): Promise<Anvil> {
   const child = spawn(
     anvilBin,
-    ["--host", "127.0.0.1", "--port", "0", "--accounts", String(opts.accounts ?? 12), "--gas-limit", "100000000"],
+    ["--host", "127.0.0.1", "--port", "0", "--accounts", String(opts.accounts ?? 14), "--gas-limit", "100000000"],
     { detached: true, stdio: ["ignore", "pipe", "pipe"] },
   );
   const exited = new Promise<void>((res) => child.once("exit", () => res()));

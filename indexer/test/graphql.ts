@@ -13,7 +13,7 @@ export async function gql<T>(url: string, query: string, variables: Record<strin
 }
 
 /**
- * Every table of the schema in one query (≤ 500 rows each: 11,100 rows, inside the endpoint's 20,000-row limit), in a
+ * Every table of the schema in one query (≤ 500 rows each: 13,100 rows, inside the endpoint's 20,000-row limit), in a
  * stable order: a full snapshot of the index. Use `snapshot()`, which fails when a table did not fit.
  */
 export const SNAPSHOT_QUERY = `{
@@ -26,22 +26,26 @@ export const SNAPSHOT_QUERY = `{
   parameterChanges(limit: 500, orderBy: "id") { items { id key oldValue newValue } pageInfo { hasNextPage } }
   protocols { items { config treasury owner pendingOwner } pageInfo { hasNextPage } }
   roleMembers(limit: 500, orderBy: "account") { items { contract role account active } pageInfo { hasNextPage } }
-  operators(limit: 500, orderBy: "address") { items { address role commissionBps bondedAssets totalShares selfShares lockedAssets unbondingAssets unclaimedCommission totalRewards totalCommission totalSlashed delegators } pageInfo { hasNextPage } }
+  operators(limit: 500, orderBy: "address") { items { address role commissionBps bondedAssets totalShares selfShares lockedAssets unbondingAssets unclaimedCommission totalRewards totalCommission totalSlashed delegators lockSeq releasedThrough pendingAssets pendingCommissionBps commissionEffectiveAt } pageInfo { hasNextPage } }
   delegations(limit: 500, orderBy: "account") { items { operator account shares principal deposited deposits } pageInfo { hasNextPage } }
-  unbondings(limit: 500, orderBy: "entryId") { items { entryId operator account shares assets unbondingShares readyAt withdrawn withdrawnAssets } pageInfo { hasNextPage } }
-  stakeLocks(limit: 500, orderBy: "lockedBlock") { items { module lockId operator locked amount slashed released active } pageInfo { hasNextPage } }
+  unbondings(limit: 500, orderBy: "entryId") { items { entryId operator account shares assets unbondingShares readyAt lockMark withdrawn withdrawnAssets } pageInfo { hasNextPage } }
+  pendingDeposits(limit: 500, orderBy: "account") { items { operator account assets mark status deposited activated cancelled } pageInfo { hasNextPage } }
+  commissionIncreases(limit: 500, orderBy: "id") { items { id operator currentBps newBps effectiveAt } pageInfo { hasNextPage } }
+  stakeLocks(limit: 500, orderBy: "lockedBlock") { items { module lockId operator seq locked amount slashed released active } pageInfo { hasNextPage } }
   slashs(limit: 500, orderBy: "id") { items { id operator amount fromBonded fromUnbonding reason toTreasury taskId } pageInfo { hasNextPage } }
   rewardDeposits(limit: 500, orderBy: "id") { items { id operator amount commission } pageInfo { hasNextPage } }
   commissionClaims(limit: 500, orderBy: "id") { items { id operator amount } pageInfo { hasNextPage } }
   commissionChanges(limit: 500, orderBy: "id") { items { id operator oldBps newBps } pageInfo { hasNextPage } }
-  tasks(limit: 500, orderBy: "id") { items { id status stage cursor cancelReason evalCid rewardPool trainerPot validatorPot protocolFee keeperBounty slashed paidTrainers rewardedValidators creatorRefund bondShare totalRewards totalClaimed published revealed validators trainers commitments publishedTrainers } pageInfo { hasNextPage } }
-  submissions(limit: 500, orderBy: "commitSeq") { items { taskId trainer commitment commitSeq commits published index modelCid consensus rank reward spam slashed claimed claimedAmount } pageInfo { hasNextPage } }
+  tasks(limit: 500, orderBy: "id") { items { id status stage cursor cancelReason evalCid rewardPool trainerPot validatorPot protocolFee keeperBounty slashed paidTrainers rewardedValidators creatorRefund bondShare totalRewards totalClaimed published revealed validators trainers commitments publishedTrainers evalRevealEnd unavailable evictions displacements contested trainerNonRevealSlashed } pageInfo { hasNextPage } }
+  submissions(limit: 500, orderBy: "commitSeq") { items { taskId trainer commitment commitSeq commits published index modelCid consensus rank reward spam contested displaced slashed claimed claimedAmount } pageInfo { hasNextPage } }
   submissionCommits(limit: 500, orderBy: "id") { items { id taskId trainer commitSeq replaced lockedStake } pageInfo { hasNextPage } }
-  taskValidators(limit: 500, orderBy: "validatorIndex") { items { taskId validator validatorIndex lockedStake revealed scores distance outcome weight reward slashed claimed claimedAmount } pageInfo { hasNextPage } }
+  taskValidators(limit: 500, orderBy: "validatorIndex") { items { taskId validator validatorIndex lockedStake revealed unavailable evicted scores distance maxDistance outcome weight reward slashed claimed claimedAmount } pageInfo { hasNextPage } }
   scoresCommits(limit: 500, orderBy: "id") { items { id taskId validator replaced } pageInfo { hasNextPage } }
   scores(limit: 500, orderBy: "submissionIndex") { items { taskId validator submissionIndex trainer score } pageInfo { hasNextPage } }
   finalizeCalls(limit: 500, orderBy: "id") { items { id taskId keeper stage cursor steps bounty } pageInfo { hasNextPage } }
   claims(limit: 500, orderBy: "id") { items { id taskId account kind amount unlocked } pageInfo { hasNextPage } }
+  submissionDisplacements(limit: 500, orderBy: "id") { items { id taskId index copier owner } pageInfo { hasNextPage } }
+  validatorEvictions(limit: 500, orderBy: "id") { items { id taskId evicted by evictedLock newLock } pageInfo { hasNextPage } }
 }`;
 
 /** BigInt columns come back from GraphQL as decimal strings. */
@@ -67,9 +71,23 @@ export interface Snapshot {
     lockedAssets: Big;
     unbondingAssets: Big;
     unclaimedCommission: Big;
+    lockSeq: number;
+    releasedThrough: number;
+    pendingAssets: Big;
+    pendingCommissionBps: number;
+    commissionEffectiveAt: Big;
   }>;
+  pendingDeposits: Items<{ operator: string; account: string; assets: Big; mark: number; status: string }>;
+  commissionIncreases: Items<{ operator: string; newBps: number }>;
   delegations: Items<{ operator: `0x${string}`; account: `0x${string}`; shares: Big }>;
-  unbondings: Items<{ entryId: Big; account: string; unbondingShares: Big; readyAt: Big; withdrawn: boolean }>;
+  unbondings: Items<{
+    entryId: Big;
+    account: string;
+    unbondingShares: Big;
+    readyAt: Big;
+    lockMark: number;
+    withdrawn: boolean;
+  }>;
   stakeLocks: Items<{ module: `0x${string}`; lockId: Big; operator: `0x${string}`; amount: Big }>;
   slashs: Items<{
     taskId: Big;
@@ -80,7 +98,7 @@ export interface Snapshot {
     fromBonded: Big;
     fromUnbonding: Big;
   }>;
-  claims: Items<{ taskId: Big; account: string; amount: Big; unlocked: Big }>;
+  claims: Items<{ taskId: Big; account: string; kind: string; amount: Big; unlocked: Big }>;
   tasks: Items<unknown>;
 }
 

@@ -7,7 +7,7 @@
 import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import type { Abi, Address } from "viem";
+import type { Abi, Account, Address } from "viem";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { arenaTasksAbi, flockTokenAbi, protocolConfigAbi, stakingVaultAbi } from "../../generated/abis.js";
 import { PhaseNames, RoleNames, SlashReasonNames, ValidatorOutcomeNames } from "../../generated/enums.js";
@@ -41,6 +41,13 @@ interface TaskRow {
   published: number;
   validators: number;
   revealed: number;
+  evalRevealEnd: string;
+  unavailable: number;
+  evictions: number;
+  displacements: number;
+  contested: number;
+  maxScoreDeviation: number;
+  trainerNonRevealSlashed: string;
   submissions: {
     items: {
       trainer: Address;
@@ -52,6 +59,9 @@ interface TaskRow {
       rank: number;
       spam: boolean;
       claimed: boolean;
+      contested: boolean;
+      displaced: boolean;
+      displacedBy: string | null;
       scores: { items: { validator: Address; score: number; validatorRecord: { validator: string } }[] };
     }[];
   };
@@ -64,6 +74,10 @@ interface TaskRow {
       revealed: boolean;
       scores: number[] | null;
       distance: number;
+      maxDistance: number | null;
+      unavailable: boolean;
+      evicted: boolean;
+      evictedBy: string | null;
       outcome: string;
       claimed: boolean;
     }[];
@@ -135,13 +149,16 @@ const TASK_QUERY = `query($id: BigInt!) {
     id creator specCid evalCid evalRevealed status stage cancelReason rewardPool bond
     submissionStart submissionEnd publishEnd commitEnd revealEnd minScore spamScore
     trainerPot validatorPot protocolFee keeperBounty slashed paidTrainers rewardedValidators creatorRefund bondShare
-    published validators revealed
+    published validators revealed evalRevealEnd unavailable evictions displacements contested maxScoreDeviation
+    trainerNonRevealSlashed
     submissions(limit: 50) { items {
-      trainer commitment commitSeq published index modelCid consensus rank reward spam slashed claimed
+      trainer commitment commitSeq published index modelCid consensus rank reward spam contested displaced displacedBy
+      slashed claimed
       scores(limit: 50) { items { validator submissionIndex score validatorRecord { validator outcome } } }
     } }
     validatorRecords(limit: 100) { items {
-      validator validatorIndex commitment lockedStake revealed scores distance outcome weight reward slashed claimed
+      validator validatorIndex commitment lockedStake revealed unavailable evicted evictedBy scores distance maxDistance
+      outcome weight reward slashed claimed
     } }
     slashes(limit: 100) { items { operator reason amount toTreasury fromBonded fromUnbonding } }
   }
@@ -179,6 +196,9 @@ describe.each(backends)("indexer on $name", ({ name, databaseUrl: serverUrl }) =
       expect(task.published).toBe(v.published);
       expect(task.revealed).toBe(v.revealed);
       expect(task.validators).toBe(v.validators);
+      expect(BigInt(task.evalRevealEnd)).toBe(BigInt(v.evalRevealEnd));
+      const params = await driver.pub.readContract({ ...arena(), functionName: "paramsOf", args: [id] });
+      expect(task.maxScoreDeviation).toBe(params.maxScoreDeviation);
       const phase = PhaseNames[v.phase];
       expect(task.status).toBe(phase === "Settled" ? "settled" : phase === "Cancelled" ? "cancelled" : "active");
       if (phase === "Settled") {
@@ -207,6 +227,7 @@ describe.each(backends)("indexer on $name", ({ name, databaseUrl: serverUrl }) =
         expect(sub.published).toBe(tr.published);
         expect(sub.claimed).toBe(tr.claimed);
         if (!sub.published) continue;
+        expect(sub.displaced).toBe(false);
         expect(sub.index).toBe(tr.index);
         const onchain = await driver.pub.readContract({
           ...arena(),
@@ -218,6 +239,7 @@ describe.each(backends)("indexer on $name", ({ name, databaseUrl: serverUrl }) =
           expect(sub.consensus).toBe(onchain.consensus);
           expect(sub.rank).toBe(onchain.rank);
           expect(sub.spam).toBe(onchain.spam);
+          expect(sub.contested).toBe(onchain.contested);
         }
         // every per-validator score of this submission, walked through the relations
         for (const sc of sub.scores.items) {
@@ -225,17 +247,16 @@ describe.each(backends)("indexer on $name", ({ name, databaseUrl: serverUrl }) =
           expect(sc.score).toBe(scores[sub.index]);
           expect(sc.validatorRecord.validator).toBe(sc.validator);
         }
-        const revealedValidators = task.validatorRecords.items.filter((r) => r.revealed).length;
+        const revealedValidators = task.validatorRecords.items.filter((r) => r.revealed && !r.unavailable).length;
         expect(sub.scores.items.length).toBe(revealedValidators);
       }
       expect(task.submissions.items.filter((x) => x.published).length).toBe(v.published);
 
-      // validators
+      // validators (an evicted one keeps its row, marked; on chain its record is gone)
       const onchainValidators = await driver.readArena<readonly Address[]>("validatorsOf", [id]);
-      expect(task.validatorRecords.items.map((r) => r.validator).sort()).toEqual(
-        onchainValidators.map((a) => a.toLowerCase()).sort(),
-      );
-      for (const r of task.validatorRecords.items) {
+      const current = task.validatorRecords.items.filter((r) => !r.evicted);
+      expect(current.map((r) => r.validator).sort()).toEqual(onchainValidators.map((a) => a.toLowerCase()).sort());
+      for (const r of current) {
         const vr = await driver.pub.readContract({
           ...arena(),
           functionName: "validatorRecord",
@@ -245,23 +266,90 @@ describe.each(backends)("indexer on $name", ({ name, databaseUrl: serverUrl }) =
         expect(BigInt(r.lockedStake)).toBe(vr.lock);
         expect(r.validatorIndex).toBe(vr.index);
         expect(r.revealed).toBe(vr.revealed);
+        expect(r.unavailable).toBe(vr.unavailable);
         expect(r.claimed).toBe(vr.claimed);
         const scores = await driver.readArena<readonly number[]>("scoresOf", [id, r.validator]);
-        expect(r.scores ?? []).toEqual([...scores]);
+        // "eval data unavailable": no scores stored (the view reads zeros)
+        if (r.unavailable) expect([r.scores, scores.every((x) => x === 0)]).toEqual([[], true]);
+        else expect(r.scores ?? []).toEqual([...scores]);
         if (phase === "Settled") {
           expect(r.distance).toBe(vr.distance);
+          expect(r.maxDistance).toBe(vr.maxDistance);
           expect(r.outcome).toBe(ValidatorOutcomeNames[vr.outcome]);
         }
       }
     }
   }, 120_000);
 
+  it("indexes the defences: displacement, eviction, contested consensus, unavailable eval data, non-publication", async () => {
+    const [, , , taskD, taskE] = scenario.taskIds;
+    const { trainers: T, validators: V, lateValidators: L } = scenario.actors;
+    const lc = (a: Account) => a.address.toLowerCase();
+    const get = async (id: bigint) =>
+      (await gql<{ task: TaskRow }>(ix.graphqlUrl, TASK_QUERY, { id: id.toString() })).task;
+    const d = await get(taskD);
+    expect(d.displacements).toBe(1);
+    const copier = d.submissions.items.find((x) => x.trainer === lc(T[3]))!;
+    expect(copier).toMatchObject({ published: false, displaced: true, displacedBy: lc(T[0]) });
+    const displaced = await driver.pub.getContractEvents({
+      ...arena(),
+      eventName: "SubmissionDisplaced",
+      fromBlock: 0n,
+      strict: true,
+    });
+    expect(displaced.map((e) => [e.args.taskId, e.args.copier.toLowerCase(), e.args.owner.toLowerCase()])).toEqual([
+      [taskD, lc(T[3]), lc(T[0])],
+    ]);
+
+    const e = await get(taskE);
+    expect(e).toMatchObject({ evictions: 1, unavailable: 1, contested: 2, validators: 3 });
+    const evicted = e.validatorRecords.items.find((r) => r.validator === lc(L[2]))!;
+    expect(evicted).toMatchObject({ evicted: true, evictedBy: lc(V[3]), revealed: false });
+    expect(e.validatorRecords.items.find((r) => r.validator === lc(V[3]))).toMatchObject({
+      unavailable: true,
+      outcome: "SlashedDeviation",
+    });
+    for (const s of e.submissions.items.filter((x) => x.published)) expect(s.contested).toBe(true);
+    const contested = await driver.pub.getContractEvents({
+      ...arena(),
+      eventName: "ConsensusContested",
+      fromBlock: 0n,
+      strict: true,
+    });
+    expect(contested.length).toBe(2);
+
+    // the non-publishing trainers' slash at claim, with its reason, joined with the vault's Slashed
+    const snap = await snapshot(ix.graphqlUrl);
+    const nonReveal = await driver.pub.getContractEvents({
+      ...arena(),
+      eventName: "TrainerNonRevealSlashed",
+      fromBlock: 0n,
+      strict: true,
+    });
+    expect(nonReveal.map((x) => `${x.args.taskId}:${x.args.trainer.toLowerCase()}`).sort()).toEqual(
+      [`${taskD}:${lc(T[3])}`, `${taskE}:${lc(T[0])}`].sort(),
+    );
+    const rows = snap.slashs.items.filter((x) => x.reason === "TrainerNonReveal");
+    expect(rows.map((x) => `${x.taskId}:${x.operator}:${x.amount}`).sort()).toEqual(
+      nonReveal.map((x) => `${x.args.taskId}:${x.args.trainer.toLowerCase()}:${x.args.amount}`).sort(),
+    );
+    for (const x of rows) expect(BigInt(x.fromBonded) + BigInt(x.fromUnbonding)).toBe(BigInt(x.amount));
+    expect(BigInt(e.trainerNonRevealSlashed)).toBe(nonReveal.find((x) => x.args.taskId === taskE)!.args.amount);
+
+    // the creators' bonds, claimed after settlement
+    const claims = snap.claims.items.filter((c) => c.kind === "CreatorRefund");
+    for (const id of [scenario.taskIds[0], taskD, taskE]) {
+      const t = await driver.pub.readContract({ ...arena(), functionName: "getTask", args: [id] });
+      expect(claims.find((c) => c.taskId === id.toString())?.amount).toBe(t.bond.toString());
+    }
+  }, 60_000);
+
   it("matches every ParticipantSlashed, Claimed and FinalizeProgressed event", async () => {
     const events = { ...arena(), fromBlock: 0n, strict: true } as const;
     const snap = await snapshot(ix.graphqlUrl);
     const slashEvents = await driver.pub.getContractEvents({ ...events, eventName: "ParticipantSlashed" });
     expect(slashEvents.length).toBeGreaterThanOrEqual(3); // spam, deviation, non-reveal
-    const withReason = snap.slashs.items.filter((x) => x.reason !== null);
+    const withReason = snap.slashs.items.filter((x) => x.reason !== null && x.reason !== "TrainerNonReveal");
     expect(withReason.map((x) => `${x.taskId}:${x.operator}:${x.reason}:${x.amount}:${x.toTreasury}`).sort()).toEqual(
       slashEvents
         .map(
@@ -301,11 +389,20 @@ describe.each(backends)("indexer on $name", ({ name, databaseUrl: serverUrl }) =
     const indexed = new Set<string>(snap.accounts.items.map((a) => a.address));
     for (const a of scenario.accounts) expect(indexed.has(a.toLowerCase())).toBe(true);
 
-    expect(snap.operators.items.length).toBe(8);
+    expect(snap.operators.items.length).toBe(11);
     for (const op of snap.operators.items) {
       const pool = await driver.pub.readContract({ ...vault(), functionName: "poolOf", args: [op.address] });
       expect(op.role).toBe(RoleNames[pool.role]);
       expect(op.commissionBps).toBe(pool.commissionBps);
+      expect(op.pendingCommissionBps).toBe(pool.pendingCommissionBps);
+      expect(BigInt(op.commissionEffectiveAt)).toBe(BigInt(pool.commissionEffectiveAt));
+      expect([op.lockSeq, op.releasedThrough], `lock sequence of ${op.address}`).toEqual([
+        pool.lockSeq,
+        pool.releasedThrough,
+      ]);
+      expect(BigInt(op.pendingAssets), `pending ${op.address}: ${JSON.stringify(snap.pendingDeposits.items)}`).toBe(
+        pool.pendingAssets,
+      );
       expect(BigInt(op.bondedAssets), `bonded ${op.address}`).toBe(pool.bondedAssets);
       expect(BigInt(op.totalShares)).toBe(pool.totalShares);
       expect(BigInt(op.lockedAssets), `locked ${op.address}`).toBe(pool.lockedAssets);
@@ -331,6 +428,7 @@ describe.each(backends)("indexer on $name", ({ name, databaseUrl: serverUrl }) =
       expect(u.account).toBe(e.account.toLowerCase());
       expect(BigInt(u.unbondingShares)).toBe(e.shares);
       expect(BigInt(u.readyAt)).toBe(BigInt(e.readyAt));
+      expect(u.lockMark).toBe(e.lockMark);
       expect(u.withdrawn).toBe(e.withdrawn);
     }
     for (const l of snap.stakeLocks.items) {
@@ -340,13 +438,34 @@ describe.each(backends)("indexer on $name", ({ name, databaseUrl: serverUrl }) =
     const d = scenario.actors.delegator.address;
     const summary = (await (await fetch(`${ix.url}/accounts/${d}`)).json()) as {
       delegations: { operator: Address; assets: string }[];
-      unbondings: unknown[];
+      unbondings: { lockMark: number }[];
+      pendingDeposits: unknown[];
     };
     expect(summary.delegations.length).toBe(3);
     for (const p of summary.delegations) {
       expect(BigInt(p.assets)).toBe(await driver.readVault<bigint>("assetsOf", [p.operator, d]));
     }
-    expect(summary.unbondings.length).toBe(2);
+    expect(summary.unbondings.length).toBe(3);
+    expect(summary.unbondings.filter((u) => u.lockMark > 0)).toHaveLength(1); // requested under task A's lock
+    // the deposits made under a lock: one activated, one cancelled, none waiting
+    expect(summary.pendingDeposits).toEqual([]);
+    expect(snap.pendingDeposits.items.map((p) => `${p.operator}:${p.status}:${p.assets}`).sort()).toEqual(
+      [
+        `${scenario.actors.trainers[0].address.toLowerCase()}:activated:0`,
+        `${scenario.actors.trainers[2].address.toLowerCase()}:cancelled:0`,
+      ].sort(),
+    );
+    const pendingEvents = await driver.pub.getContractEvents({
+      ...vault(),
+      eventName: "DepositPending",
+      fromBlock: 0n,
+      strict: true,
+    });
+    expect(pendingEvents).toHaveLength(2);
+    // the scheduled commission increase
+    expect(snap.commissionIncreases.items.map((c) => `${c.operator}:${c.newBps}`)).toEqual([
+      `${scenario.actors.validators[2].address.toLowerCase()}:700`,
+    ]);
   }, 120_000);
 
   it("stores every parameter with its name, and the treasury", async () => {

@@ -1,9 +1,16 @@
 /**
  * A small but complete protocol history on a real anvil, driven with viem: stakes and delegations, an unbond and a
- * withdrawal, commission changes and claims, four tasks (settled with a spammer and a deviating validator; cancelled
- * for too few submissions; cancelled before start; settled with a validator that never reveals), finalization in
- * batches by a keeper and every claim. Used by the indexer tests; reusable by anyone who needs history to index.
+ * withdrawal, commission changes (a decrease, a scheduled increase) and claims, five tasks (settled with a spammer and
+ * a deviating validator; cancelled for too few submissions; cancelled before start; settled with a validator that never
+ * reveals and a copier displaced by the model's earlier committer; settled with a validator evicted from a full set, a
+ * validator saying "eval data unavailable", an even stake split on every submission and a trainer that never
+ * publishes), finalization in batches by a keeper and every claim (the creators' bonds included); deposits made while
+ * a lock was outstanding (one activated, one cancelled) and an unbond requested under a lock. Used by the indexer
+ * tests; reusable by anyone who needs history to index.
  */
+import { createHash } from "node:crypto";
+import { CID } from "multiformats/cid";
+import { create as createDigest } from "multiformats/hashes/digest";
 import {
   type Abi,
   type Account,
@@ -18,7 +25,7 @@ import {
 } from "viem";
 import { mnemonicToAccount } from "viem/accounts";
 import { foundry } from "viem/chains";
-import { arenaTasksAbi, flockTokenAbi, stakingVaultAbi } from "../../generated/abis.js";
+import { arenaTasksAbi, flockTokenAbi, protocolConfigAbi, stakingVaultAbi } from "../../generated/abis.js";
 import { type Deployments, readDeployments } from "../../keeper/src/chain/deployments.js";
 import { ANVIL_MNEMONIC, warp } from "./chain.js";
 
@@ -28,6 +35,8 @@ export interface Actors {
   validators: Account[];
   delegator: Account;
   keeper: Account;
+  /** validators that join only the last task (fresh, with equal stakes, and a small one that gets evicted) */
+  lateValidators: Account[];
 }
 
 export interface ScenarioResult {
@@ -49,6 +58,7 @@ export function actors(): Actors {
     validators: [5, 6, 7, 8].map(at),
     delegator: at(9),
     keeper: at(10),
+    lateValidators: [11, 12, 13].map(at),
   };
 }
 
@@ -184,13 +194,21 @@ export function saltOf(label: string): Hex {
   return keccak256(toHex(label));
 }
 
+/** A canonical model CID (CIDv1 dag-pb sha2-256, lowercase base32: the only form `revealSubmission` accepts). */
+export function modelCid(label: string): string {
+  const digest = createHash("sha256").update(label).digest();
+  return CID.createV1(0x70, createDigest(0x12, new Uint8Array(digest))).toString();
+}
+
+const configKey = (name: string) => keccak256(toHex(name));
+
 /** Plays the whole scenario. */
 export async function runScenario(rpcUrl: string, deploymentsPath: string): Promise<ScenarioResult> {
   const addresses = readDeployments(deploymentsPath).contracts;
   const d = new Driver(rpcUrl, addresses);
   const a = actors();
-  const { creator, trainers: T, validators: V, delegator: D, keeper: K } = a;
-  const everyone = [creator, ...T, ...V, D, K];
+  const { creator, trainers: T, validators: V, delegator: D, keeper: K, lateValidators: L } = a;
+  const everyone = [creator, ...T, ...V, D, K, ...L];
   const max = 2n ** 256n - 1n;
 
   // ── tokens, pools, delegations ──
@@ -223,12 +241,19 @@ export async function runScenario(rpcUrl: string, deploymentsPath: string): Prom
   // ── task A: settled; T[3] is spam, V[3] deviates ──
   const A = await d.createTask(creator, { spec: "bafy-spec-a", evalCid: "bafy-eval-a" });
   taskIds.push(A.id);
-  for (const [i, t] of T.entries()) await d.commitSubmission(A.id, t, `bafy-model-a-${i}`);
-  await d.commitSubmission(A.id, T[0], "bafy-model-a-0b"); // replaces its first commit
+  for (const [i, t] of T.entries()) await d.commitSubmission(A.id, t, modelCid(`model-a-${i}`));
+  await d.commitSubmission(A.id, T[0], modelCid("model-a-0b")); // replaces its first commit
+  // while T[0]'s and T[2]'s pools are locked: deposits wait (one is activated later, one cancelled), and an unbond
+  // request is marked with the outstanding lock
+  await d.vault(D, "delegate", [T[0].address, parseEther("300")]);
+  await d.vault(D, "delegate", [T[2].address, parseEther("200")]);
+  const dT0Shares = await d.readVault<bigint>("sharesOf", [T[0].address, D.address]);
+  await d.vault(D, "requestUnbond", [T[0].address, dT0Shares / 10n]);
   await warp(rpcUrl, WINDOW);
-  await d.revealSubmission(A.id, T[0], "bafy-model-a-0b");
-  for (const [i, t] of T.entries()) if (i > 0) await d.revealSubmission(A.id, t, `bafy-model-a-${i}`);
+  // the eval data first: models can be revealed only after it
   await d.arena(creator, "revealEvalData", [A.id, A.evalCid, A.salt]);
+  await d.revealSubmission(A.id, T[0], modelCid("model-a-0b"));
+  for (const [i, t] of T.entries()) if (i > 0) await d.revealSubmission(A.id, t, modelCid(`model-a-${i}`));
   await warp(rpcUrl, WINDOW);
   const honestA = [
     [9000, 7000, 5000, 100],
@@ -243,15 +268,18 @@ export async function runScenario(rpcUrl: string, deploymentsPath: string): Prom
   for (const [i, v] of V.entries()) await d.revealScores(A.id, v, scoresA[i]);
   await warp(rpcUrl, WINDOW);
   await d.finalizeAll(A.id, K, 3);
-  for (const acct of [...T, ...V]) await d.arena(K, "claim", [A.id, acct.address]);
+  for (const acct of [...T, ...V, creator]) await d.arena(K, "claim", [A.id, acct.address]);
+  // the locks are released: the waiting deposit becomes shares (anyone may activate it); the other one is taken back
+  await d.vault(K, "activate", [T[0].address, D.address]);
+  await d.vault(D, "cancelPending", [T[2].address]);
 
   // ── task B: cancelled, too few submissions ──
   const B = await d.createTask(creator, { spec: "bafy-spec-b", evalCid: "bafy-eval-b" });
   taskIds.push(B.id);
-  await d.commitSubmission(B.id, T[1], "bafy-model-b-1");
+  await d.commitSubmission(B.id, T[1], modelCid("model-b-1"));
   await warp(rpcUrl, WINDOW);
-  await d.revealSubmission(B.id, T[1], "bafy-model-b-1");
   await d.arena(creator, "revealEvalData", [B.id, B.evalCid, B.salt]);
+  await d.revealSubmission(B.id, T[1], modelCid("model-b-1"));
   await warp(rpcUrl, WINDOW);
   await d.arena(K, "cancel", [B.id]);
   await d.arena(creator, "claim", [B.id, creator.address]);
@@ -263,13 +291,16 @@ export async function runScenario(rpcUrl: string, deploymentsPath: string): Prom
   await d.arena(creator, "cancelBeforeStart", [C.id]);
   await d.arena(creator, "claim", [C.id, creator.address]);
 
-  // ── task D: settled; V[3] never reveals ──
+  // ── task D: settled; V[3] never reveals; T[3] commits (after T[0]) to T[0]'s model and reveals it first: T[0]'s
+  // reveal takes it over (SubmissionDisplaced) and T[3] is slashed at its claim for not publishing ──
   const Dt = await d.createTask(creator, { spec: "bafy-spec-d", evalCid: "bafy-eval-d", pool: parseEther("2500") });
   taskIds.push(Dt.id);
-  for (const [i, t] of T.slice(0, 3).entries()) await d.commitSubmission(Dt.id, t, `bafy-model-d-${i}`);
+  for (const [i, t] of T.slice(0, 3).entries()) await d.commitSubmission(Dt.id, t, modelCid(`model-d-${i}`));
+  await d.commitSubmission(Dt.id, T[3], modelCid("model-d-0"));
   await warp(rpcUrl, WINDOW);
-  for (const [i, t] of T.slice(0, 3).entries()) await d.revealSubmission(Dt.id, t, `bafy-model-d-${i}`);
   await d.arena(creator, "revealEvalData", [Dt.id, Dt.evalCid, Dt.salt]);
+  await d.revealSubmission(Dt.id, T[3], modelCid("model-d-0"));
+  for (const [i, t] of T.slice(0, 3).entries()) await d.revealSubmission(Dt.id, t, modelCid(`model-d-${i}`));
   await warp(rpcUrl, WINDOW);
   const scoresD = [
     [3000, 8000, 6000],
@@ -282,13 +313,49 @@ export async function runScenario(rpcUrl: string, deploymentsPath: string): Prom
   for (const [i, v] of V.slice(0, 3).entries()) await d.revealScores(Dt.id, v, scoresD[i]);
   await warp(rpcUrl, WINDOW);
   await d.finalizeAll(Dt.id, K, 2);
-  for (const acct of [...T.slice(0, 3), ...V]) await d.arena(K, "claim", [Dt.id, acct.address]);
+  for (const acct of [...T, ...V, creator]) await d.arena(K, "claim", [Dt.id, acct.address]);
+
+  // ── task E: at most 3 validators and 2 reveals (config snapshotted at creation). L[2] (4,000) is evicted by V[3]'s
+  // larger lock; V[3] says "eval data unavailable"; L[0] and L[1] (5,000 each) disagree on every submission: an even
+  // split, so every consensus is contested; T[0] commits and never publishes ──
+  for (const l of L) {
+    await d.token(l, "approve", [addresses.StakingVault, max]);
+    await d.vault(l, "register", [2, 500]);
+  }
+  await d.vault(L[0], "stake", [parseEther("5000")]);
+  await d.vault(L[1], "stake", [parseEther("5000")]);
+  await d.vault(L[2], "stake", [parseEther("4000")]);
+  await d.send(creator, addresses.ProtocolConfig, protocolConfigAbi as Abi, "set", [configKey("MIN_REVEALS"), 2n]);
+  await d.send(creator, addresses.ProtocolConfig, protocolConfigAbi as Abi, "set", [configKey("MAX_VALIDATORS"), 3n]);
+  const E = await d.createTask(creator, { spec: "bafy-spec-e", evalCid: "bafy-eval-e" });
+  taskIds.push(E.id);
+  await d.send(creator, addresses.ProtocolConfig, protocolConfigAbi as Abi, "set", [configKey("MAX_VALIDATORS"), 64n]);
+  await d.send(creator, addresses.ProtocolConfig, protocolConfigAbi as Abi, "set", [configKey("MIN_REVEALS"), 3n]);
+  for (const [i, t] of T.slice(0, 3).entries()) await d.commitSubmission(E.id, t, modelCid(`model-e-${i}`));
+  await warp(rpcUrl, WINDOW);
+  await d.arena(creator, "revealEvalData", [E.id, E.evalCid, E.salt]);
+  for (const [i, t] of T.slice(1, 3).entries()) await d.revealSubmission(E.id, t, modelCid(`model-e-${i + 1}`));
+  await warp(rpcUrl, WINDOW);
+  const scoresE = new Map<Account, number[]>([
+    [L[2], [5000, 5000]],
+    [L[0], [4000, 6000]],
+    [L[1], [8000, 7000]],
+    [V[3], []],
+  ]);
+  for (const [v, sc] of scoresE) await d.commitScores(E.id, v, sc); // V[3] evicts L[2]
+  await warp(rpcUrl, WINDOW);
+  for (const v of [L[0], L[1], V[3]]) await d.revealScores(E.id, v, scoresE.get(v)!);
+  await warp(rpcUrl, WINDOW);
+  await d.finalizeAll(E.id, K, 4);
+  for (const acct of [...T.slice(0, 3), L[0], L[1], V[3], creator]) await d.arena(K, "claim", [E.id, acct.address]);
 
   // ── after the tasks: commission, unbonding, withdrawal ──
   await d.vault(T[0], "claimCommission", [T[0].address]);
-  await warp(rpcUrl, 8 * 24 * 3600);
-  await d.vault(V[2], "setCommission", [700]);
+  await warp(rpcUrl, 22 * 24 * 3600); // past UNBONDING_PERIOD (21 days)
+  await d.vault(V[2], "setCommission", [700]); // an increase: scheduled, effective UNBONDING_PERIOD later
+  await d.vault(V[1], "setCommission", [300]); // a decrease: at once
   await d.vault(D, "withdraw", [1n]);
+  await d.vault(D, "withdraw", [2n]); // requested under task A's lock, released since
   const vShares = await d.readVault<bigint>("sharesOf", [V[0].address, D.address]);
   await d.vault(D, "requestUnbond", [V[0].address, vShares / 4n]);
 

@@ -9,6 +9,7 @@ import {
 } from "../src/api/views.js";
 import { CLAIM_KIND, enumName, SLASH_REASON } from "../src/lib/enums.js";
 import { slashRowId } from "../src/lib/ids.js";
+import { release } from "../src/lib/locks.js";
 import { phaseAt } from "../src/lib/phase.js";
 import { sharesToAssets } from "../src/lib/shares.js";
 
@@ -88,6 +89,21 @@ describe("share math and helpers", () => {
   });
 });
 
+describe("release (the vault's releasedThrough, mirrored)", () => {
+  it("advances over the released prefix and keeps later releases aside", () => {
+    let pool = { releasedThrough: 0, releasedAhead: [] as number[] };
+    pool = release(pool, 2);
+    expect(pool).toEqual({ releasedThrough: 0, releasedAhead: [2] });
+    pool = release(pool, 3);
+    expect(pool).toEqual({ releasedThrough: 0, releasedAhead: [2, 3] });
+    pool = release(pool, 1);
+    expect(pool).toEqual({ releasedThrough: 3, releasedAhead: [] });
+    pool = release(pool, 5);
+    pool = release(pool, 4);
+    expect(pool).toEqual({ releasedThrough: 5, releasedAhead: [] });
+  });
+});
+
 describe("leaderboardBody", () => {
   const task: LeaderboardRows["task"] = {
     id: "3",
@@ -102,6 +118,7 @@ describe("leaderboardBody", () => {
     bond: "5",
     submissionStart: "100",
     submissionEnd: "200",
+    evalRevealEnd: "250",
     publishEnd: "300",
     commitEnd: "400",
     revealEnd: "500",
@@ -111,6 +128,14 @@ describe("leaderboardBody", () => {
     published: 2,
     validators: 0,
     revealed: 0,
+    unavailable: 0,
+    evictions: 1,
+    displacements: 1,
+    contested: 0,
+    minRevealedStake: "10000",
+    maxScoreDeviation: 2500,
+    trainerNonRevealSlashBps: 1000,
+    trainerNonRevealSlashed: "0",
     trainerPot: null,
     validatorPot: null,
     protocolFee: null,
@@ -131,6 +156,9 @@ describe("leaderboardBody", () => {
     rank,
     reward: null,
     spam: false,
+    contested: false,
+    displaced: trainer === "u",
+    displacedBy: trainer === "u" ? "early" : null,
     slashed: "0",
     claimed: false,
   });
@@ -152,12 +180,19 @@ describe("leaderboardBody", () => {
     expect(body.asOf).toBe("250");
     expect(body.task.phase).toBe("Publish");
     expect(body.task.windows.revealEnd).toBe("500");
+    expect(body.task.windows.evalRevealEnd).toBe("250");
+    expect(body.task.maxScoreDeviation).toBe(2500);
+    expect(body.submissions.find((s) => s.trainer === "u")).toMatchObject({ displaced: true, displacedBy: "early" });
     expect(body.submissions.map((s) => s.trainer)).toEqual(["r", "early", "late", "u"]);
     expect(JSON.parse(JSON.stringify(body)).task.counts).toEqual({
       trainers: 3,
       published: 2,
       validators: 0,
       revealed: 0,
+      unavailable: 0,
+      evictions: 1,
+      displacements: 1,
+      contested: 0,
     });
   });
 });

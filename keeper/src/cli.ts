@@ -12,6 +12,7 @@ import { devnetCommand } from "./cli/commands/devnet.js";
 import { evalCommand } from "./cli/commands/eval.js";
 import { finalizeCommand } from "./cli/commands/finalize.js";
 import { flCommand } from "./cli/commands/fl.js";
+import { pendingCommand } from "./cli/commands/pending.js";
 import { revealCommand } from "./cli/commands/reveal.js";
 import { stakeCommand } from "./cli/commands/stake.js";
 import { statusCommand } from "./cli/commands/status.js";
@@ -44,6 +45,7 @@ export function buildProgram() {
     delegateCommand(),
     unstakeCommand(),
     withdrawCommand(),
+    pendingCommand(),
     claimCommand(),
     trainCommand(),
     revealCommand(),

@@ -76,9 +76,10 @@ beforeAll(
     };
     await send(wallet.writeContract({ ...token, functionName: "approve", args: [arena.address, maxUint256] }));
     const now = await deployer.protocol.now();
-    const params = (submissionStart: number) => ({
+    // each task its own eval commitment (a reused one reverts EvalCommitmentReused)
+    const params = (submissionStart: number, n: number) => ({
       specCid: SPEC_CID,
-      evalCommitment: `0x${"11".repeat(32)}` as Hex,
+      evalCommitment: `0x${n.toString(16).padStart(64, "0")}` as Hex,
       rewardPool: FLOCK(100),
       submissionStart,
       submissionWindow: 3600,
@@ -89,14 +90,14 @@ beforeAll(
       spamScore: 0,
     });
     for (let i = 1; i <= OLD_TASKS; i++) {
-      await send(wallet.writeContract({ ...arena, functionName: "createTask", args: [params(now + 7 * 86_400)] }));
+      await send(wallet.writeContract({ ...arena, functionName: "createTask", args: [params(now + 7 * 86_400, i)] }));
       await send(wallet.writeContract({ ...arena, functionName: "cancelBeforeStart", args: [BigInt(i)] }));
     }
     const mining = performance.now();
     for (let left = HISTORY; left > 0; left -= 1_000)
       await rpc(chain.url, "anvil_mine", [`0x${Math.min(1_000, left).toString(16)}`]);
     console.log(`mined ${HISTORY} empty blocks in ${((performance.now() - mining) / 1000).toFixed(1)} s`);
-    await send(wallet.writeContract({ ...arena, functionName: "createTask", args: [params(0)] }));
+    await send(wallet.writeContract({ ...arena, functionName: "createTask", args: [params(0, OLD_TASKS + 1)] }));
     liveTask = BigInt(OLD_TASKS + 1);
     expect(await deployer.protocol.taskCount()).toBe(liveTask);
   },

@@ -18,7 +18,7 @@ import { REPO_ROOT } from "../src/devnet/deploy.js";
 import { EvalPool } from "../src/eval/index.js";
 import { Phase } from "../src/logic/phase.js";
 import type { Node } from "../src/node.js";
-import { createTask, fetchSpec, revealEvalData } from "../src/roles/creator.js";
+import { claimCreatorRefund, createTask, fetchSpec, revealEvalData } from "../src/roles/creator.js";
 import { FinalizerBot } from "../src/roles/finalizer.js";
 import { claimTask } from "../src/roles/staking.js";
 import { commitModel, revealModel } from "../src/roles/trainer.js";
@@ -125,8 +125,10 @@ describe("an AI Arena task, end to end on anvil + embedded IPFS", () => {
     // ── publish ──
     let task = await node("deployer").protocol.getTask(taskId);
     await warpTo(url, task.submissionEnd);
+    // models can be revealed only once the creator has revealed the eval data: a trainer waits for it
+    expect(await revealModel(node("trainer-strong"), taskId)).toBeNull();
+    expect(await revealEvalData(node("creator"), taskId)).toMatch(/^0x/);
     for (const t of TRAINERS) expect(await revealModel(node(t), taskId)).toMatch(/^0x/);
-    await revealEvalData(node("creator"), taskId);
 
     // ── commit and reveal: the validator bots, one tick at a time ──
     const bots = VALIDATORS.map((v) => new ValidatorBot(node(v), { pool }));
@@ -205,5 +207,12 @@ describe("an AI Arena task, end to end on anvil + embedded IPFS", () => {
     expect(keeper.bountyEarned).toBe(settlement.keeperBounty);
     expect(settlement.keeperBounty).toBeGreaterThan(0n);
     expect(settlement.slashed).toBe(0n); // nobody misbehaved
+
+    // the creator's bond stayed in the contract until settlement; the creator claims it back now
+    const onChainTask = await read().readContract({ ...arena(), functionName: "getTask", args: [taskId] });
+    const cost = await node("creator").protocol.creationCost(reward);
+    expect(onChainTask.bond).toBe(cost.bond);
+    const refund = await claimCreatorRefund(node("creator"), taskId);
+    expect(refund).toMatchObject({ amount: cost.bond });
   }, 240_000);
 });

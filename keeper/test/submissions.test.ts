@@ -119,12 +119,15 @@ describe("submissions", () => {
       expect(await hub.has(c.modelCid)).toBe(false); // committed, not announced
     }
 
-    // publish: the copier reveals first; every model becomes fetchable under its committed CID
+    // publish: the eval data first (no model can be revealed before it), then the copier reveals first; every model
+    // becomes fetchable under its committed CID
     let task = await node("deployer").protocol.getTask(taskId);
     await warpTo(chain.url, task.submissionEnd);
+    expect(await revealModel(node("trainer-copier"), taskId)).toBeNull(); // waits for the eval data
+    expect(await hub.has(copy.modelCid)).toBe(false); // and did not announce its model
+    expect(await revealEvalData(node("creator"), taskId)).toMatch(/^0x/);
     for (const t of ["trainer-copier", "trainer-strong", "trainer-medium", "trainer-weak"] as const)
       expect(await revealModel(node(t), taskId)).toMatch(/^0x/);
-    expect(await revealEvalData(node("creator"), taskId)).toMatch(/^0x/);
     for (const c of [strong, medium, weak, copy]) expect(await hub.has(c.modelCid)).toBe(true);
     expect(await hub.has(created.evalCid)).toBe(true);
 

@@ -2,6 +2,8 @@
 import { describe, expect, it } from "vitest";
 import {
   creatorAction,
+  dueCancellation,
+  evalUnavailableAfter,
   finalizerAction,
   Phase,
   PhaseNames,
@@ -11,7 +13,14 @@ import {
   type Windows,
 } from "../src/logic/phase.js";
 
-const w: Windows = { submissionStart: 1000, submissionEnd: 2000, publishEnd: 2500, commitEnd: 3000, revealEnd: 3500 };
+const w: Windows = {
+  submissionStart: 1000,
+  submissionEnd: 2000,
+  evalRevealEnd: 2250,
+  publishEnd: 2500,
+  commitEnd: 3000,
+  revealEnd: 3500,
+};
 
 describe("phaseAt", () => {
   it.each([
@@ -80,13 +89,24 @@ describe("validatorAction", () => {
 });
 
 describe("trainerAction", () => {
-  const at = (now: number, s: { committed: boolean; revealed: boolean }) => trainerAction(phaseAt(w, now), s);
-  it("reveals exactly in the publish window", () => {
+  type S = { committed: boolean; revealed: boolean; evalRevealed?: boolean };
+  // the eval data is revealed (or not) at the start of Publish; evalRevealClosed follows the clock
+  const at = (now: number, s: S) =>
+    trainerAction(phaseAt(w, now), { evalRevealed: true, ...s, evalRevealClosed: now >= w.evalRevealEnd! });
+  it("reveals exactly in the publish window, once the eval data is revealed", () => {
     const s = { committed: true, revealed: false };
     expect(at(1999, s)).toBe("wait");
     expect(at(2000, s)).toBe("reveal");
     expect(at(2499, s)).toBe("reveal");
     expect(at(2500, s)).toBe("too-late");
+  });
+  it("waits for the creator's eval data, and gives up when evalRevealEnd passes without it", () => {
+    const s = { committed: true, revealed: false, evalRevealed: false };
+    expect(at(2000, s)).toBe("wait");
+    expect(at(2249, s)).toBe("wait");
+    expect(at(2250, s)).toBe("no-eval-data");
+    expect(at(2500, s)).toBe("no-eval-data");
+    expect(trainerAction(Phase.Cancelled, { ...s, evalRevealClosed: true })).toBe("no-eval-data");
   });
   it("sends a journaled commitment the chain does not hold while the submission window is open", () => {
     const lost = { committed: false, revealed: false };
@@ -98,24 +118,44 @@ describe("trainerAction", () => {
   });
   it("has nothing to do after revealing", () => {
     expect(at(2000, { committed: true, revealed: true })).toBe("done");
-    expect(trainerAction(Phase.Settled, { committed: true, revealed: true })).toBe("done");
+    expect(
+      trainerAction(Phase.Settled, { committed: true, revealed: true, evalRevealed: true, evalRevealClosed: true }),
+    ).toBe("done");
   });
 });
 
 describe("creatorAction", () => {
-  it("reveals the eval data in the publish window only, once", () => {
-    expect(creatorAction(phaseAt(w, 1999), false)).toBe("wait");
-    expect(creatorAction(phaseAt(w, 2000), false)).toBe("reveal");
-    expect(creatorAction(phaseAt(w, 2499), false)).toBe("reveal");
-    expect(creatorAction(phaseAt(w, 2500), false)).toBe("too-late");
-    expect(creatorAction(phaseAt(w, 2000), true)).toBe("done");
-    expect(creatorAction(Phase.Cancelled, false)).toBe("done");
+  const at = (now: number, evalRevealed = false) =>
+    creatorAction({ phase: phaseAt(w, now), evalRevealed, evalRevealEnd: w.evalRevealEnd! }, now);
+  it("reveals the eval data from the start of the publish window until evalRevealEnd, once", () => {
+    expect(at(1999)).toBe("wait");
+    expect(at(2000)).toBe("reveal");
+    expect(at(2249)).toBe("reveal");
+    expect(at(2250)).toBe("too-late");
+    expect(at(2500)).toBe("too-late");
+    expect(at(2000, true)).toBe("done");
+    expect(creatorAction({ phase: Phase.Cancelled, evalRevealed: false, evalRevealEnd: 2250 }, 4000)).toBe("done");
+  });
+});
+
+describe("dueCancellation and evalUnavailableAfter", () => {
+  const task = { evalRevealed: false, evalRevealEnd: 2250, publishEnd: 2500, published: 1 };
+  it("is due for missing eval data at evalRevealEnd, for too few submissions at publishEnd", () => {
+    expect(dueCancellation(task, 2, 2249)).toBeNull();
+    expect(dueCancellation(task, 2, 2250)).toBe("EvalDataNotRevealed");
+    expect(dueCancellation({ ...task, evalRevealed: true }, 2, 2499)).toBeNull();
+    expect(dueCancellation({ ...task, evalRevealed: true }, 2, 2500)).toBe("TooFewSubmissions");
+    expect(dueCancellation({ ...task, evalRevealed: true, published: 2 }, 2, 2500)).toBeNull();
+  });
+  it("gives a validator half the commit window to fetch the eval data", () => {
+    expect(evalUnavailableAfter({ publishEnd: 2500, commitEnd: 3000 })).toBe(2750);
   });
 });
 
 describe("finalizerAction", () => {
-  it("finalizes after the reveal window, checks cancellation during commit and reveal, drops closed tasks", () => {
-    expect(finalizerAction(phaseAt(w, 2499))).toBe("wait");
+  it("finalizes after the reveal window, checks cancellation from publish to reveal, drops closed tasks", () => {
+    expect(finalizerAction(phaseAt(w, 1999))).toBe("wait");
+    expect(finalizerAction(phaseAt(w, 2000))).toBe("check-cancel");
     expect(finalizerAction(phaseAt(w, 2500))).toBe("check-cancel");
     expect(finalizerAction(phaseAt(w, 3499))).toBe("check-cancel");
     expect(finalizerAction(phaseAt(w, 3500))).toBe("finalize");

@@ -1,6 +1,9 @@
 /** The model identity rules, pure: the canonical CID form, the `flock.json` manifest, identical-weights detection. */
+
+import { CID } from "multiformats/cid";
+import { create as createDigest } from "multiformats/hashes/digest";
 import { describe, expect, it } from "vitest";
-import { canonicalCid, NonCanonicalCidError, nonCanonicalReason } from "../src/logic/cid.js";
+import { CANONICAL_LENGTH, canonicalCid, NonCanonicalCidError, nonCanonicalReason } from "../src/logic/cid.js";
 import {
   copiedWeights,
   MANIFEST_FILE,
@@ -17,9 +20,12 @@ const V0 = "QmYwAPJzv5CZsnA625s3Xf2nemtYgPpHdWEz79ojWnPbdG";
 const V0_AS_V1 = "bafybeie5nqv6kd3qnfjupgvz34woh3oksc3iau6abmyajn7qvtf6d2ho34";
 const V1 = "bafybeigdyrzt5sfp7udm7hu76uh7y26nf3efuylqabf3oclgtqy55fbzdi";
 const RAW_LEAF = "bafkreihdwdcefgh4dqkjv67uzcmw7ojee6xedzdetojuzjevtenxquvyku";
+// a CIDv1 dag-pb "sha2-256" whose digest is truncated to 20 bytes: parses, but is not the 59-character form
+const SHORT_DIGEST = CID.createV1(0x70, createDigest(0x12, new Uint8Array(20).fill(7))).toString();
 
 describe("canonical CIDs", () => {
-  it("accepts exactly CIDv1 dag-pb sha2-256 in lowercase base32", () => {
+  it("accepts exactly CIDv1 dag-pb sha2-256 in lowercase base32, 59 characters (what ModelCid.digestOf accepts)", () => {
+    expect(V1).toHaveLength(CANONICAL_LENGTH);
     expect(nonCanonicalReason(V1)).toBeNull();
     expect(nonCanonicalReason(V0_AS_V1)).toBeNull();
     expect(canonicalCid(V1, "model")).toBe(V1);
@@ -29,6 +35,7 @@ describe("canonical CIDs", () => {
     [V1.toUpperCase(), /not a CID/],
     [` ${V1}`, /not a CID|lowercase base32/],
     [RAW_LEAF, /not dag-pb/],
+    [SHORT_DIGEST, /20-byte digest/],
     ["not-a-cid", /not a CID/],
   ])("rejects %s", (cid, why) => {
     expect(nonCanonicalReason(cid)).toMatch(why);

@@ -51,6 +51,26 @@ describe("the demo's AI Arena task", () => {
     expect(g.task.status).toBe("settled");
   });
 
+  it("revealed the eval data before any model, and the validators revealed more than MIN_REVEALED_STAKE", async () => {
+    const s = devnet!.summary;
+    const { contracts: c } = contracts();
+    const logs = await chain().getLogs({ address: c.ArenaTasks, fromBlock: 0n, toBlock: "latest" });
+    const events = parseEventLogs({ abi: arenaTasksAbi, logs });
+    const evalAt = events.findIndex((e) => e.eventName === "EvalDataRevealed");
+    const firstModel = events.findIndex((e) => e.eventName === "SubmissionRevealed");
+    expect(evalAt).toBeGreaterThanOrEqual(0);
+    expect(evalAt).toBeLessThan(firstModel);
+    const params = await chain().readContract({
+      address: c.ArenaTasks,
+      abi: arenaTasksAbi,
+      functionName: "paramsOf",
+      args: [BigInt(s.taskId)],
+    });
+    const revealedStake = s.report.validators.filter((v) => v.revealed).reduce((a, v) => a + BigInt(v.lockedStake), 0n);
+    expect(revealedStake).toBeGreaterThanOrEqual(params.minRevealedStake);
+    expect(params.minRevealedStake).toBe(10_000n * 10n ** 18n);
+  });
+
   it("slashes the random and the non-revealing validators, on chain and in GraphQL", async () => {
     const s = devnet!.summary;
     const { contracts: c } = contracts();
@@ -83,10 +103,20 @@ describe("the demo's AI Arena task", () => {
     }
   });
 
-  it("rejected the copier's reveal", async () => {
+  it("rejected the copier's reveal (the model is owned by its earlier commitment) and slashed it at its claim", async () => {
     const s = devnet!.summary;
     const { contracts: c } = contracts();
     expect(s.rejected.map((r) => r.error).join()).toMatch(/DuplicateModel/);
+    const copier = (s.addresses["trainer-copier"] as Address).toLowerCase();
+    const slash = s.report.slashes.find((x) => x.operator.toLowerCase() === copier);
+    expect(slash?.reason).toBe("TrainerNonReveal");
+    const events = parseEventLogs({
+      abi: arenaTasksAbi,
+      logs: await chain().getLogs({ address: c.ArenaTasks, fromBlock: 0n, toBlock: "latest" }),
+      eventName: "TrainerNonRevealSlashed",
+    });
+    expect(events.map((e) => [e.args.trainer.toLowerCase(), e.args.amount])).toEqual([[copier, BigInt(slash!.amount)]]);
+    expect(BigInt(slash!.amount)).toBeGreaterThan(0n);
     const rec = await chain().readContract({
       address: c.ArenaTasks,
       abi: arenaTasksAbi,
@@ -180,9 +210,15 @@ describe("the demo's AI Arena task", () => {
       s.report.leaderboard.reduce((a, r) => a + BigInt(r.reward ?? "0"), 0n) +
       s.report.validators.reduce((a, v) => a + BigInt(v.reward ?? "0"), 0n);
     expect(gRewards + BigInt(t.protocolFee!) + BigInt(t.keeperBounty)).toBe(BigInt(t.rewardPool) + BigInt(t.slashed));
-    // and the claims paid exactly the rewards
-    const claimed = s.report.claims.reduce((a, x) => a + BigInt(x.amount), 0n);
+    // and the claims paid exactly the rewards, and the creator its bond (held until settlement)
+    const claimed = s.report.claims
+      .filter((x) => x.kind !== "CreatorRefund")
+      .reduce((a, x) => a + BigInt(x.amount), 0n);
     expect(claimed).toBe(trainerRewards + validatorRewards);
+    const bond = s.report.claims.filter((x) => x.kind === "CreatorRefund");
+    expect(bond.map((x) => BigInt(x.amount))).toEqual([task.bond]);
+    expect(s.creator.bondClaimed).toBe(task.bond.toString());
+    expect(task.bond).toBe(BigInt(s.creator.bond));
   });
 
   it("grew the delegator's position through validator-1's rewards", async () => {

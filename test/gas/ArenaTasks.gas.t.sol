@@ -3,6 +3,7 @@ pragma solidity 0.8.30;
 
 import {ArenaBaseTest} from "../utils/ArenaBaseTest.sol";
 import {console} from "forge-std/console.sol";
+import {ConfigKeys} from "../../contracts/libraries/ConfigKeys.sol";
 
 /// @notice Hot-path gas, snapshotted into snapshots/ArenaTasks.json (`vm.snapshotGasLastCall`).
 contract ArenaTasksGasTest is ArenaBaseTest {
@@ -28,13 +29,15 @@ contract ArenaTasksGasTest is ArenaBaseTest {
         );
         _commitSubmission(id, trainers[0], _cid(0));
         _toPublish(id);
+        // the eval data comes before the models
+        _revealEval(id);
+        console.log("revealEvalData", vm.snapshotGasLastCall("ArenaTasks", "revealEvalData"));
         for (uint256 i; i < 64; ++i) {
             _revealSubmission(id, trainers[i], _cid(i));
             if (i == 1) {
                 console.log("revealSubmission", vm.snapshotGasLastCall("ArenaTasks", "revealSubmission"));
             }
         }
-        _revealEval(id);
         _toCommit(id);
         uint16[] memory s = new uint16[](64);
         for (uint256 i; i < 64; ++i) {
@@ -71,5 +74,52 @@ contract ArenaTasksGasTest is ArenaBaseTest {
         );
         arena.claim(id, vs[1]);
         console.log("claim (validator)", vm.snapshotGasLastCall("ArenaTasks", "claim_validator"));
+        // the bond, held until settlement
+        arena.claim(id, creator);
+        console.log("claim (creator bond)", vm.snapshotGasLastCall("ArenaTasks", "claim_creator"));
+    }
+
+    /// @dev The defences' own paths: a model displaced by its earlier committer, a trainer slashed for not publishing,
+    /// a full validator set evicting its smallest lock.
+    function test_gas_defences() public {
+        _setParam(ConfigKeys.MIN_REVEALS, 1);
+        _setParam(ConfigKeys.MAX_VALIDATORS, 3);
+        uint256 id = _createTask();
+        address[] memory t = new address[](4);
+        for (uint256 i; i < 4; ++i) {
+            t[i] = _trainerAt(i);
+        }
+        _commitSubmission(id, t[0], _cid(0));
+        _commitSubmission(id, t[1], _cid(0)); // a copier
+        _commitSubmission(id, t[2], _cid(2));
+        _commitSubmission(id, t[3], _cid(3)); // stays silent
+        _toPublish(id);
+        _revealEval(id);
+        _revealSubmission(id, t[1], _cid(0));
+        _revealSubmission(id, t[0], _cid(0));
+        console.log(
+            "revealSubmission (displacing)", vm.snapshotGasLastCall("ArenaTasks", "revealSubmission_displace")
+        );
+        _revealSubmission(id, t[2], _cid(2));
+        _toCommit(id);
+        uint16[] memory s = new uint16[](2);
+        s[0] = 9000;
+        s[1] = 7000;
+        for (uint256 v; v < 3; ++v) {
+            _commitScores(id, _validatorAt(v), s);
+        }
+        address big = _validatorWithStake(3, 2 * VALIDATOR_STAKE);
+        _commitScores(id, big, s);
+        console.log("commitScores (evicting, 3)", vm.snapshotGasLastCall("ArenaTasks", "commitScores_evict"));
+        _toReveal(id);
+        _revealScores(id, big, s);
+        _revealScores(id, _validatorAt(0), s);
+        _toFinalizing(id);
+        _finalizeAll(id);
+        arena.claim(id, t[3]);
+        console.log(
+            "claim (trainer, non-reveal slash)",
+            vm.snapshotGasLastCall("ArenaTasks", "claim_trainer_nonRevealSlash")
+        );
     }
 }

@@ -23,16 +23,65 @@ contract StakingVaultGasTest is BaseTest {
         vault.lock(1, validator1, 3000 * FLOCK);
     }
 
+    /// @dev A deposit into a pool with no lock outstanding mints shares (the setUp lock is released first).
     function test_gas_stake() public {
+        vm.prank(_module);
+        vault.unlock(1, validator1);
         vm.prank(validator1);
         vault.stake(1000 * FLOCK);
         vm.snapshotGasLastCall("StakingVault", "stake");
     }
 
     function test_gas_delegate() public {
+        vm.prank(_module);
+        vault.unlock(1, validator1);
         vm.prank(delegator2);
         vault.delegate(validator1, 1000 * FLOCK);
         vm.snapshotGasLastCall("StakingVault", "delegate");
+    }
+
+    /// @dev A deposit while a lock is outstanding waits as a pending deposit.
+    function test_gas_delegatePending() public {
+        vm.prank(delegator2);
+        vault.delegate(validator1, 1000 * FLOCK);
+        vm.snapshotGasLastCall("StakingVault", "delegate_pending");
+    }
+
+    function test_gas_activate() public {
+        vm.prank(delegator2);
+        vault.delegate(validator1, 1000 * FLOCK);
+        vm.prank(_module);
+        vault.unlock(1, validator1);
+        vault.activate(validator1, delegator2);
+        vm.snapshotGasLastCall("StakingVault", "activate");
+    }
+
+    function test_gas_cancelPending() public {
+        vm.prank(delegator2);
+        vault.delegate(validator1, 1000 * FLOCK);
+        vm.prank(delegator2);
+        vault.cancelPending(validator1);
+        vm.snapshotGasLastCall("StakingVault", "cancelPending");
+    }
+
+    function test_gas_setCommissionIncrease() public {
+        vm.warp(block.timestamp + 1 days);
+        vm.prank(validator1);
+        vault.setCommission(2000);
+        vm.snapshotGasLastCall("StakingVault", "setCommission_increase");
+    }
+
+    /// @dev An entry created under a lock, withdrawn after its release.
+    function test_gas_withdrawAfterLock() public {
+        uint256 shares = vault.sharesOf(validator1, delegator1) / 2;
+        vm.prank(delegator1);
+        uint256 id = vault.requestUnbond(validator1, shares);
+        vm.prank(_module);
+        vault.unlock(1, validator1);
+        vm.warp(block.timestamp + _unbondingPeriod());
+        vm.prank(delegator1);
+        vault.withdraw(id);
+        vm.snapshotGasLastCall("StakingVault", "withdraw_afterLock");
     }
 
     function test_gas_requestUnbond() public {

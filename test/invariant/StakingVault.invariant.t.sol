@@ -25,7 +25,7 @@ contract StakingVaultInvariantTest is BaseTest {
         handler = new VaultHandler(token, vault, config, _module, actors);
         token.grantRole(token.MINTER_ROLE(), address(handler));
 
-        bytes4[] memory selectors = new bytes4[](13);
+        bytes4[] memory selectors = new bytes4[](16);
         selectors[0] = VaultHandler.register.selector;
         selectors[1] = VaultHandler.stake.selector;
         selectors[2] = VaultHandler.delegate.selector;
@@ -39,6 +39,9 @@ contract StakingVaultInvariantTest is BaseTest {
         selectors[10] = VaultHandler.unlock.selector;
         selectors[11] = VaultHandler.slash.selector;
         selectors[12] = VaultHandler.depositReward.selector;
+        selectors[13] = VaultHandler.cancelPending.selector;
+        selectors[14] = VaultHandler.activate.selector;
+        selectors[15] = VaultHandler.withdrawLocked.selector;
         targetSelector(FuzzSelector({addr: address(handler), selectors: selectors}));
         targetContract(address(handler));
     }
@@ -65,12 +68,12 @@ contract StakingVaultInvariantTest is BaseTest {
         uint256 sum;
         for (uint256 i; i < ops.length; ++i) {
             IStakingVault.Pool memory p = vault.poolOf(ops[i]);
-            sum += uint256(p.bondedAssets) + p.unbondingAssets + p.unclaimedCommission;
+            sum += uint256(p.bondedAssets) + p.unbondingAssets + p.unclaimedCommission + p.pendingAssets;
         }
         assertEq(
             token.balanceOf(address(vault)),
             sum,
-            "vault token balance == sum of pools (bonded + unbonding + unclaimedCommission)"
+            "vault token balance == sum of pools (bonded + unbonding + unclaimedCommission + pendingAssets)"
         );
     }
 
@@ -130,14 +133,85 @@ contract StakingVaultInvariantTest is BaseTest {
         assertEq(vault.unbondingCount(), ids.length, "unbondingShares == sum of open entries' shares");
     }
 
+    /// 8
+    function invariant_pendingNeverLockedOrSlashed() public view {
+        address[] memory ops = handler.operators();
+        address[] memory actors = handler.actors();
+        for (uint256 i; i < ops.length; ++i) {
+            uint256 sum;
+            for (uint256 j; j < actors.length; ++j) {
+                (IStakingVault.PendingDeposit memory d, bool ok) = vault.pendingOf(ops[i], actors[j]);
+                sum += d.assets;
+                IStakingVault.Pool memory p = vault.poolOf(ops[i]);
+                assertEq(
+                    ok,
+                    d.assets != 0 && d.mark <= p.releasedThrough,
+                    "pending assets are never locked or slashed"
+                );
+                if (d.assets != 0) assertGt(d.mark, 0, "pending assets are never locked or slashed");
+            }
+            assertEq(vault.poolOf(ops[i]).pendingAssets, sum, "pending assets are never locked or slashed");
+        }
+        assertFalse(handler.ghostPendingTouched(), "pending assets are never locked or slashed");
+        assertFalse(handler.ghostPendingMispaid(), "pending assets are never locked or slashed");
+    }
+
+    /// 9
+    function invariant_lockedEntriesNotWithdrawable() public view {
+        uint256[] memory ids = handler.entryIds();
+        for (uint256 i; i < ids.length; ++i) {
+            IStakingVault.UnbondingEntry memory e = vault.unbondingEntry(ids[i]);
+            if (e.withdrawn || !handler.heldByALock(ids[i])) continue;
+            assertGt(
+                e.lockMark,
+                vault.poolOf(e.operator).releasedThrough,
+                "no unbonding entry created under a lock is withdrawable before that lock is released"
+            );
+        }
+        assertFalse(
+            handler.ghostWithdrawnUnderLock(),
+            "no unbonding entry created under a lock is withdrawable before that lock is released"
+        );
+    }
+
     /// 7
     function invariant_supplyUnderCap() public view {
         assertLe(token.totalSupply(), token.CAP(), "totalSupply <= CAP");
     }
 
-    function afterInvariant() external view {
+    /// @dev A run whose random sequence never deposited or unbonded under a lock is driven through those paths here
+    /// (bounded), and every invariant is checked again: every run covers invariants 8 and 9 for real.
+    function afterInvariant() external {
+        for (
+            uint256 i;
+            i < 8 && (handler.ghostPendingDeposits() == 0 || handler.ghostLockedWithdrawRefused() == 0);
+            ++i
+        ) {
+            handler.stake(i, 10_000 * FLOCK);
+            handler.lock(i, 1000 * FLOCK);
+            handler.delegate(i + 6, i, 1000 * FLOCK);
+            handler.requestUnbond(i + 6, i, 1e21);
+            handler.withdrawLocked(i);
+        }
+        assertGt(handler.ghostPendingDeposits(), 0, "pending assets are never locked or slashed");
+        assertGt(
+            handler.ghostLockedWithdrawRefused(),
+            0,
+            "no unbonding entry created under a lock is withdrawable before that lock is released"
+        );
+        invariant_flockConserved();
+        invariant_vaultBalanceMatchesPools();
+        invariant_locks();
+        invariant_sharesAddUp();
+        invariant_entriesWithdrawAtMostOnce();
+        invariant_pendingNeverLockedOrSlashed();
+        invariant_lockedEntriesNotWithdrawable();
+        invariant_supplyUnderCap();
         handler.logCounts();
         console.log("total successful calls", handler.totalCalls());
         console.log("total slashed", handler.ghostSlashed());
+        console.log("locked withdrawals refused", handler.ghostLockedWithdrawRefused());
+        console.log("pending deposits", handler.ghostPendingDeposits());
+        console.log("entries created under a lock", handler.ghostEntriesUnderLock());
     }
 }

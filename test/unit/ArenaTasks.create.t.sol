@@ -15,10 +15,13 @@ contract ArenaTasksCreateTest is ArenaBaseTest {
         assertEq(t.submissionEnd, block.timestamp + WINDOW);
         assertEq(t.revealEnd, block.timestamp + 4 * WINDOW);
         assertEq(t.specCid, SPEC_CID);
+        assertEq(t.evalRevealEnd, block.timestamp + WINDOW + WINDOW / 2);
         assertEq(uint8(t.phase), uint8(IArenaTasks.Phase.Submission));
-        assertEq(before - token.balanceOf(creator), POOL + 10e18 + 100e18);
+        // the bond is max(CREATOR_BOND 100, CREATOR_BOND_BPS 10% of the pool) = 1000 FLOCK
+        assertEq(t.bond, 1000e18);
+        assertEq(before - token.balanceOf(creator), POOL + 10e18 + 1000e18);
         assertEq(token.balanceOf(treasury), 10e18);
-        assertEq(token.balanceOf(address(arena)), POOL + 100e18);
+        assertEq(token.balanceOf(address(arena)), POOL + 1000e18);
         IArenaTasks.TaskParams memory p = arena.paramsOf(id);
         assertEq(p.trainerStake, 1000e18);
         assertEq(p.maxSubmissions, 256);
@@ -63,11 +66,11 @@ contract ArenaTasksCreateTest is ArenaBaseTest {
         );
         p = _defaultParams();
         p.revealWindow = 59;
-        _expectCreateRevert(p, abi.encodeWithSelector(IArenaTasks.InvalidWindow.selector, 59, 60, 30 days));
+        _expectCreateRevert(p, abi.encodeWithSelector(IArenaTasks.InvalidWindow.selector, 59, 60, 5 days));
         p = _defaultParams();
-        p.commitWindow = 30 days + 1;
+        p.commitWindow = 5 days + 1;
         _expectCreateRevert(
-            p, abi.encodeWithSelector(IArenaTasks.InvalidWindow.selector, 30 days + 1, 60, 30 days)
+            p, abi.encodeWithSelector(IArenaTasks.InvalidWindow.selector, 5 days + 1, 60, 5 days)
         );
     }
 
@@ -79,8 +82,9 @@ contract ArenaTasksCreateTest is ArenaBaseTest {
 
     function test_createTaskWithPermit_usesPermit() public {
         (address signer, uint256 pk) = makeAddrAndKey("permitCreator");
-        token.mint(signer, POOL + 110e18);
-        uint256 total = POOL + 110e18;
+        (,, uint256 total) = arena.creationCost(POOL);
+        assertEq(total, POOL + 10e18 + 1000e18);
+        token.mint(signer, total);
         bytes32 digest = keccak256(
             abi.encodePacked(
                 "\x19\x01",
@@ -116,10 +120,12 @@ contract ArenaTasksCreateTest is ArenaBaseTest {
         vm.prank(creator);
         arena.cancelBeforeStart(id);
         assertEq(uint8(arena.phaseOf(id)), uint8(IArenaTasks.Phase.Cancelled));
-        assertEq(arena.claimable(id, creator), POOL + 100e18);
+        assertEq(arena.claimable(id, creator), POOL + _bond());
         uint256 before = token.balanceOf(creator);
         arena.claim(id, creator);
-        assertEq(token.balanceOf(creator) - before, POOL + 100e18);
+        assertEq(token.balanceOf(creator) - before, POOL + _bond());
+        assertEq(token.balanceOf(address(arena)), 0);
+        assertEq(token.balanceOf(treasury), 10e18, "only the fee");
         vm.expectRevert(abi.encodeWithSelector(IArenaTasks.AlreadyClaimed.selector, id, creator));
         arena.claim(id, creator);
     }
@@ -151,4 +157,83 @@ contract ArenaTasksCreateTest is ArenaBaseTest {
         vm.expectRevert(abi.encodeWithSelector(IArenaTasks.UnknownTask.selector, 1));
         arena.phaseOf(1);
     }
+
+    // ─── bond and eval commitment (issue 8, item 3 and "bind the eval-data commitment") ────────
+
+    function test_creationCost_bondIsTheLargerOfFlatAndPoolShare() public view {
+        (uint256 fee, uint256 bond, uint256 total) = arena.creationCost(100e18);
+        assertEq(fee, 10e18);
+        assertEq(bond, 100e18, "10% of 100 is below the flat 100");
+        assertEq(total, 210e18);
+        (, bond,) = arena.creationCost(1000e18);
+        assertEq(bond, 100e18, "equal at 1000");
+        (, bond,) = arena.creationCost(1000e18 + 10);
+        assertEq(bond, 100e18 + 1);
+        (, bond,) = arena.creationCost(1_000_000e18);
+        assertEq(bond, 100_000e18);
+    }
+
+    function test_createTask_takesTheBondOfCreationCost() public {
+        _setParam(ConfigKeys.CREATOR_BOND_BPS, 2500);
+        IArenaTasks.CreateTaskParams memory p = _defaultParams();
+        p.rewardPool = 40_000e18;
+        (uint256 fee, uint256 bond, uint256 total) = arena.creationCost(p.rewardPool);
+        assertEq(bond, 10_000e18);
+        uint256 before = token.balanceOf(creator);
+        uint256 start = block.timestamp;
+        vm.expectEmit(address(arena));
+        emit IArenaTasks.TaskCreated(
+            1,
+            creator,
+            SPEC_CID,
+            p.evalCommitment,
+            p.rewardPool,
+            fee,
+            bond,
+            uint40(start),
+            uint40(start + WINDOW),
+            uint40(start + 2 * WINDOW),
+            uint40(start + 3 * WINDOW),
+            uint40(start + 4 * WINDOW)
+        );
+        vm.prank(creator);
+        uint256 id = arena.createTask(p);
+        assertEq(before - token.balanceOf(creator), total);
+        assertEq(arena.getTask(id).bond, bond);
+        // a flat bond only
+        _setParam(ConfigKeys.CREATOR_BOND_BPS, 0);
+        (, bond,) = arena.creationCost(p.rewardPool);
+        assertEq(bond, 100e18);
+    }
+
+    function test_createTask_evalRevealEndIsHalfThePublishWindow() public {
+        IArenaTasks.CreateTaskParams memory p = _defaultParams();
+        p.publishWindow = 61;
+        vm.prank(creator);
+        uint256 id = arena.createTask(p);
+        IArenaTasks.TaskView memory t = arena.getTask(id);
+        assertEq(t.evalRevealEnd, t.submissionEnd + 30, "rounded down");
+        assertEq(t.publishEnd, t.submissionEnd + 61);
+    }
+
+    function test_createTask_revertsOnAReusedEvalCommitment() public {
+        IArenaTasks.CreateTaskParams memory p = _defaultParams();
+        vm.prank(creator);
+        uint256 id = arena.createTask(p);
+        _expectCreateRevert(
+            p, abi.encodeWithSelector(IArenaTasks.EvalCommitmentReused.selector, p.evalCommitment)
+        );
+        // still refused after the first task is over
+        vm.warp(arena.getTask(id).evalRevealEnd);
+        arena.cancel(id);
+        _expectCreateRevert(
+            p, abi.encodeWithSelector(IArenaTasks.EvalCommitmentReused.selector, p.evalCommitment)
+        );
+        // a fresh salt is accepted
+        p.evalCommitment = arena.evalCommitmentOf(creator, EVAL_CID, keccak256("fresh"));
+        vm.prank(creator);
+        assertEq(arena.createTask(p), 2);
+    }
 }
+
+import {ConfigKeys} from "../../contracts/libraries/ConfigKeys.sol";

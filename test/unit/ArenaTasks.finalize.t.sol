@@ -10,12 +10,16 @@ contract ArenaTasksFinalizeTest is ArenaBaseTest {
     address[] internal trainers;
     address[] internal validators;
 
-    /// @dev 3 submissions, 4 validators (3 honest, 1 liar); consensus 7900 / 6000 / 500 (spam).
+    uint256 internal constant LIAR_STAKE = 30_000e18;
+
+    /// @dev 3 submissions, 4 validators: 3 honest (50,000 each) and a liar (30,000: with four equal locks every
+    /// submission would be an exact 50/50 split, which is contested); consensus 8000 / 6000 / 500 (spam).
     function _scenario(bool liarReveals) internal {
         (taskId, trainers) = _taskInCommit(3);
+        _validatorWithStake(3, LIAR_STAKE);
         uint16[][] memory s = new uint16[][](4);
         s[0] = _row(8000, 6000, 500);
-        s[1] = _row(8100, 6100, 600);
+        s[1] = _row(8200, 6200, 700);
         s[2] = _row(7900, 5900, 400);
         s[3] = _row(0, 10_000, 10_000);
         bool[] memory reveals = _allTrue(4);
@@ -27,15 +31,19 @@ contract ArenaTasksFinalizeTest is ArenaBaseTest {
         _scenario(true);
         _finalizeAll(taskId);
         assertEq(uint8(arena.phaseOf(taskId)), uint8(IArenaTasks.Phase.Settled));
-        assertEq(arena.submissionAt(taskId, 0).consensus, 7900);
+        assertEq(arena.submissionAt(taskId, 0).consensus, 8000);
         assertEq(arena.submissionAt(taskId, 1).consensus, 6000);
         assertEq(arena.submissionAt(taskId, 2).consensus, 500);
         assertTrue(arena.submissionAt(taskId, 2).spam);
         assertEq(arena.submissionAt(taskId, 0).rank, 0);
         assertEq(arena.submissionAt(taskId, 1).rank, 1);
         assertEq(arena.submissionAt(taskId, 2).rank, 2);
-        assertEq(arena.validatorRecord(taskId, validators[0]).distance, 33);
-        assertEq(arena.validatorRecord(taskId, validators[3]).distance, 7133);
+        assertFalse(arena.submissionAt(taskId, 0).contested);
+        assertEq(arena.validatorRecord(taskId, validators[0]).distance, 0);
+        assertEq(arena.validatorRecord(taskId, validators[1]).distance, 200);
+        assertEq(arena.validatorRecord(taskId, validators[2]).distance, 100);
+        assertEq(arena.validatorRecord(taskId, validators[3]).distance, 7166); // (8000 + 4000 + 9500) / 3
+        assertEq(arena.validatorRecord(taskId, validators[3]).maxDistance, 9500);
         assertEq(
             uint8(arena.validatorRecord(taskId, validators[3]).outcome),
             uint8(IArenaTasks.ValidatorOutcome.SlashedDeviation)
@@ -47,7 +55,7 @@ contract ArenaTasksFinalizeTest is ArenaBaseTest {
         IArenaTasks.Settlement memory st = arena.settlementOf(taskId);
         assertEq(st.paidTrainers, 2);
         assertEq(st.rewardedValidators, 3);
-        assertEq(st.slashed, 50e18 + 5000e18); // spam: 5% of the 1000 FLOCK lock; deviation: 10% of 50,000
+        assertEq(st.slashed, 50e18 + 3000e18); // spam: 5% of the 1000 FLOCK lock; deviation: 10% of 30,000
     }
 
     function test_finalize_accountsToTheWei() public {
@@ -65,7 +73,9 @@ contract ArenaTasksFinalizeTest is ArenaBaseTest {
         assertEq(POOL + st.slashed, rewards + st.protocolFee + st.keeperBounty, "pool + slashed == paid");
         assertEq(token.balanceOf(treasury) - treasuryBefore, st.protocolFee);
         assertEq(token.balanceOf(keeper), st.keeperBounty);
-        assertEq(token.balanceOf(address(arena)), rewards);
+        // the arena still holds the rewards and the creator's bond (claimable since settlement)
+        assertEq(arena.claimable(taskId, creator), _bond());
+        assertEq(token.balanceOf(address(arena)), rewards + _bond());
     }
 
     function test_finalize_rewardsFollowGeometricDecay() public {
@@ -75,7 +85,7 @@ contract ArenaTasksFinalizeTest is ArenaBaseTest {
         uint256 r1 = arena.claimable(taskId, trainers[1]);
         assertApproxEqAbs(r1 * 2, r0, 2); // RANK_DECAY_BPS 5000
         assertEq(arena.claimable(taskId, trainers[2]), 0);
-        // closer validator earns more (equal locks): v0 (33) > v2 (66) > v1 (133)
+        // closer validator earns more (equal locks): v0 (0) > v2 (100) > v1 (200)
         assertGt(arena.claimable(taskId, validators[0]), arena.claimable(taskId, validators[2]));
         assertGt(arena.claimable(taskId, validators[2]), arena.claimable(taskId, validators[1]));
         assertEq(arena.claimable(taskId, validators[3]), 0);
@@ -108,7 +118,7 @@ contract ArenaTasksFinalizeTest is ArenaBaseTest {
         _scenario(false);
         vm.expectEmit(true, true, false, true, address(arena));
         emit IArenaTasks.ParticipantSlashed(
-            taskId, validators[3], IArenaTasks.SlashReason.NonReveal, 2500e18, 250e18
+            taskId, validators[3], IArenaTasks.SlashReason.NonReveal, 3000e18, 300e18
         );
         _finalizeAll(taskId);
         assertEq(
@@ -188,13 +198,18 @@ contract ArenaTasksFinalizeTest is ArenaBaseTest {
         bool[] memory reveals = _allTrue(3);
         reveals[2] = false; // MIN_REVEALS = 3
         validators = _scoreAll(taskId, s, reveals);
+        uint256 treasuryBefore = token.balanceOf(treasury);
+        vm.prank(keeper);
         assertTrue(arena.finalize(taskId, 1));
         IArenaTasks.TaskView memory t = arena.getTask(taskId);
         assertEq(uint8(t.phase), uint8(IArenaTasks.Phase.Cancelled));
         assertEq(uint8(t.cancelReason), uint8(IArenaTasks.CancelReason.TooFewReveals));
-        // non-revealer slashed 5% of 50,000; 90% of it refunded to the creator with the pool
-        assertEq(arena.settlementOf(taskId).creatorRefund, POOL + 2250e18);
-        assertEq(arena.claimable(taskId, creator), POOL + 2250e18);
+        // the models are public: the pool and the whole non-reveal slash (10% of 50,000) go to the treasury, not to
+        // the creator; the creator gets its bond back
+        assertEq(arena.settlementOf(taskId).creatorRefund, _bond());
+        assertEq(arena.claimable(taskId, creator), _bond());
+        assertEq(token.balanceOf(treasury) - treasuryBefore, POOL + 5000e18);
+        assertEq(token.balanceOf(keeper), 0, "a cancelling finalize pays no bounty");
     }
 
     function test_finalize_potWithNobodyEligibleGoesToTreasury() public {

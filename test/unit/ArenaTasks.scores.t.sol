@@ -4,6 +4,7 @@ pragma solidity 0.8.30;
 import {ArenaBaseTest} from "../utils/ArenaBaseTest.sol";
 import {IArenaTasks} from "../../contracts/interfaces/IArenaTasks.sol";
 import {ConfigKeys} from "../../contracts/libraries/ConfigKeys.sol";
+import {IStakingVault} from "../../contracts/interfaces/IStakingVault.sol";
 
 contract ArenaTasksScoresTest is ArenaBaseTest {
     uint256 internal id;
@@ -54,9 +55,11 @@ contract ArenaTasksScoresTest is ArenaBaseTest {
     }
 
     function test_commitScores_revertsWhenFull() public {
+        _setParam(ConfigKeys.MIN_REVEALS, 1); // MIN_REVEALS ≤ MAX_VALIDATORS
         _setParam(ConfigKeys.MAX_VALIDATORS, 1);
         (uint256 small,) = _taskInCommit(2);
         _commitScores(small, v0, new uint16[](2));
+        // a full set admits only a strictly larger lock: an equal one is refused
         address v1 = _validatorAt(1);
         vm.prank(v1);
         vm.expectRevert(abi.encodeWithSelector(IArenaTasks.TooManyValidators.selector, small, 1));
@@ -95,6 +98,13 @@ contract ArenaTasksScoresTest is ArenaBaseTest {
         vm.prank(v0);
         vm.expectRevert(abi.encodeWithSelector(IArenaTasks.ScoreCountMismatch.selector, id, 2, 3));
         arena.revealScores(id, new uint16[](2), _salt(v0));
+        vm.prank(v0);
+        vm.expectRevert(abi.encodeWithSelector(IArenaTasks.ScoreCountMismatch.selector, id, 4, 3));
+        arena.revealScores(id, new uint16[](4), _salt(v0));
+        // the empty array ("eval data unavailable") has the right length but must match the commitment too
+        vm.prank(v0);
+        vm.expectRevert(abi.encodeWithSelector(IArenaTasks.CommitmentMismatch.selector, id, v0));
+        arena.revealScores(id, new uint16[](0), _salt(v0));
         vm.prank(v0);
         vm.expectRevert(abi.encodeWithSelector(IArenaTasks.CommitmentMismatch.selector, id, v0));
         arena.revealScores(id, _row(1, 2, 4), _salt(v0));
@@ -153,9 +163,39 @@ contract ArenaTasksScoresTest is ArenaBaseTest {
         assertEq(arena.claim(id, vs[0]), vDue);
         vm.expectRevert(abi.encodeWithSelector(IArenaTasks.NothingToClaim.selector, id, attacker));
         arena.claim(id, attacker);
-        vm.expectRevert(abi.encodeWithSelector(IArenaTasks.NothingToClaim.selector, id, creator));
+        // the creator's bond was held until settlement: now it is claimable, once
+        assertEq(arena.claimable(id, creator), _bond());
+        uint256 before = token.balanceOf(creator);
+        vm.expectEmit(address(arena));
+        emit IArenaTasks.Claimed(id, creator, IArenaTasks.ClaimKind.CreatorRefund, _bond(), 0);
+        assertEq(arena.claim(id, creator), _bond());
+        assertEq(token.balanceOf(creator) - before, _bond());
+        assertEq(arena.claimable(id, creator), 0);
+        vm.expectRevert(abi.encodeWithSelector(IArenaTasks.AlreadyClaimed.selector, id, creator));
         arena.claim(id, creator);
     }
-}
 
-import {IStakingVault} from "../../contracts/interfaces/IStakingVault.sol";
+    function test_revealScores_emptyArrayRecordsUnavailable() public {
+        uint16[] memory none = new uint16[](0);
+        _commitScores(id, v0, none);
+        _toReveal(id);
+        _revealScores(id, v0, none);
+        IArenaTasks.ValidatorRecord memory r = arena.validatorRecord(id, v0);
+        assertTrue(r.revealed);
+        assertTrue(r.unavailable);
+        assertEq(arena.getTask(id).revealed, 1);
+    }
+
+    /// @dev KNOWN CONTRACT BUG (reported, contracts/ not modified here): `scoresOf` documents "a validator's revealed
+    /// scores", but for an "eval data unavailable" reveal (the empty array) it returns `published` zeros read from
+    /// never-written slots, so an indexer or keeper sees a validator that scored every model 0 — and
+    /// keccak(scoresOf) no longer matches the commitment. Remove the skip once `scoresOf` returns an empty array when
+    /// `unavailable` is set.
+    function test_scoresOf_unavailableRevealIsEmpty() public {
+        uint16[] memory none = new uint16[](0);
+        _commitScores(id, v0, none);
+        _toReveal(id);
+        _revealScores(id, v0, none);
+        assertEq(arena.scoresOf(id, v0).length, 0, "an unavailable reveal has no scores");
+    }
+}

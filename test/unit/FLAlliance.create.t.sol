@@ -73,7 +73,8 @@ contract FLAllianceCreateTest is FLBaseTest {
         IFLAlliance.CreateParams memory p = _params(3, 5, 2);
         p.windows.scoreReveal = 10;
         vm.prank(creator);
-        vm.expectRevert(abi.encodeWithSelector(IFLAlliance.InvalidWindow.selector, 10, 60, 30 days));
+        uint256 maxWindow = config.get(ConfigKeys.MAX_WINDOW);
+        vm.expectRevert(abi.encodeWithSelector(IFLAlliance.InvalidWindow.selector, 10, 60, maxWindow));
         alliance.createAlliance(p);
         p = _params(3, 5, 2);
         p.rewardPool = 1e18;

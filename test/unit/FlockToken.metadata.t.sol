@@ -45,8 +45,10 @@ contract FlockTokenMetadataTest is BaseTest {
         vm.prank(trainer1);
         assertTrue(token.transfer(trainer2, 40 * FLOCK));
         assertEq(token.getVotes(trainer1), 60 * FLOCK);
-        vm.roll(block.number + 1);
-        assertEq(token.getPastTotalSupply(block.number - 1), 100 * FLOCK);
+        // the governance clock is the timestamp (ERC-6372 mode=timestamp)
+        assertEq(token.CLOCK_MODE(), "mode=timestamp");
+        vm.warp(block.timestamp + 1);
+        assertEq(token.getPastTotalSupply(block.timestamp - 1), 100 * FLOCK);
     }
 
     function test_metadata_supportsAccessControlInterface() public view {

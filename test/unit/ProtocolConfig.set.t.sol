@@ -10,16 +10,33 @@ import {ConfigKeys} from "../../contracts/libraries/ConfigKeys.sol";
 contract ProtocolConfigSetTest is BaseTest {
     function test_set_changesValueAndEmits() public {
         vm.expectEmit(address(config));
-        emit IProtocolConfig.ParameterSet(ConfigKeys.UNBONDING_PERIOD, "UNBONDING_PERIOD", 7 days, 14 days);
-        config.set(ConfigKeys.UNBONDING_PERIOD, 14 days);
-        assertEq(config.get(ConfigKeys.UNBONDING_PERIOD), 14 days);
+        emit IProtocolConfig.ParameterSet(ConfigKeys.UNBONDING_PERIOD, "UNBONDING_PERIOD", 21 days, 28 days);
+        config.set(ConfigKeys.UNBONDING_PERIOD, 28 days);
+        assertEq(config.get(ConfigKeys.UNBONDING_PERIOD), 28 days);
     }
 
     function test_set_atBothBounds() public {
-        config.set(ConfigKeys.UNBONDING_PERIOD, 1 hours);
-        assertEq(config.get(ConfigKeys.UNBONDING_PERIOD), 1 hours);
         config.set(ConfigKeys.UNBONDING_PERIOD, 90 days);
         assertEq(config.get(ConfigKeys.UNBONDING_PERIOD), 90 days);
+        // the lower bound (1 hour) is below 4 × the smallest MAX_WINDOW (1 hour): the cross-key rule decides there
+        config.set(ConfigKeys.MIN_WINDOW, 60);
+        config.set(ConfigKeys.MAX_WINDOW, 1 hours);
+        config.set(ConfigKeys.UNBONDING_PERIOD, 4 hours);
+        assertEq(config.get(ConfigKeys.UNBONDING_PERIOD), 4 hours);
+        vm.expectRevert(
+            abi.encodeWithSelector(
+                IProtocolConfig.InconsistentParameters.selector, ConfigKeys.UNBONDING_PERIOD, 1 hours
+            )
+        );
+        config.set(ConfigKeys.UNBONDING_PERIOD, 1 hours);
+        config.set(ConfigKeys.MIN_WINDOW, 2);
+        assertEq(config.get(ConfigKeys.MIN_WINDOW), 2);
+        vm.expectRevert(
+            abi.encodeWithSelector(
+                IProtocolConfig.ParameterOutOfBounds.selector, ConfigKeys.MIN_WINDOW, 1, 2, 30 days
+            )
+        );
+        config.set(ConfigKeys.MIN_WINDOW, 1);
     }
 
     function test_set_revertsOutOfBounds() public {
@@ -114,6 +131,118 @@ contract ProtocolConfigSetTest is BaseTest {
             )
         );
         config.set(ConfigKeys.MIN_VALIDATOR_STAKE, 3000 * FLOCK + 1);
+    }
+
+    function test_set_submissionCountOrdering() public {
+        config.set(ConfigKeys.MAX_SUBMISSIONS, 2); // == MIN_SUBMISSIONS is fine
+        vm.expectRevert(
+            abi.encodeWithSelector(
+                IProtocolConfig.InconsistentParameters.selector, ConfigKeys.MAX_SUBMISSIONS, 1
+            )
+        );
+        config.set(ConfigKeys.MAX_SUBMISSIONS, 1);
+        vm.expectRevert(
+            abi.encodeWithSelector(
+                IProtocolConfig.InconsistentParameters.selector, ConfigKeys.MIN_SUBMISSIONS, 3
+            )
+        );
+        config.set(ConfigKeys.MIN_SUBMISSIONS, 3);
+        config.set(ConfigKeys.MIN_SUBMISSIONS, 1);
+        config.set(ConfigKeys.MAX_SUBMISSIONS, 1);
+        assertEq(config.get(ConfigKeys.MAX_SUBMISSIONS), 1);
+    }
+
+    function test_set_revealCountOrdering() public {
+        config.set(ConfigKeys.MAX_VALIDATORS, 3); // == MIN_REVEALS is fine
+        vm.expectRevert(
+            abi.encodeWithSelector(
+                IProtocolConfig.InconsistentParameters.selector, ConfigKeys.MAX_VALIDATORS, 2
+            )
+        );
+        config.set(ConfigKeys.MAX_VALIDATORS, 2);
+        vm.expectRevert(
+            abi.encodeWithSelector(IProtocolConfig.InconsistentParameters.selector, ConfigKeys.MIN_REVEALS, 4)
+        );
+        config.set(ConfigKeys.MIN_REVEALS, 4);
+        config.set(ConfigKeys.MIN_REVEALS, 1);
+        config.set(ConfigKeys.MAX_VALIDATORS, 1);
+        assertEq(config.get(ConfigKeys.MAX_VALIDATORS), 1);
+    }
+
+    /// @dev Withholding a reveal never costs less than revealing the worst deviation (issue 8, item 8).
+    function test_set_nonRevealAtLeastDeviation() public {
+        // defaults: NON_REVEAL 1000 == DEVIATION 1000
+        vm.expectRevert(
+            abi.encodeWithSelector(
+                IProtocolConfig.InconsistentParameters.selector, ConfigKeys.NON_REVEAL_SLASH_BPS, 999
+            )
+        );
+        config.set(ConfigKeys.NON_REVEAL_SLASH_BPS, 999);
+        vm.expectRevert(
+            abi.encodeWithSelector(
+                IProtocolConfig.InconsistentParameters.selector, ConfigKeys.DEVIATION_SLASH_BPS, 1001
+            )
+        );
+        config.set(ConfigKeys.DEVIATION_SLASH_BPS, 1001);
+        config.set(ConfigKeys.NON_REVEAL_SLASH_BPS, 2000);
+        config.set(ConfigKeys.DEVIATION_SLASH_BPS, 2000);
+        assertEq(config.get(ConfigKeys.DEVIATION_SLASH_BPS), 2000);
+    }
+
+    function test_set_trainerNonRevealAtLeastSpam() public {
+        // defaults: TRAINER_NON_REVEAL 1000 ≥ SPAM 500
+        config.set(ConfigKeys.TRAINER_NON_REVEAL_SLASH_BPS, 500);
+        vm.expectRevert(
+            abi.encodeWithSelector(
+                IProtocolConfig.InconsistentParameters.selector, ConfigKeys.TRAINER_NON_REVEAL_SLASH_BPS, 499
+            )
+        );
+        config.set(ConfigKeys.TRAINER_NON_REVEAL_SLASH_BPS, 499);
+        vm.expectRevert(
+            abi.encodeWithSelector(
+                IProtocolConfig.InconsistentParameters.selector, ConfigKeys.SPAM_SLASH_BPS, 501
+            )
+        );
+        config.set(ConfigKeys.SPAM_SLASH_BPS, 501);
+        config.set(ConfigKeys.SPAM_SLASH_BPS, 0);
+        config.set(ConfigKeys.TRAINER_NON_REVEAL_SLASH_BPS, 0);
+        assertEq(config.get(ConfigKeys.TRAINER_NON_REVEAL_SLASH_BPS), 0);
+    }
+
+    /// @dev UNBONDING_PERIOD ≥ 4 × MAX_WINDOW, checked from both keys (defaults: 21 days ≥ 4 × 5 days).
+    function test_set_unbondingOutlastsTheLongestTask() public {
+        config.set(ConfigKeys.UNBONDING_PERIOD, 20 days);
+        vm.expectRevert(
+            abi.encodeWithSelector(
+                IProtocolConfig.InconsistentParameters.selector, ConfigKeys.UNBONDING_PERIOD, 20 days - 1
+            )
+        );
+        config.set(ConfigKeys.UNBONDING_PERIOD, 20 days - 1);
+        vm.expectRevert(
+            abi.encodeWithSelector(
+                IProtocolConfig.InconsistentParameters.selector, ConfigKeys.MAX_WINDOW, 5 days + 1
+            )
+        );
+        config.set(ConfigKeys.MAX_WINDOW, 5 days + 1);
+        config.set(ConfigKeys.MAX_WINDOW, 4 days);
+        config.set(ConfigKeys.UNBONDING_PERIOD, 16 days);
+        assertEq(config.get(ConfigKeys.UNBONDING_PERIOD), 16 days);
+        // MAX_WINDOW still checks MIN_WINDOW as well
+        config.set(ConfigKeys.MIN_WINDOW, 4 days);
+        vm.expectRevert(
+            abi.encodeWithSelector(
+                IProtocolConfig.InconsistentParameters.selector, ConfigKeys.MAX_WINDOW, 4 days - 1
+            )
+        );
+        config.set(ConfigKeys.MAX_WINDOW, 4 days - 1);
+    }
+
+    /// @dev Every default satisfies every cross-key rule: re-setting each key to its own value is accepted.
+    function test_set_defaultsAreConsistent() public {
+        bytes32[] memory keys = config.keys();
+        for (uint256 i; i < keys.length; ++i) {
+            config.set(keys[i], config.get(keys[i]));
+        }
     }
 
     /// @dev The fee bounds (≤ 2000 + ≤ 500) cannot reach 10000 today; the rule still guards future bounds. Check that

@@ -14,7 +14,7 @@ contract ProtocolConfigViewsTest is BaseTest {
         uint256[] memory values = config.getMany(keys);
         assertEq(values.length, 3);
         assertEq(values[0], 3);
-        assertEq(values[1], 7 days);
+        assertEq(values[1], 21 days);
         assertEq(values[2], 3);
     }
 

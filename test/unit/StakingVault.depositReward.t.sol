@@ -50,12 +50,17 @@ contract StakingVaultDepositRewardTest is BaseTest {
         vault.depositReward(trainer1, 1);
     }
 
-    function test_depositReward_revertsWithoutModuleRole() public {
-        bytes32 role = vault.MODULE_ROLE();
+    /// Anyone may pay a reward into a pool (it only gives): a module whose role was revoked can still pay its claims.
+    function test_depositReward_anyCallerMayGive() public {
+        _fund(attacker, 10e18);
         vm.prank(attacker);
-        vm.expectRevert(
-            abi.encodeWithSelector(IAccessControl.AccessControlUnauthorizedAccount.selector, attacker, role)
+        token.approve(address(vault), 10e18);
+        uint256 before = vault.poolOf(validator1).bondedAssets + vault.poolOf(validator1).unclaimedCommission;
+        vm.prank(attacker);
+        vault.depositReward(validator1, 10e18);
+        assertEq(
+            vault.poolOf(validator1).bondedAssets + vault.poolOf(validator1).unclaimedCommission,
+            before + 10e18
         );
-        vault.depositReward(validator1, 1);
     }
 }

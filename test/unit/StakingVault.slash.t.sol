@@ -105,12 +105,10 @@ contract StakingVaultSlashTest is BaseTest {
         vault.slash(2, validator1, 1);
     }
 
-    function test_slash_revertsWithoutModuleRole() public {
-        bytes32 role = vault.MODULE_ROLE();
+    /// A lock is keyed by the module that took it: any other caller finds no lock to slash.
+    function test_slash_onlyTheLockingModule() public {
         vm.prank(attacker);
-        vm.expectRevert(
-            abi.encodeWithSelector(IAccessControl.AccessControlUnauthorizedAccount.selector, attacker, role)
-        );
+        vm.expectRevert(abi.encodeWithSelector(IStakingVault.LockNotFound.selector, attacker, 1, validator1));
         vault.slash(1, validator1, 1);
     }
 }

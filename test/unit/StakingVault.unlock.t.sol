@@ -66,12 +66,10 @@ contract StakingVaultUnlockTest is BaseTest {
         vault.unlock(1, trainer1);
     }
 
-    function test_unlock_revertsWithoutModuleRole() public {
-        bytes32 role = vault.MODULE_ROLE();
+    /// A lock is keyed by the module that took it: any other caller finds no lock to release.
+    function test_unlock_onlyTheLockingModule() public {
         vm.prank(attacker);
-        vm.expectRevert(
-            abi.encodeWithSelector(IAccessControl.AccessControlUnauthorizedAccount.selector, attacker, role)
-        );
+        vm.expectRevert(abi.encodeWithSelector(IStakingVault.LockNotFound.selector, attacker, 1, trainer1));
         vault.unlock(1, trainer1);
     }
 }

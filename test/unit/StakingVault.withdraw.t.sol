@@ -80,6 +80,7 @@ contract StakingVaultWithdrawTest is BaseTest {
     function test_withdraw_paysZeroWhenBucketSlashedOut() public {
         // the pool's whole remaining value is the unbonding bucket: a full slash empties it
         _setParam(ConfigKeys.MIN_DELEGATION, 0);
+        _setParam(ConfigKeys.MIN_OPERATOR_SELF_STAKE, 0); // a 1-unit self-stake may be locked
         _registerAndStake(trainer1, IStakingVault.Role.TrainingNode, 1);
         vm.startPrank(_module);
         vault.lock(1, trainer1, 1);

@@ -5,6 +5,7 @@ import {BaseTest} from "./BaseTest.sol";
 import {ArenaTasks} from "../../contracts/ArenaTasks.sol";
 import {IArenaTasks} from "../../contracts/interfaces/IArenaTasks.sol";
 import {IStakingVault} from "../../contracts/interfaces/IStakingVault.sol";
+import {Cids} from "./Cids.sol";
 
 /// @notice BaseTest + a deployed ArenaTasks (module of the vault) and helpers that drive a task through its phases.
 abstract contract ArenaBaseTest is BaseTest {
@@ -44,11 +45,20 @@ abstract contract ArenaBaseTest is BaseTest {
         }
     }
 
+    /// @dev Validator `i` (as `_validatorAt`) registered with `stake` instead of VALIDATOR_STAKE; call before its first use.
+    function _validatorWithStake(uint256 i, uint256 stake) internal returns (address a) {
+        a = makeAddr(string.concat("arenaValidator", vm.toString(i)));
+        if (vault.roleOf(a) == IStakingVault.Role.None) {
+            _registerAndStake(a, IStakingVault.Role.Validator, stake);
+        }
+    }
+
     // ─── task creation ─────────────────────────────────────────────────────────────────────────
 
     function _defaultParams() internal view returns (IArenaTasks.CreateTaskParams memory p) {
         p.specCid = SPEC_CID;
-        p.evalCommitment = arena.evalCommitmentOf(creator, EVAL_CID, EVAL_SALT);
+        // eval commitments cannot be reused: the first task uses EVAL_SALT, later ones a salt derived from their id
+        p.evalCommitment = arena.evalCommitmentOf(creator, EVAL_CID, _evalSalt(arena.taskCount() + 1));
         p.rewardPool = POOL;
         p.submissionStart = 0;
         p.submissionWindow = WINDOW;
@@ -86,7 +96,7 @@ abstract contract ArenaBaseTest is BaseTest {
     // ─── participants ──────────────────────────────────────────────────────────────────────────
 
     function _cid(uint256 i) internal pure returns (string memory) {
-        return string.concat("bafymodel", vm.toString(i));
+        return Cids.model(i);
     }
 
     function _salt(address who) internal pure returns (bytes32) {
@@ -104,9 +114,18 @@ abstract contract ArenaBaseTest is BaseTest {
         arena.revealSubmission(taskId, cid, _salt(trainer));
     }
 
+    /// @dev The eval-data salt `_defaultParams` commits to for task `taskId`.
+    function _evalSalt(uint256 taskId) internal pure returns (bytes32) {
+        return taskId == 1 ? EVAL_SALT : keccak256(abi.encode(EVAL_SALT, taskId));
+    }
+
     function _revealEval(uint256 taskId) internal {
         vm.prank(creator);
-        arena.revealEvalData(taskId, EVAL_CID, EVAL_SALT);
+        arena.revealEvalData(taskId, EVAL_CID, _evalSalt(taskId));
+    }
+
+    function _toEvalRevealEnd(uint256 taskId) internal {
+        vm.warp(arena.getTask(taskId).evalRevealEnd);
     }
 
     function _commitScores(uint256 taskId, address validator, uint16[] memory scores) internal {
@@ -120,7 +139,7 @@ abstract contract ArenaBaseTest is BaseTest {
         arena.revealScores(taskId, scores, _salt(validator));
     }
 
-    /// @dev Creates a task, commits and publishes `nTrainers` submissions, reveals the eval data; ends in Commit.
+    /// @dev Creates a task, commits `nTrainers` submissions, reveals the eval data, publishes them; ends in Commit.
     function _taskInCommit(uint256 nTrainers) internal returns (uint256 taskId, address[] memory trainers) {
         taskId = _createTask();
         trainers = new address[](nTrainers);
@@ -129,11 +148,16 @@ abstract contract ArenaBaseTest is BaseTest {
             _commitSubmission(taskId, trainers[i], _cid(i));
         }
         _toPublish(taskId);
+        _revealEval(taskId);
         for (uint256 i; i < nTrainers; ++i) {
             _revealSubmission(taskId, trainers[i], _cid(i));
         }
-        _revealEval(taskId);
         _toCommit(taskId);
+    }
+
+    /// @dev The bond `createTask` takes for the default pool.
+    function _bond() internal view returns (uint256 bond) {
+        (, bond,) = arena.creationCost(POOL);
     }
 
     /// @dev Commits `scores[v]` for validator v, then reveals those with `reveals[v]`; ends in Finalizing.

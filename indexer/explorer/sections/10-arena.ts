@@ -128,6 +128,7 @@ const SLASH_REASONS: Record<string, string> = {
   Spam: "its model scored below the task's spam score",
   Deviation: "its scores strayed too far from the consensus",
   NonReveal: "it committed scores and never revealed them",
+  TrainerNonReveal: "it committed a model and never published it (or published a later copy), slashed at its claim",
 };
 
 const OUTCOMES: Record<string, string> = {
@@ -151,7 +152,7 @@ function moneyFlow(lb: Lb): HTMLElement {
   });
   const big = (v: string | null | undefined) => (v ? BigInt(v) : 0n);
   const sources = [item("reward pool", t.rewardPool, "f-pool"), item("slashed stake", s.slashed, "f-slash")];
-  const inTotal = big(t.rewardPool) + big(s.slashed);
+  const inTotal = big(t.rewardPool) + big(s.slashed) + (t.status === "settled" ? 0n : big(t.bond));
   let sinks: FlowItem[];
   let outTotal: bigint;
   if (t.status === "settled") {
@@ -163,14 +164,15 @@ function moneyFlow(lb: Lb): HTMLElement {
     ];
     outTotal = big(s.trainerPot) + big(s.validatorPot) + big(s.protocolFee) + big(s.keeperBounty);
   } else {
-    const bonds = big(s.bondShare) * BigInt(t.counts.published);
+    // a cancellation returns what the creator is owed (pool and/or bond, by reason); a forfeited pool or bond and the
+    // non-revealers' slash go to the treasury
+    sources.push(item("creator's bond", t.bond, "f-other"));
     sinks = [
       item("refund to the creator", s.creatorRefund, "f-refund"),
-      item("bond shares to published nodes", bonds, "f-trainers"),
-      item("treasury", s.protocolFee, "f-treasury"),
+      item("treasury: forfeits, slashes", s.protocolFee, "f-treasury"),
       item("keeper bounty", s.keeperBounty, "f-bounty"),
     ];
-    outTotal = big(s.creatorRefund) + bonds + big(s.protocolFee) + big(s.keeperBounty);
+    outTotal = big(s.creatorRefund) + big(s.protocolFee) + big(s.keeperBounty);
   }
   if (outTotal < inTotal) sinks.push(item("not itemised by the settlement", inTotal - outTotal, "f-other"));
   if (inTotal < outTotal) sources.push(item("other funds (bond)", outTotal - inTotal, "f-other"));
@@ -190,10 +192,24 @@ function leaderboardTable(lb: Lb): HTMLElement {
         { "data-trainer": s.trainer, class: s.spam ? "spam" : undefined },
         numCell(s.rank === null ? "–" : String(s.rank + 1), { "data-rank": s.rank ?? "" }),
         addressLink(s.trainer),
-        numCell(score(s.consensus), { "data-score": s.consensus ?? "" }),
+        numCell(score(s.consensus), {
+          "data-score": s.consensus ?? "",
+          title: s.contested
+            ? "contested: an even stake split, no consensus (0); only validators outside the split were judged on it"
+            : undefined,
+          class: s.contested ? "num contested" : undefined,
+        }),
         amountCell(s.reward),
         amountCell(s.slashed, { class: BigInt(s.slashed) > 0n ? "num neg" : "num" }),
-        s.published ? cid(s.modelCid) : h("span", { class: "muted" }, "not published"),
+        s.published
+          ? cid(s.modelCid)
+          : h(
+              "span",
+              { class: "muted" },
+              s.displaced
+                ? `displaced: revealed first, but ${s.displacedBy?.slice(0, 10) ?? "its earlier committer"}… committed it earlier`
+                : "not published",
+            ),
         s.claimed ? "yes" : "no",
       ),
     ),
@@ -210,8 +226,20 @@ function validatorsTable(lb: Lb): HTMLElement {
         { "data-validator": v.validator },
         addressLink(v.validator),
         amountCell(v.lockedStake),
-        v.revealed ? "yes" : "no",
-        numCell(score(v.distance), { title: "mean |score − consensus|, in points of 100" }),
+        v.evicted
+          ? h("span", { class: "muted", title: `evicted by ${v.evictedBy ?? "a larger lock"}` }, "evicted")
+          : v.unavailable
+            ? h(
+                "span",
+                { title: "revealed an empty score list: the eval data could not be fetched or used" },
+                "eval data unavailable",
+              )
+            : v.revealed
+              ? "yes"
+              : "no",
+        numCell(score(v.distance), {
+          title: `mean |score − consensus|, in points of 100; largest single distance ${score(v.maxDistance)}`,
+        }),
         v.outcome ? badge(OUTCOMES[v.outcome] ?? v.outcome, `outcome-${v.outcome.toLowerCase()}`) : "–",
         amountCell(v.reward),
         amountCell(v.slashed, { class: BigInt(v.slashed) > 0n ? "num neg" : "num" }),

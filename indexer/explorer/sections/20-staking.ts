@@ -117,9 +117,12 @@ interface AccountSummary {
     operator: string;
     assets: string;
     readyAt: string;
+    lockMark: number;
+    locksReleased: boolean | null;
     withdrawn: boolean;
     withdrawnAssets: string | null;
   }[];
+  pendingDeposits: { operator: string; assets: string; mark: number; activatable: boolean | null }[];
   rewards: {
     poolDeposits: { module: string; amount: string; commission: string; block: string }[];
     tasks: {
@@ -236,6 +239,29 @@ async function accountPage(ctx: PageContext) {
           "no position",
         ),
       ),
+      ...(a.pendingDeposits.length === 0
+        ? []
+        : [
+            panel(
+              "Pending deposits",
+              null,
+              table(
+                ["Pool", "Assets#", "State"],
+                a.pendingDeposits.map((p) =>
+                  row(
+                    { "data-pending": p.operator },
+                    addressLink(p.operator),
+                    amountCell(p.assets),
+                    p.activatable
+                      ? "activatable: every lock it waited for is released"
+                      : `waits for the pool's locks up to #${p.mark} (no shares, no reward, no slash until then)`,
+                  ),
+                ),
+                { "data-testid": "pending-deposits" },
+                "no pending deposit",
+              ),
+            ),
+          ]),
       panel(
         "Unbonding",
         null,
@@ -252,7 +278,13 @@ async function accountPage(ctx: PageContext) {
                 ? "withdrawn"
                 : Number(u.readyAt) > now
                   ? h("span", null, "ready in ", countdown(Number(u.readyAt)))
-                  : "ready to withdraw",
+                  : u.locksReleased === false
+                    ? h(
+                        "span",
+                        { title: "requested under a task lock: withdrawable once the pool releases it" },
+                        `waits for the pool's lock #${u.lockMark}`,
+                      )
+                    : "ready to withdraw",
             ),
           ),
           { "data-testid": "unbondings" },

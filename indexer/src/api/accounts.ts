@@ -1,4 +1,7 @@
-/** `GET /accounts/:address`: token balance, operator pool, delegations, unbondings, rewards, slashes and claims. */
+/**
+ * `GET /accounts/:address`: token balance, operator pool, delegations, pending deposits (and whether they can be
+ * activated), unbondings (and whether the locks they stood behind are released), rewards, slashes and claims.
+ */
 
 import { db } from "ponder:api";
 import {
@@ -6,6 +9,7 @@ import {
   claim,
   delegation,
   operator,
+  pendingDeposit,
   rewardDeposit,
   slash,
   submission,
@@ -23,7 +27,7 @@ accounts.get("/:address", async (c) => {
   const raw = c.req.param("address");
   if (!/^0x[0-9a-fA-F]{40}$/.test(raw)) return c.json({ error: `not an address: "${raw}"` }, 400);
   const address = raw.toLowerCase() as `0x${string}`;
-  const [acct, op, positions, unbondings, deposits, slashes, claims, subs, vals] = await Promise.all([
+  const [acct, op, positions, unbondings, deposits, slashes, claims, subs, vals, pendings] = await Promise.all([
     db.select().from(account).where(eq(account.address, address)),
     db.select().from(operator).where(eq(operator.address, address)),
     db.select().from(delegation).where(eq(delegation.account, address)),
@@ -33,22 +37,20 @@ accounts.get("/:address", async (c) => {
     db.select().from(claim).where(eq(claim.account, address)).orderBy(asc(claim.block)),
     db.select().from(submission).where(eq(submission.trainer, address)).orderBy(asc(submission.taskId)),
     db.select().from(taskValidator).where(eq(taskValidator.validator, address)).orderBy(asc(taskValidator.taskId)),
+    db.select().from(pendingDeposit).where(eq(pendingDeposit.account, address)),
   ]);
   const a = acct[0];
   const o = op[0];
   if (!a && !o && positions.length === 0) return c.json({ error: `account ${address} is not indexed` }, 404);
+  const poolAddresses = [
+    ...new Set([
+      ...positions.map((p) => p.operator),
+      ...pendings.map((p) => p.operator),
+      ...unbondings.map((u) => u.operator),
+    ]),
+  ];
   const pools =
-    positions.length === 0
-      ? []
-      : await db
-          .select()
-          .from(operator)
-          .where(
-            inArray(
-              operator.address,
-              positions.map((p) => p.operator),
-            ),
-          );
+    poolAddresses.length === 0 ? [] : await db.select().from(operator).where(inArray(operator.address, poolAddresses));
   const poolOf = new Map(pools.map((p) => [p.address, p]));
   const body = {
     address,
@@ -68,6 +70,13 @@ accounts.get("/:address", async (c) => {
           totalCommission: o.totalCommission,
           totalSlashed: o.totalSlashed,
           delegators: o.delegators,
+          lockSeq: o.lockSeq,
+          releasedThrough: o.releasedThrough,
+          pendingAssets: o.pendingAssets,
+          scheduledCommission:
+            o.commissionEffectiveAt === 0n
+              ? null
+              : { bps: o.pendingCommissionBps, effectiveAt: o.commissionEffectiveAt },
         }
       : null,
     delegations: positions.map((p) => {
@@ -80,14 +89,32 @@ accounts.get("/:address", async (c) => {
         deposited: p.deposited,
       };
     }),
-    unbondings: unbondings.map((u) => ({
-      entryId: u.entryId,
-      operator: u.operator,
-      assets: u.assets,
-      readyAt: u.readyAt,
-      withdrawn: u.withdrawn,
-      withdrawnAssets: u.withdrawnAssets,
-    })),
+    pendingDeposits: pendings
+      .filter((p) => p.assets > 0n)
+      .map((p) => {
+        const pool = poolOf.get(p.operator);
+        return {
+          operator: p.operator,
+          assets: p.assets,
+          mark: p.mark,
+          // every lock it waited for is released: `activate(operator, account)` turns it into shares
+          activatable: pool ? p.mark <= pool.releasedThrough : null,
+        };
+      }),
+    unbondings: unbondings.map((u) => {
+      const pool = poolOf.get(u.operator);
+      return {
+        entryId: u.entryId,
+        operator: u.operator,
+        assets: u.assets,
+        readyAt: u.readyAt,
+        lockMark: u.lockMark,
+        // false until every lock up to lockMark is released (UnbondingLocked), whatever readyAt says
+        locksReleased: pool ? u.lockMark <= pool.releasedThrough : null,
+        withdrawn: u.withdrawn,
+        withdrawnAssets: u.withdrawnAssets,
+      };
+    }),
     rewards: {
       poolDeposits: deposits.map((d) => ({
         module: d.module,

@@ -27,9 +27,14 @@ select
       'status', t."status", 'stage', t."stage", 'cancelReason', t."cancel_reason",
       'rewardPool', t."reward_pool"::text, 'fee', t."fee"::text, 'bond', t."bond"::text,
       'submissionStart', t."submission_start"::text, 'submissionEnd', t."submission_end"::text,
+      'evalRevealEnd', t."eval_reveal_end"::text,
       'publishEnd', t."publish_end"::text, 'commitEnd', t."commit_end"::text, 'revealEnd', t."reveal_end"::text,
       'minScore', t."min_score", 'spamScore', t."spam_score",
       'trainers', t."trainers", 'published', t."published", 'validators', t."validators", 'revealed', t."revealed",
+      'unavailable', t."unavailable", 'evictions', t."evictions", 'displacements', t."displacements",
+      'contested', t."contested", 'minRevealedStake', t."min_revealed_stake"::text,
+      'maxScoreDeviation', t."max_score_deviation", 'trainerNonRevealSlashBps', t."trainer_non_reveal_slash_bps",
+      'trainerNonRevealSlashed', t."trainer_non_reveal_slashed"::text,
       'trainerPot', t."trainer_pot"::text, 'validatorPot', t."validator_pot"::text,
       'protocolFee', t."protocol_fee"::text, 'keeperBounty', t."keeper_bounty"::text, 'slashed', t."slashed"::text,
       'paidTrainers', t."paid_trainers", 'rewardedValidators', t."rewarded_validators",
@@ -38,11 +43,13 @@ select
   (select coalesce(json_agg(json_build_object(
       'trainer', s."trainer", 'index', s."index", 'modelCid', s."model_cid", 'published', s."published",
       'commitSeq', s."commit_seq"::text, 'consensus', s."consensus", 'rank', s."rank", 'reward', s."reward"::text,
-      'spam', s."spam", 'slashed', s."slashed"::text, 'claimed', s."claimed")), '[]'::json)
+      'spam', s."spam", 'contested', s."contested", 'displaced', s."displaced", 'displacedBy', s."displaced_by",
+      'slashed', s."slashed"::text, 'claimed', s."claimed")), '[]'::json)
     from "submission" s where s."task_id" = ${taskId}) as "submissions",
   (select coalesce(json_agg(json_build_object(
       'validator', v."validator", 'index', v."validator_index", 'lockedStake', v."locked_stake"::text,
-      'revealed', v."revealed", 'distance', v."distance", 'outcome', v."outcome", 'weight', v."weight"::text,
+      'revealed', v."revealed", 'unavailable', v."unavailable", 'evicted', v."evicted", 'evictedBy', v."evicted_by",
+      'distance', v."distance", 'maxDistance', v."max_distance", 'outcome', v."outcome", 'weight', v."weight"::text,
       'reward', v."reward"::text, 'slashed', v."slashed"::text, 'claimed', v."claimed", 'scores', v."scores")
       order by v."validator_index"), '[]'::json)
     from "task_validator" v where v."task_id" = ${taskId}) as "validators",

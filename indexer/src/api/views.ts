@@ -80,6 +80,7 @@ export interface LeaderboardRows {
     bond: string;
     submissionStart: string;
     submissionEnd: string;
+    evalRevealEnd: string;
     publishEnd: string;
     commitEnd: string;
     revealEnd: string;
@@ -89,6 +90,14 @@ export interface LeaderboardRows {
     published: number;
     validators: number;
     revealed: number;
+    unavailable: number;
+    evictions: number;
+    displacements: number;
+    contested: number;
+    minRevealedStake: string | null;
+    maxScoreDeviation: number | null;
+    trainerNonRevealSlashBps: number | null;
+    trainerNonRevealSlashed: string;
     trainerPot: string | null;
     validatorPot: string | null;
     protocolFee: string | null;
@@ -109,6 +118,9 @@ export interface LeaderboardRows {
     rank: number | null;
     reward: string | null;
     spam: boolean;
+    contested: boolean;
+    displaced: boolean;
+    displacedBy: string | null;
     slashed: string;
     claimed: boolean;
   }[];
@@ -118,8 +130,15 @@ export interface LeaderboardRows {
     index: number;
     lockedStake: string;
     revealed: boolean;
+    /** revealed "eval data unavailable" (an empty score list) */
+    unavailable: boolean;
+    /** evicted from the full set by a larger lock */
+    evicted: boolean;
+    evictedBy: string | null;
     /** mean |score − consensus| (null until judged) */
     distance: number | null;
+    /** the largest single |score − consensus| over uncontested submissions (null until judged) */
+    maxDistance: number | null;
     outcome: string | null;
     weight: string | null;
     reward: string | null;
@@ -148,6 +167,7 @@ export function leaderboardBody(rows: LeaderboardRows, now: bigint) {
   const windows = {
     submissionStart: t.submissionStart,
     submissionEnd: t.submissionEnd,
+    evalRevealEnd: t.evalRevealEnd,
     publishEnd: t.publishEnd,
     commitEnd: t.commitEnd,
     revealEnd: t.revealEnd,
@@ -181,7 +201,19 @@ export function leaderboardBody(rows: LeaderboardRows, now: bigint) {
       windows,
       minScore: t.minScore,
       spamScore: t.spamScore,
-      counts: { trainers: t.trainers, published: t.published, validators: t.validators, revealed: t.revealed },
+      minRevealedStake: t.minRevealedStake,
+      maxScoreDeviation: t.maxScoreDeviation,
+      trainerNonRevealSlashBps: t.trainerNonRevealSlashBps,
+      counts: {
+        trainers: t.trainers,
+        published: t.published,
+        validators: t.validators,
+        revealed: t.revealed,
+        unavailable: t.unavailable,
+        evictions: t.evictions,
+        displacements: t.displacements,
+        contested: t.contested,
+      },
       settlement: {
         trainerPot: t.trainerPot,
         validatorPot: t.validatorPot,
@@ -192,6 +224,7 @@ export function leaderboardBody(rows: LeaderboardRows, now: bigint) {
         rewardedValidators: t.rewardedValidators,
         creatorRefund: t.creatorRefund,
         bondShare: t.bondShare,
+        trainerNonRevealSlashed: t.trainerNonRevealSlashed,
       },
     },
     submissions: ranked.map((s) => ({
@@ -204,6 +237,9 @@ export function leaderboardBody(rows: LeaderboardRows, now: bigint) {
       rank: s.rank,
       reward: s.reward,
       spam: s.spam,
+      contested: s.contested,
+      displaced: s.displaced,
+      displacedBy: s.displacedBy,
       slashed: s.slashed,
       claimed: s.claimed,
     })),

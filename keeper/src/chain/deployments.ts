@@ -15,6 +15,7 @@ export const deploymentsSchema = z.object({
   chainId: z.number().int().positive(),
   startBlock: z.number().int().nonnegative(),
   deployer: address,
+  /** the protocol's treasury: the governance timelock */
   treasury: address,
   contracts: z.object({
     FlockToken: address,
@@ -22,6 +23,10 @@ export const deploymentsSchema = z.object({
     StakingVault: address,
     ArenaTasks: address,
     FLAlliance: address,
+    /** governance: the votes adapter (wallet + staked FLOCK), the timelock that owns every admin power, the governor */
+    FlockVotes: address,
+    TimelockController: address,
+    FlockGovernor: address,
   }),
 });
 

@@ -91,6 +91,8 @@ export type SubmissionView = ArenaView<"submissionAt">;
 export type TrainerRecord = ArenaView<"trainerRecord">;
 export type ValidatorRecord = Omit<ArenaView<"validatorRecord">, "outcome"> & { outcome: ValidatorOutcome };
 export type PoolView = VaultView<"poolOf">;
+export type UnbondingEntryView = VaultView<"unbondingEntry">;
+export type PendingView = VaultView<"pendingOf">;
 
 /** `FLAlliance.getAlliance`, its enum fields decoded, and its id. */
 export type AllianceView = Omit<AllianceViewOf<"getAlliance">, "status" | "source" | "rule"> & {
@@ -334,9 +336,16 @@ export class Protocol {
         }),
       ),
     );
-    return logs
-      .map((l) => ({ index: Number(l.args.index), trainer: l.args.trainer, modelCid: l.args.modelCid }))
-      .sort((a, b) => a.index - b.index);
+    // a model revealed first by a later committer is taken over by its earlier committer (`SubmissionDisplaced`, then
+    // a second `SubmissionRevealed` at the same index): the last reveal of each index, in chain order, is the owner's
+    const byIndex = new Map<number, PublishedSubmission>();
+    for (const l of logs)
+      byIndex.set(Number(l.args.index), {
+        index: Number(l.args.index),
+        trainer: l.args.trainer,
+        modelCid: l.args.modelCid,
+      });
+    return [...byIndex.values()].sort((a, b) => a.index - b.index);
   }
 
   /** Every training node that committed to a task (`SubmissionCommitted` events of its submission window). */
@@ -418,6 +427,14 @@ export class Protocol {
     return this.read(`claimable(${taskId})`, () =>
       this.chain.public.readContract({ ...this.arena, functionName: "claimable", args: [taskId, account] }),
     );
+  }
+
+  /** What `createTask` with `rewardPool` pulls: the fee, the bond (max(CREATOR_BOND, CREATOR_BOND_BPS of the pool)), the sum. */
+  async creationCost(rewardPool: bigint): Promise<{ fee: bigint; bond: bigint; total: bigint }> {
+    const [fee, bond, total] = await this.read("creationCost", () =>
+      this.chain.public.readContract({ ...this.arena, functionName: "creationCost", args: [rewardPool] }),
+    );
+    return { fee, bond, total };
   }
 
   // ─── FLAlliance ────────────────────────────────────────────────────────────────────────────────────────
@@ -578,6 +595,30 @@ export class Protocol {
   async assetsOf(operator: Address, account: Address): Promise<bigint> {
     return this.read("assetsOf", () =>
       this.chain.public.readContract({ ...this.vault, functionName: "assetsOf", args: [operator, account] }),
+    );
+  }
+
+  /** `account`'s deposit waiting in `operator`'s pool for the locks outstanding when it arrived, and whether it can be activated now. */
+  async pendingOf(
+    operator: Address,
+    account: Address,
+  ): Promise<{ assets: bigint; mark: number; activatable: boolean }> {
+    const [deposit, activatable] = await this.read("pendingOf", () =>
+      this.chain.public.readContract({ ...this.vault, functionName: "pendingOf", args: [operator, account] }),
+    );
+    return { assets: deposit.assets, mark: deposit.mark, activatable };
+  }
+
+  /** The commission a reward paid now would take (a scheduled increase once due, capped by the maximum). */
+  async effectiveCommission(operator: Address): Promise<number> {
+    return this.read("effectiveCommission", () =>
+      this.chain.public.readContract({ ...this.vault, functionName: "effectiveCommission", args: [operator] }),
+    );
+  }
+
+  async unbondingEntry(entryId: bigint): Promise<UnbondingEntryView> {
+    return this.read(`unbondingEntry(${entryId})`, () =>
+      this.chain.public.readContract({ ...this.vault, functionName: "unbondingEntry", args: [entryId] }),
     );
   }
 

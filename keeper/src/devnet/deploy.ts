@@ -10,12 +10,48 @@ export const REPO_ROOT = resolve(import.meta.dirname, "..", "..", "..");
 export interface DeployOptions {
   rpcUrl: string;
   privateKey: `0x${string}`;
-  treasury: string;
   /** where the deployments JSON ends up */
   out: string;
   /** keep MINTER_ROLE with the deployer (a devnet faucet) */
   devnetMinter?: boolean;
   logFile?: string;
+  /** governance timings and thresholds (script/Deploy.s.sol's FLOCK_GOV_* variables); unset: the script's defaults */
+  gov?: GovSettings;
+}
+
+/** Governance settings for `script/Deploy.s.sol` (seconds; the threshold in FLOCK base units). */
+export interface GovSettings {
+  votingDelay: number;
+  votingPeriod: number;
+  threshold: bigint;
+  quorumPercent: number;
+  lateQuorum: number;
+  timelockDelay: number;
+}
+
+/**
+ * A devnet's governance: the same contracts and rules as production, on a clock a demo can walk through in
+ * seconds (the devnet advances anvil's time instead of waiting days).
+ */
+export const DEVNET_GOV: GovSettings = {
+  votingDelay: 60,
+  votingPeriod: 600,
+  threshold: 1_000n * 10n ** 18n,
+  quorumPercent: 4,
+  lateQuorum: 120,
+  timelockDelay: 300,
+};
+
+function govEnv(g: GovSettings | undefined): Record<string, string> {
+  if (!g) return {};
+  return {
+    FLOCK_GOV_VOTING_DELAY: String(g.votingDelay),
+    FLOCK_GOV_VOTING_PERIOD: String(g.votingPeriod),
+    FLOCK_GOV_THRESHOLD: g.threshold.toString(),
+    FLOCK_GOV_QUORUM_PERCENT: String(g.quorumPercent),
+    FLOCK_GOV_LATE_QUORUM: String(g.lateQuorum),
+    FLOCK_GOV_TIMELOCK_DELAY: String(g.timelockDelay),
+  };
 }
 
 export async function deployProtocol(o: DeployOptions): Promise<Deployments> {
@@ -42,7 +78,7 @@ export async function deployProtocol(o: DeployOptions): Promise<Deployments> {
         // the solc shim runs on the Node that runs us
         PATH: `${dirname(process.execPath)}:${process.env.PATH ?? ""}`,
         FLOCK_DEPLOYMENTS_OUT: scratch,
-        FLOCK_TREASURY: o.treasury,
+        ...govEnv(o.gov),
         FLOCK_DEVNET_MINTER: o.devnetMinter ? "1" : "0",
       },
       logFile: o.logFile,

@@ -8,6 +8,7 @@ export interface LeaderboardRow {
   consensus: number | null;
   reward: string | null;
   spam: boolean;
+  contested: boolean;
   slashed: string;
   claimed: boolean;
 }
@@ -16,7 +17,10 @@ export interface ValidatorRow {
   validator: string;
   lockedStake: string;
   revealed: boolean;
+  unavailable: boolean;
+  evicted: boolean;
   distance: number | null;
+  maxDistance: number | null;
   outcome: string | null;
   reward: string | null;
   slashed: string;
@@ -69,10 +73,10 @@ query Task($id: BigInt!) {
     id status published validators revealed rewardPool trainerPot validatorPot protocolFee keeperBounty slashed
   }
   submissions(where: { taskId: $id }, orderBy: "rank", orderDirection: "asc", limit: 1000) {
-    items { rank trainer index modelCid consensus reward spam slashed claimed }
+    items { rank trainer index modelCid consensus reward spam contested slashed claimed }
   }
   taskValidators(where: { taskId: $id }, orderBy: "validatorIndex", orderDirection: "asc", limit: 100) {
-    items { validator lockedStake revealed distance outcome reward slashed scores }
+    items { validator lockedStake revealed unavailable evicted distance maxDistance outcome reward slashed scores }
   }
   slashs(where: { taskId: $id }, limit: 1000) { items { operator reason amount toTreasury } }
   claims(where: { taskId: $id }, limit: 1000) { items { account kind amount } }

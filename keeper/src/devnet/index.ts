@@ -11,7 +11,7 @@ import { createLogger, type Logger } from "../log.js";
 import { EmbeddedStore } from "../storage/embedded.js";
 import { actors } from "./actors.js";
 import { type Anvil, mine, startAnvil } from "./anvil.js";
-import { deployProtocol, REPO_ROOT } from "./deploy.js";
+import { DEVNET_GOV, deployProtocol, REPO_ROOT } from "./deploy.js";
 import { type Managed, stopAll } from "./procs.js";
 import { type ArenaSummary, playArena, type ScenarioSize } from "./scenario.js";
 
@@ -96,7 +96,7 @@ export async function startDevnet(o: DevnetOptions = {}): Promise<Devnet> {
     const deployments = await deployProtocol({
       rpcUrl: anvil.url,
       privateKey: cast.deployer.privateKey,
-      treasury: cast.treasury.address,
+      gov: DEVNET_GOV,
       out: deploymentsPath,
       devnetMinter: true,
       logFile: join(dataDir, "logs", "deploy.log"),
@@ -264,7 +264,15 @@ export function printSummary(s: ArenaSummary): void {
   out.push("", `══ AI Arena task ${s.taskId} — leaderboard (read through GraphQL) ══`);
   out.push(pad(["rank", "training node", "consensus", "reward FLOCK", "note"], [5, 18, 10, 14, 40]));
   for (const r of s.report.leaderboard) {
-    const note = r.spam ? `spam: slashed ${fmt(r.slashed)}` : r.rank === null ? "not published" : "";
+    const note = r.spam
+      ? `spam: slashed ${fmt(r.slashed)}`
+      : r.rank === null
+        ? BigInt(r.slashed) > 0n
+          ? `not published: slashed ${fmt(r.slashed)} at claim`
+          : "not published"
+        : r.contested
+          ? "contested (50/50 split)"
+          : "";
     // the contract ranks from 0; people count from 1
     const place = r.rank === null ? "-" : r.rank + 1;
     out.push(pad([place, name(r.trainer), r.consensus ?? "-", fmt(r.reward), note], [5, 18, 10, 14, 40]));
@@ -273,8 +281,8 @@ export function printSummary(s: ArenaSummary): void {
   out.push("", "══ validators ══");
   out.push(
     pad(
-      ["validator", "stake", "revealed", "distance", "outcome", "reward FLOCK", "slashed"],
-      [18, 10, 9, 9, 18, 14, 10],
+      ["validator", "stake", "revealed", "dist mean/max", "outcome", "reward FLOCK", "slashed"],
+      [18, 10, 9, 14, 18, 14, 10],
     ),
   );
   for (const v of s.report.validators) {
@@ -283,13 +291,13 @@ export function printSummary(s: ArenaSummary): void {
         [
           name(v.validator),
           fmt(v.lockedStake),
-          v.revealed ? "yes" : "no",
-          v.distance ?? "-",
+          v.evicted ? "evicted" : v.unavailable ? "no data" : v.revealed ? "yes" : "no",
+          v.distance === null || !v.revealed || v.unavailable ? "-" : `${v.distance}/${v.maxDistance ?? "-"}`,
           v.outcome ?? "-",
           fmt(v.reward),
           fmt(v.slashed),
         ],
-        [18, 10, 9, 9, 18, 14, 10],
+        [18, 10, 9, 14, 18, 14, 10],
       ),
     );
   }
@@ -303,6 +311,9 @@ export function printSummary(s: ArenaSummary): void {
   const t = s.report.task;
   out.push(
     `  pool ${fmt(t.rewardPool)} · trainer pot ${fmt(t.trainerPot)} · validator pot ${fmt(t.validatorPot)} · protocol fee ${fmt(t.protocolFee)} · keeper bounty ${fmt(t.keeperBounty)} · slashed ${fmt(t.slashed)}`,
+  );
+  out.push(
+    `  creator: fee ${fmt(s.creator.fee)} · bond ${fmt(s.creator.bond)} held until settlement, claimed back ${fmt(s.creator.bondClaimed)}`,
   );
   out.push(
     `  delegator's position in validator-1's pool: ${fmt(s.delegator.before)} → ${fmt(s.delegator.after)} FLOCK`,

@@ -1,16 +1,17 @@
 /**
  * The demo's AI Arena task, played for real on the devnet (SPEC §6):
- * a creator posts an MNIST task (eval split committed, revealed only after submissions close); three honest training
- * nodes of clearly different quality train TF.js models on their own shards; one submits garbage; one tries to
- * re-reveal another node's model CID; four honest validators, one that scores at random and one that never reveals run
- * as separate `flock validate` processes; a delegator backs validator-1; a `flock finalize` keeper settles; everyone
- * claims. Block time is moved forward with anvil once everyone has acted in a window (no waiting on the wall clock).
+ * a creator posts an MNIST task (eval split committed, revealed at the start of the publish window, before any model);
+ * three honest training nodes of clearly different quality train TF.js models on their own shards; one submits
+ * garbage; one commits (later) to another node's model CID, and its reveal is rejected `DuplicateModel` — the model is
+ * owned by the earliest commitment — and it is slashed for not publishing at its claim; four honest validators, one
+ * that scores at random and one that never reveals run as separate `flock validate` processes; a delegator backs
+ * validator-1; a `flock finalize` keeper settles; everyone claims, the creator its bond. Block time is moved forward with anvil once everyone has acted in a window (no waiting on the wall clock).
  */
 
 import { readFileSync } from "node:fs";
 import { join } from "node:path";
 import type { Address } from "viem";
-import { parseUnits } from "viem";
+import { formatUnits, parseUnits } from "viem";
 import { ChainClient, TxError } from "../chain/client.js";
 import type { Deployments } from "../chain/deployments.js";
 import { Protocol } from "../chain/protocol.js";
@@ -67,6 +68,8 @@ export interface ArenaSummary {
   report: TaskReport;
   /** transactions the protocol rejected on purpose (the copier) */
   rejected: { account: string; what: string; error: string }[];
+  /** the creator's deposit: fee and bond (`creationCost`), and the bond claimed back after settlement */
+  creator: { fee: string; bond: string; bondClaimed: string };
   delegator: { operator: string; before: string; after: string };
   trained: { name: string; arch: string; epochs: number; samples: number; modelCid: string }[];
   seconds: number;
@@ -152,6 +155,7 @@ export async function playArena(ctx: ScenarioContext): Promise<ArenaSummary> {
       `▸ MNIST: ${built.shards.length} training shards of ${size.trainPerShard} digits, hidden eval split of ${size.evalSize}`,
     );
     const spec = parseSpec(JSON.parse(readFileSync(join(REPO_ROOT, "examples", "mnist", "spec.json"), "utf8")));
+    const cost = await node("creator").protocol.creationCost(FLOCK(10_000));
     const created = await createTask(node("creator"), {
       spec,
       trainDataDir: join(dataRoot, "train-0"),
@@ -160,7 +164,9 @@ export async function playArena(ctx: ScenarioContext): Promise<ArenaSummary> {
       windows: { submission: WINDOW, publish: WINDOW, commit: WINDOW, reveal: WINDOW },
     });
     const taskId = created.taskId;
-    say(`▸ task ${taskId} created: 10000 FLOCK pool, spec ${created.specCid}`);
+    say(
+      `▸ task ${taskId} created: 10000 FLOCK pool, ${fmtFlock(cost.fee)} fee, ${fmtFlock(cost.bond)} bond (held until settlement), spec ${created.specCid}`,
+    );
 
     // ── submission window: train, pin, commit ────────────────────────────────────────────────────────
     const taskSpec = await fetchSpec(node("trainer-strong"), created.specCid);
@@ -191,9 +197,11 @@ export async function playArena(ctx: ScenarioContext): Promise<ArenaSummary> {
     await commitModelFiles(node("trainer-copier"), taskId, strongFiles!);
     say("▸ trainer-copier committed to a copy of trainer-strong's model");
 
-    // ── publish window ───────────────────────────────────────────────────────────────────────────────
+    // ── publish window: the eval data first (models can be revealed only after it), then the models ──────
     let task = await deployer.protocol.getTask(taskId);
     await warpTo(ctx.rpcUrl, task.submissionEnd);
+    await revealEvalData(node("creator"), taskId);
+    say("▸ the creator revealed the evaluation data at the start of the publish window");
     for (const n of ["trainer-strong", "trainer-medium", "trainer-weak", "trainer-garbage"] as const)
       await revealModel(node(n), taskId);
     const rejected: ArenaSummary["rejected"] = [];
@@ -204,13 +212,12 @@ export async function playArena(ctx: ScenarioContext): Promise<ArenaSummary> {
       if (!(e instanceof TxError)) throw e;
       rejected.push({
         account: cast["trainer-copier"].address,
-        what: "reveal of trainer-strong's model CID",
+        what: "reveal of trainer-strong's model CID (committed later)",
         error: e.message.replace(/^.*would revert: /, ""),
       });
       say(`▸ trainer-copier's reveal rejected: ${rejected[0].error}`);
     }
-    await revealEvalData(node("creator"), taskId);
-    say("▸ 4 models published; the creator revealed the evaluation data");
+    say("▸ 4 models published");
 
     // ── commit and reveal windows: the validator bots act on their own ──────────────────────────────
     task = await deployer.protocol.getTask(taskId);
@@ -237,16 +244,23 @@ export async function playArena(ctx: ScenarioContext): Promise<ArenaSummary> {
       "the keeper to settle the task",
     );
     say("▸ the keeper finalized the task (consensus, slashes, ranks, rewards)");
-    const claimants: ActorName[] = [...trainers, ...validatorStakes.map(([n]) => n)];
-    for (const n of claimants) await claimTask(node(n), taskId);
+    const claimants: ActorName[] = [...trainers, ...validatorStakes.map(([n]) => n), "creator"];
+    let bondClaimed = 0n;
+    for (const n of claimants) {
+      const { amount } = await claimTask(node(n), taskId);
+      if (n === "creator") bondClaimed = amount;
+    }
     const after = await positionOf(node("delegator"), delegatorOperator);
-    say("▸ everyone claimed; rewards went into the operators' pools");
+    say(
+      `▸ everyone claimed; rewards went into the operators' pools, the creator's bond (${fmtFlock(bondClaimed)} FLOCK) back to it`,
+    );
 
     // ── read it all back through GraphQL ────────────────────────────────────────────────────────────
     const head_ = await deployer.chain.public.getBlockNumber();
     const report = await until(
       async () => {
         const r = await taskReport(ctx.graphqlUrl, taskId);
+        // every claim indexed, the copier's non-publication slash (at its claim) included
         const indexed = r.task.status === "settled" && r.claims.length >= claimants.length;
         return indexed ? r : undefined;
       },
@@ -265,6 +279,7 @@ export async function playArena(ctx: ScenarioContext): Promise<ArenaSummary> {
       addresses,
       report,
       rejected,
+      creator: { fee: cost.fee.toString(), bond: cost.bond.toString(), bondClaimed: bondClaimed.toString() },
       delegator: { operator: delegatorOperator, before: before.toString(), after: after.toString() },
       trained,
       seconds: 0,
@@ -306,6 +321,8 @@ function startBot(ctx: ScenarioContext, name: ActorName, args: string[]): Manage
     logFile: join(ctx.dataDir, "logs", `${name}.log`),
   });
 }
+
+const fmtFlock = (wei: bigint) => formatUnits(wei, 18);
 
 function positionOf(n: Node, operator: Address): Promise<bigint> {
   return n.protocol.assetsOf(operator, n.chain.address);

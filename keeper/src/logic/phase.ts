@@ -21,6 +21,8 @@ export function phaseName(phase: Phase): string {
 export interface Windows {
   submissionStart: number;
   submissionEnd: number;
+  /** the creator must reveal the eval data before this (submissionEnd + publishWindow / 2); trainers reveal after it */
+  evalRevealEnd?: number;
   publishEnd: number;
   commitEnd: number;
   revealEnd: number;
@@ -81,14 +83,32 @@ export function validatorAction(
   }
 }
 
-export type TrainerAction = "wait" | "commit" | "reveal" | "too-late" | "done";
+/**
+ * Until when a validator keeps retrying evaluation data it cannot fetch or use: the middle of the commit window. After
+ * that it commits (and reveals) an empty score list — "eval data unavailable" — rather than nothing: a validator that
+ * commits nothing is not counted, one that does not reveal is slashed for it, and when the validators saying
+ * "unavailable" hold more of the revealed stake than those who scored, the task is cancelled `CreatorDefault`.
+ */
+export function evalUnavailableAfter(task: { publishEnd: number; commitEnd: number }): number {
+  return task.publishEnd + Math.floor((task.commitEnd - task.publishEnd) / 2);
+}
+
+export type TrainerAction = "wait" | "commit" | "reveal" | "no-eval-data" | "too-late" | "done";
 
 /**
- * What a training node should do with its journaled submission.
+ * What a training node should do with its journaled submission. A model may be revealed only once the creator has
+ * revealed the evaluation data (`revealSubmission` reverts `EvalDataNotRevealed` before): in the publish window the
+ * node waits for it, and gives up ("no-eval-data": the task is cancellable `EvalDataNotRevealed`, the model was never
+ * announced, and a claim releases the stake unslashed) once `evalRevealEnd` passes without it.
  * @param committed whether the chain holds the journaled commitment
  * @param revealed whether the chain says the submission is published
+ * @param evalRevealed whether the creator revealed the evaluation data
+ * @param evalRevealClosed whether `evalRevealEnd` has passed (the creator can no longer reveal)
  */
-export function trainerAction(phase: Phase, s: { committed: boolean; revealed: boolean }): TrainerAction {
+export function trainerAction(
+  phase: Phase,
+  s: { committed: boolean; revealed: boolean; evalRevealed: boolean; evalRevealClosed: boolean },
+): TrainerAction {
   if (s.revealed) return "done";
   switch (phase) {
     case Phase.Created:
@@ -97,13 +117,16 @@ export function trainerAction(phase: Phase, s: { committed: boolean; revealed: b
       // a journaled commitment the chain does not hold (killed before sending it) is sent now
       return s.committed ? "wait" : "commit";
     case Phase.Publish:
-      return s.committed ? "reveal" : "too-late";
+      if (!s.committed) return "too-late";
+      if (s.evalRevealed) return "reveal";
+      return s.evalRevealClosed ? "no-eval-data" : "wait";
     case Phase.Commit:
     case Phase.Reveal:
     case Phase.Finalizing:
     case Phase.Settled:
     case Phase.Cancelled:
-      return s.committed ? "too-late" : "done";
+      if (!s.committed) return "done";
+      return s.evalRevealed ? "too-late" : "no-eval-data";
     default:
       return unreachable(phase);
   }
@@ -111,15 +134,22 @@ export function trainerAction(phase: Phase, s: { committed: boolean; revealed: b
 
 export type CreatorAction = "wait" | "reveal" | "too-late" | "done";
 
-/** What a task creator should do about its eval-data commitment: reveal it once the submission window has closed. */
-export function creatorAction(phase: Phase, evalRevealed: boolean): CreatorAction {
-  if (evalRevealed) return "done";
-  switch (phase) {
+/**
+ * What a task creator should do about its eval-data commitment: reveal it as soon as the submission window has closed
+ * — trainers can reveal their models only after it — and at the latest before `evalRevealEnd` (the first half of the
+ * publish window); after that the task is cancellable `EvalDataNotRevealed` and the bond is forfeited.
+ */
+export function creatorAction(
+  task: { phase: Phase; evalRevealed: boolean; evalRevealEnd: number },
+  now: number,
+): CreatorAction {
+  if (task.evalRevealed) return "done";
+  switch (task.phase) {
     case Phase.Created:
     case Phase.Submission:
       return "wait";
     case Phase.Publish:
-      return "reveal";
+      return now < task.evalRevealEnd ? "reveal" : "too-late";
     case Phase.Commit:
     case Phase.Reveal:
     case Phase.Finalizing:
@@ -128,19 +158,22 @@ export function creatorAction(phase: Phase, evalRevealed: boolean): CreatorActio
     case Phase.Cancelled:
       return "done";
     default:
-      return unreachable(phase);
+      return unreachable(task.phase);
   }
 }
 
 export type FinalizerAction = "wait" | "check-cancel" | "finalize" | "closed";
 
-/** What the keeper should do for a task. */
+/**
+ * What the keeper should do for a task. From the publish window on a cancellation may be due (the eval data not
+ * revealed by `evalRevealEnd`, too few submissions): see {@link dueCancellation}.
+ */
 export function finalizerAction(phase: Phase): FinalizerAction {
   switch (phase) {
     case Phase.Created:
     case Phase.Submission:
-    case Phase.Publish:
       return "wait";
+    case Phase.Publish:
     case Phase.Commit:
     case Phase.Reveal:
       return "check-cancel";
@@ -152,6 +185,22 @@ export function finalizerAction(phase: Phase): FinalizerAction {
     default:
       return unreachable(phase);
   }
+}
+
+/**
+ * The cancellation a keeper can send before the reveal window ends, as `ArenaTasks` decides it (`dueCancelReason`): the
+ * eval data not revealed by `evalRevealEnd`, or fewer than `minSubmissions` published by `publishEnd`. After
+ * `revealEnd` `finalize` itself cancels when a cancellation is due (too few reveals, a creator default).
+ */
+export function dueCancellation(
+  task: { evalRevealed: boolean; evalRevealEnd: number; publishEnd: number; published: number },
+  minSubmissions: number,
+  now: number,
+): "EvalDataNotRevealed" | "TooFewSubmissions" | null {
+  if (now < task.evalRevealEnd) return null;
+  if (!task.evalRevealed) return "EvalDataNotRevealed";
+  if (now < task.publishEnd) return null;
+  return task.published < minSubmissions ? "TooFewSubmissions" : null;
 }
 
 /** Finalize steps per call that keep each transaction under the gas cap (256 submissions × 64 validators measured). */

@@ -1,6 +1,10 @@
 /**
  * The task creator: pins the spec and the public training data, commits to the evaluation-data CID, deposits the
- * reward with a permit, and reveals the evaluation data in the publish window.
+ * reward, the fee and the bond with a permit (`creationCost`: the bond is max(CREATOR_BOND, CREATOR_BOND_BPS of the
+ * pool)), and reveals the evaluation data at the start of the publish window — trainers can reveal their models only
+ * after it, and it must be revealed before `evalRevealEnd` (the first half of the publish window), or the task is
+ * cancellable `EvalDataNotRevealed` and the bond forfeited. The bond stays in the contract until the task settles;
+ * the creator then claims it back (`claim(taskId, creator)`, a `CreatorRefund`: {@link claimCreatorRefunds}).
  *
  * The evaluation data stays private until then: its CID is computed locally (hash only) and its files are kept under
  * the data dir; they are added to the IPFS store only when revealed (a Kubo node announces what it adds, which would
@@ -15,7 +19,7 @@ import { sleep } from "../logic/async.js";
 import { canonicalCid } from "../logic/cid.js";
 import { evalCommitment, newSalt } from "../logic/commitments.js";
 import { SPEC_FETCH_LIMITS } from "../logic/limits.js";
-import { creatorAction } from "../logic/phase.js";
+import { creatorAction, Phase } from "../logic/phase.js";
 import type { Node } from "../node.js";
 import { parseSpec, type TaskSpec } from "../spec.js";
 import { directoryCid } from "../storage/cid.js";
@@ -94,11 +98,12 @@ export async function createTask(node: Node, o: CreateTaskOptions): Promise<Crea
   const chainId = await node.chain.chainId();
   const salt = newSalt();
   const commitment = evalCommitment(chainId, protocol.arena.address, creator, evalCid, salt);
-  const [fee, bond] = await Promise.all([
-    protocol.configValue("TASK_CREATION_FEE"),
-    protocol.configValue("CREATOR_BOND"),
-  ]);
-  const total = o.reward + fee + bond;
+  // the bond scales with the pool (max(CREATOR_BOND, CREATOR_BOND_BPS of the pool)): the contract says what it pulls
+  const { fee, bond, total } = await protocol.creationCost(o.reward);
+  log.info(
+    { fee: fee.toString(), bond: bond.toString(), total: total.toString() },
+    "creation cost (bond held until settlement)",
+  );
   const params = {
     specCid,
     evalCommitment: commitment,
@@ -194,7 +199,7 @@ export async function revealEvalData(node: Node, taskId: bigint): Promise<Hex | 
   if (task.creator !== node.chain.address) throw new Error(`task ${taskId} was created by ${task.creator}`);
   if (task.evalCommitment.toLowerCase() !== row.commitment.toLowerCase())
     throw new Error(`task ${taskId} commits to ${task.evalCommitment}, the journal to ${row.commitment}`);
-  const action = creatorAction(task.phase, task.evalRevealed);
+  const action = creatorAction(task, await protocol.now());
   switch (action) {
     case "wait":
       return null;
@@ -203,7 +208,10 @@ export async function revealEvalData(node: Node, taskId: bigint): Promise<Hex | 
       return null;
     case "too-late":
       journal.mark(key, "abandoned");
-      throw new Error(`task ${taskId}: the publish window closed before the eval data was revealed`);
+      throw new Error(
+        `task ${taskId}: the eval data was not revealed before evalRevealEnd (${task.evalRevealEnd}): the task is ` +
+          "cancellable EvalDataNotRevealed and the bond is forfeited",
+      );
     case "reveal":
       break;
   }
@@ -259,4 +267,56 @@ export async function watchEvalReveals(
   }
   if (missed.length > 0) throw new Error(missed.join("; "));
   return out;
+}
+
+/**
+ * Waits until each of `taskIds` is settled or cancelled, then claims what the contract owes its creator: the bond
+ * after a settlement (and whatever a cancellation refunds). Returns each claim (amount 0n when nothing was owed, e.g.
+ * someone else already claimed it for us: claims are permissionless). RPC failures are retried at the next poll.
+ */
+export async function claimCreatorRefunds(
+  node: Node,
+  taskIds: bigint[],
+  signal?: AbortSignal,
+): Promise<{ taskId: bigint; amount: bigint; tx: Hex | null }[]> {
+  const out: { taskId: bigint; amount: bigint; tx: Hex | null }[] = [];
+  let open = [...taskIds];
+  while (open.length > 0) {
+    signal?.throwIfAborted();
+    const still: bigint[] = [];
+    for (const id of open) {
+      try {
+        const r = await claimCreatorRefund(node, id);
+        if (r === "open") still.push(id);
+        else out.push({ taskId: id, ...r });
+      } catch (e) {
+        if (!isTransient(e)) throw e;
+        node.log.warn({ taskId: id.toString(), err: (e as Error).message.split("\n")[0] }, "will retry the claim");
+        still.push(id);
+      }
+    }
+    open = still;
+    if (open.length > 0) await sleep(node.config.pollMs, signal);
+  }
+  return out;
+}
+
+/** Claims the creator's refund of a closed task ("open" while the task is still running). */
+export async function claimCreatorRefund(
+  node: Node,
+  taskId: bigint,
+): Promise<"open" | { amount: bigint; tx: Hex | null }> {
+  const { protocol } = node;
+  const task = await protocol.getTask(taskId);
+  if (task.phase !== Phase.Settled && task.phase !== Phase.Cancelled) return "open";
+  const amount = await protocol.claimable(taskId, task.creator);
+  if (amount === 0n) return { amount, tx: null };
+  const receipt = await node.chain.write({
+    ...protocol.arena,
+    functionName: "claim",
+    args: [taskId, task.creator],
+    label: `claim(${taskId}, creator)`,
+  });
+  node.log.info({ taskId: taskId.toString(), amount: amount.toString() }, "creator's bond/refund claimed");
+  return { amount, tx: receipt.transactionHash };
 }

@@ -1,13 +1,16 @@
 /**
  * The keeper: finalizes tasks whose reveal window has closed, in bounded batches (each call is paid its share of the
- * keeper bounty), and cancels tasks whose cancellation condition holds. Optionally claims for every participant of a
- * settled task (claims are permissionless and pay into the participants' own pools). It looks only at the live tasks
+ * keeper bounty), and cancels tasks whose cancellation condition holds (the eval data not revealed by `evalRevealEnd`,
+ * too few submissions; after the reveal window `finalize` itself cancels for too few reveals or a creator default).
+ * Optionally claims for every participant of a settled or cancelled task — the creator's bond (`CreatorRefund`)
+ * included; a trainer that committed and did not publish is slashed at its claim (claims are permissionless and pay
+ * into the participants' own pools, refunds to the creator's wallet). It looks only at the live tasks
  * of its tracker (chain/tracker.ts) and drops each once it is settled or cancelled (and, with `claimAll`, claimed).
  */
 import { type Address, parseEventLogs } from "viem";
 import type { TaskParams, TaskView } from "../chain/protocol.js";
 import { TaskTracker } from "../chain/tracker.js";
-import { DEFAULT_FINALIZE_STEPS, finalizerAction, Phase } from "../logic/phase.js";
+import { DEFAULT_FINALIZE_STEPS, dueCancellation, finalizerAction, Phase } from "../logic/phase.js";
 import type { Node } from "../node.js";
 import { Bot } from "./bot.js";
 
@@ -65,13 +68,16 @@ export class FinalizerBot extends Bot {
   }
 
   private async cancellable(task: TaskView): Promise<boolean> {
-    if (!task.evalRevealed) return true;
+    const now = await this.node.protocol.now();
+    if (now < task.evalRevealEnd) return false;
     let params = this.params.get(task.id);
     if (!params) {
       params = await this.node.protocol.paramsOf(task.id);
       this.params.set(task.id, params);
     }
-    return task.published < params.minSubmissions;
+    const reason = dueCancellation(task, params.minSubmissions, now);
+    if (reason) this.log.info({ taskId: task.id.toString(), reason }, "cancelling");
+    return reason !== null;
   }
 
   /** Calls finalize until the task is settled or cancelled. */

@@ -4,7 +4,7 @@
  * as people count.
  */
 import type { Address } from "viem";
-import { RoleNames } from "../../../generated/enums.js";
+import { Role, RoleNames } from "../../../generated/enums.js";
 import { Phase, phaseName } from "../logic/phase.js";
 import type { Node } from "../node.js";
 
@@ -34,7 +34,62 @@ export async function taskOnChain(node: Node, taskId: bigint) {
   };
 }
 
-export async function statusReport(node: Node, q: { taskId?: bigint; address?: Address }): Promise<unknown> {
+/**
+ * The vault's view of `account` in `operator`'s pool: its position, its pending deposit (and when it activates), and
+ * the pool's lock sequence and scheduled commission — what `flock status --address A [--operator O]` shows from the
+ * chain.
+ */
+export async function poolPosition(node: Node, operator: Address, account: Address) {
+  const { protocol } = node;
+  const [pool, assets, pending, effectiveCommission, now] = await Promise.all([
+    protocol.poolOf(operator),
+    protocol.assetsOf(operator, account),
+    protocol.pendingOf(operator, account),
+    protocol.effectiveCommission(operator),
+    protocol.now(),
+  ]);
+  const outstandingLocks = pool.lockSeq > pool.releasedThrough;
+  return {
+    operator,
+    assets,
+    pendingDeposit:
+      pending.assets === 0n
+        ? null
+        : {
+            assets: pending.assets,
+            mark: pending.mark,
+            activatable: pending.activatable,
+            activates: pending.activatable
+              ? "now: `flock pending --operator … --activate` (or the next deposit/unbond does it)"
+              : `once the pool's locks up to #${pending.mark} are released (released through #${pool.releasedThrough})`,
+          },
+    locks: {
+      lockSeq: pool.lockSeq,
+      releasedThrough: pool.releasedThrough,
+      outstanding: outstandingLocks,
+      note: outstandingLocks
+        ? "deposits now are pending; unbond requests now wait for these locks before they can be withdrawn"
+        : "no lock outstanding: deposits mint shares at once",
+    },
+    commission: {
+      bps: pool.commissionBps,
+      effectiveBps: effectiveCommission,
+      scheduled:
+        pool.commissionEffectiveAt === 0
+          ? null
+          : {
+              bps: pool.pendingCommissionBps,
+              effectiveAt: pool.commissionEffectiveAt,
+              due: now >= pool.commissionEffectiveAt,
+            },
+    },
+  };
+}
+
+export async function statusReport(
+  node: Node,
+  q: { taskId?: bigint; address?: Address; operator?: Address },
+): Promise<unknown> {
   const base = node.config.indexerUrl;
   if (base) {
     const path = q.taskId !== undefined ? `/leaderboard/${q.taskId}` : `/accounts/${q.address}`;
@@ -48,5 +103,9 @@ export async function statusReport(node: Node, q: { taskId?: bigint; address?: A
   const a = q.address!;
   const { protocol } = node;
   const [role, pool, balance] = await Promise.all([protocol.roleOf(a), protocol.poolOf(a), protocol.balanceOf(a)]);
-  return { source: "chain", address: a, role: RoleNames[role], balance, pool };
+  const positions = [];
+  if (role !== Role.None) positions.push(await poolPosition(node, a, a));
+  if (q.operator && q.operator.toLowerCase() !== a.toLowerCase())
+    positions.push(await poolPosition(node, q.operator, a));
+  return { source: "chain", address: a, role: RoleNames[role], balance, pool, positions };
 }

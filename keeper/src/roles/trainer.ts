@@ -4,10 +4,15 @@
  * 1. adds the manifest `flock.json` (protocol, chain, arena, task, this node) to the model directory and computes
  *    the directory's CID locally — hash only: nothing is added to IPFS, announced or served;
  * 2. keeps the files under the data dir (fsync'd), journals salt + CID (fsync'd), and only then commits;
- * 3. once the chain is in the publish window, adds the files to its IPFS store (they become fetchable: announced) and
- *    reveals the CID.
+ * 3. once the chain is in the publish window **and the creator has revealed the evaluation data** (`revealSubmission`
+ *    reverts `EvalDataNotRevealed` before), adds the files to its IPFS store (they become fetchable: announced) and
+ *    reveals the CID. If the creator does not reveal by `evalRevealEnd`, the model is never announced and the task is
+ *    cancellable; a claim releases the stake unslashed.
  *
- * Until the publish window nobody can learn the model or its CID from this node, so nobody can commit to it first.
+ * Until the publish window nobody can learn the model or its CID from this node, so nobody can commit to it first;
+ * and a model is owned by its earliest commitment anyway: a later committer's reveal of the same CID reverts
+ * `DuplicateModel`, or is displaced (`SubmissionDisplaced`) when it came first. A node that committed and did not
+ * publish is slashed TRAINER_NON_REVEAL_SLASH_BPS of its lock at claim (`TrainerNonRevealSlashed`).
  * A node killed at any point resumes from the journal: `flock train … --watch` (or `flock reveal --watch`) again.
  */
 import type { Hex } from "viem";
@@ -121,20 +126,27 @@ export interface Advance {
 
 /**
  * Does what is due for the journaled submission of `taskId`, from what the chain says: sends a journaled commit that
- * never landed (still in the submission window), or — in the publish window — adds the model to IPFS and reveals it.
+ * never landed (still in the submission window), or — in the publish window, once the eval data is revealed — adds
+ * the model to IPFS and reveals it.
  */
 export async function advanceSubmission(node: Node, taskId: bigint): Promise<Advance> {
   const { protocol, journal } = node;
   const key = submissionKey(node, taskId);
   const row = journal.get(key);
   if (!row) throw new Error(`no submission for task ${taskId} in the journal ${journal.path}`);
-  const [task, onChain] = await Promise.all([
+  const [task, onChain, now] = await Promise.all([
     protocol.getTask(taskId),
     protocol.trainerRecord(taskId, node.chain.address),
+    protocol.now(),
   ]);
   const committed = onChain.commitment.toLowerCase() === row.commitment.toLowerCase();
   const revealed = committed && onChain.published;
-  const action = trainerAction(task.phase, { committed, revealed });
+  const action = trainerAction(task.phase, {
+    committed,
+    revealed,
+    evalRevealed: task.evalRevealed,
+    evalRevealClosed: now >= task.evalRevealEnd,
+  });
   switch (action) {
     case "wait":
       if (committed && row.state === "prepared") journal.mark(key, "committed");
@@ -143,6 +155,7 @@ export async function advanceSubmission(node: Node, taskId: bigint): Promise<Adv
       if (revealed) journal.mark(key, "revealed");
       return { action, phase: task.phase };
     case "too-late":
+    case "no-eval-data":
       journal.mark(key, "abandoned");
       return { action, phase: task.phase };
     case "commit":
@@ -186,6 +199,11 @@ export async function watchSubmission(node: Node, taskId: bigint, signal?: Abort
     if (r.action === "done") return null;
     if (r.action === "too-late")
       throw new Error(`task ${taskId}: the publish window closed before the submission was revealed`);
+    if (r.action === "no-eval-data")
+      throw new Error(
+        `task ${taskId}: the creator did not reveal the evaluation data by evalRevealEnd, so no model can be revealed ` +
+          "(the model was never announced; the task is cancellable EvalDataNotRevealed; claim to release the stake)",
+      );
     await sleep(node.config.pollMs, signal);
   }
 }

@@ -6,6 +6,15 @@
  * A model scores 0 with a logged reason, and the bot goes on, when it cannot be fetched or evaluated, when its
  * `flock.json` manifest is missing or names another node, task, chain or arena, or when its weight bytes are those of
  * a model of the same task committed earlier (logic/submission.ts).
+ *
+ * When the evaluation data (or the task's spec) cannot be fetched or used (missing, too big, not a dataset, the wrong
+ * input shape), the bot retries until the middle of the commit window and then commits — and reveals — an EMPTY score
+ * list: the protocol's "eval data unavailable". If the validators saying so hold more of the revealed stake than those who
+ * scored, the task is cancelled `CreatorDefault` (the creator loses pool and bond); if not, they are judged deviating.
+ *
+ * The validator set is decided by stake: a full set admits a strictly larger lock by evicting the smallest
+ * (`ValidatorEvicted`; the evicted stake is unlocked at once). An evicted validator's record is gone: the bot notices
+ * (its commitment is no longer on chain), logs it, marks the journal entry abandoned and does not try to reveal.
  */
 
 import { mkdirSync, writeFileSync } from "node:fs";
@@ -17,7 +26,7 @@ import type { EvalPool } from "../eval/index.js";
 import { mapLimit } from "../logic/async.js";
 import { newSalt, scoresCommitment } from "../logic/commitments.js";
 import { EVAL_DATA_FETCH_LIMITS, modelFetchLimits } from "../logic/limits.js";
-import { validatorAction } from "../logic/phase.js";
+import { evalUnavailableAfter, validatorAction } from "../logic/phase.js";
 import { randomScore } from "../logic/random.js";
 import { copiedWeights, manifestMismatch, sharedDigests, weightsDigest } from "../logic/submission.js";
 import type { Node } from "../node.js";
@@ -27,6 +36,11 @@ import { Bot } from "./bot.js";
 import { fetchSpec } from "./creator.js";
 
 export type ScoringStrategy = "honest" | "random";
+
+/** The task's evaluation data cannot be fetched or used: the validator's answer is an empty score list. */
+export class EvalDataUnavailableError extends Error {
+  override name = "EvalDataUnavailableError";
+}
 
 export interface ValidatorOptions {
   pool: EvalPool;
@@ -78,6 +92,15 @@ export class ValidatorBot extends Bot {
       // crashed (or lost the RPC) between journal and receipt: the chain says whether the commit, or the reveal, landed
       const rec = await protocol.validatorRecord(task.id, key.account);
       if (rec.commitment === row.commitment) journal.mark(key, rec.revealed ? "revealed" : "committed");
+      else if (row.state === "committed" && /^0x0+$/.test(rec.commitment)) {
+        // the commit landed (we saw its receipt) and the record is gone: a larger lock evicted us
+        journal.mark(key, "abandoned");
+        this.log.warn(
+          { taskId: task.id.toString() },
+          "evicted from the validator set by a larger lock (ValidatorEvicted): stake unlocked, nothing to reveal",
+        );
+        return true;
+      }
       row = journal.get(key);
     }
     const viable = task.evalRevealed && task.published > 0;
@@ -111,7 +134,26 @@ export class ValidatorBot extends Bot {
     const key = this.key(task.id);
     let commitment = prepared?.commitment;
     if (!prepared) {
-      const scored = await this.scoreTask(task);
+      let scored: ScoredModel[];
+      try {
+        scored = await this.scoreTask(task);
+      } catch (e) {
+        if (!(e instanceof EvalDataUnavailableError)) throw e;
+        const now = await protocol.now();
+        const after = evalUnavailableAfter(task);
+        if (now < after) {
+          this.log.warn(
+            { taskId: task.id.toString(), err: e.message, retryUntil: after },
+            "eval data unavailable (will retry)",
+          );
+          throw e;
+        }
+        this.log.warn(
+          { taskId: task.id.toString(), err: e.message },
+          "eval data unavailable: committing an empty score list",
+        );
+        scored = [];
+      }
       const scores = scored.map((s) => s.result.score);
       const salt = newSalt();
       commitment = scoresCommitment(key.chainId, protocol.arena.address, task.id, key.account, scores, salt);
@@ -137,6 +179,8 @@ export class ValidatorBot extends Bot {
     const key = this.key(task.id);
     const row = journal.get(key)!;
     const scores = JSON.parse(row.payload) as number[];
+    // an empty list is the protocol's "eval data unavailable"
+    if (scores.length === 0) this.log.warn({ taskId: task.id.toString() }, "revealing 'eval data unavailable'");
     const receipt = await this.node.chain.write({
       ...protocol.arena,
       functionName: "revealScores",
@@ -165,8 +209,23 @@ export class ValidatorBot extends Bot {
         },
       }));
     }
-    const spec = await fetchSpec(this.node, task.specCid);
-    const dataset = await this.fetchEvalData(task, spec);
+    // the creator's spec and eval data: if either cannot be fetched or used, the task cannot be scored
+    let spec: TaskSpec;
+    let dataset: Dataset;
+    try {
+      spec = await fetchSpec(this.node, task.specCid);
+    } catch (e) {
+      throw new EvalDataUnavailableError(`task ${task.id}: spec ${task.specCid}: ${(e as Error).message}`, {
+        cause: e,
+      });
+    }
+    try {
+      dataset = await this.fetchEvalData(task, spec);
+    } catch (e) {
+      throw new EvalDataUnavailableError(`task ${task.id}: eval data ${task.evalCid}: ${(e as Error).message}`, {
+        cause: e,
+      });
+    }
     const bar = this.opts.progress?.start(`task ${task.id}: scoring ${subs.length} models`, subs.length);
     // at most two models per worker in flight: fetched model bytes wait in memory only briefly
     const scored = await mapLimit(subs, this.opts.pool.size * 2, async (s) => {

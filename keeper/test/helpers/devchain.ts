@@ -11,7 +11,7 @@ import { Protocol } from "../../src/chain/protocol.js";
 import { readConfig } from "../../src/config.js";
 import { type Actor, type ActorName, actors } from "../../src/devnet/actors.js";
 import { type Anvil, rpc, startAnvil } from "../../src/devnet/anvil.js";
-import { deployProtocol } from "../../src/devnet/deploy.js";
+import { DEVNET_GOV, deployProtocol } from "../../src/devnet/deploy.js";
 import { createLogger, type Logger } from "../../src/log.js";
 import { type Node, NoStore } from "../../src/node.js";
 import { stake } from "../../src/roles/staking.js";
@@ -53,7 +53,7 @@ export async function startDevChain(
     const deployments = await deployProtocol({
       rpcUrl: anvil.url,
       privateKey: cast.deployer.privateKey,
-      treasury: cast.treasury.address,
+      gov: DEVNET_GOV,
       out: deploymentsPath,
       devnetMinter: true,
       logFile: join(dir, "deploy.log"),

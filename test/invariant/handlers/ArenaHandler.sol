@@ -7,12 +7,17 @@ import {ArenaTasks} from "../../../contracts/ArenaTasks.sol";
 import {IArenaTasks} from "../../../contracts/interfaces/IArenaTasks.sol";
 import {FlockToken} from "../../../contracts/FlockToken.sol";
 import {IStakingVault} from "../../../contracts/interfaces/IStakingVault.sol";
+import {Cids} from "../../utils/Cids.sol";
 
 /// @notice Drives tasks through their lifecycle with only valid calls (fail_on_revert = true). One task runs at a
 /// time; when it ends (settled or cancelled), `create` or `advance` starts another. Every action acts only in its live
 /// phase and picks an actor for which the call is valid; `advance` is phase-aware progress (pending work of the live
 /// phase, else a warp to the next window boundary, finalization, the next task), so runs walk several tasks through
-/// the whole lifecycle. Each task follows a `plan`: settle, eval data never revealed, or no score reveal.
+/// the whole lifecycle. Each task follows a `plan`: settle, eval data never revealed, no score reveal, or every
+/// validator votes "eval data unavailable". Models are canonical CIDs from a small set per task, so trainers often
+/// commit the same model (the earlier committer then owns it, displacing an earlier revealer); in one task of three a
+/// trainer stays silent (slashed at its claim). A delegator delegates to the participants' pools while their locks
+/// are outstanding (pending deposits), activates and cancels them.
 contract ArenaHandler is Test {
     ArenaTasks public arena;
     FlockToken public token;
@@ -29,6 +34,10 @@ contract ArenaHandler is Test {
     mapping(uint256 => uint8) public lastPhase;
     mapping(uint256 => mapping(address => uint16[])) internal _scores;
     bool public forbiddenTransitionSeen;
+    address public delegator;
+    /// @notice what the delegator's pending deposit in each pool must be (deposits in, activations and cancels out)
+    mapping(address operator => uint256) public ghostPending;
+    uint256 public ghostDisplacements;
     uint256 public settledTasks;
     uint256 public cancelledTasks;
     mapping(bytes32 => uint256) public calls;
@@ -49,10 +58,17 @@ contract ArenaHandler is Test {
         keeper = keeper_;
         trainers = t;
         validators = v;
+        delegator = makeAddr("invDelegator");
+        vm.prank(delegator);
+        token_.approve(address(vault_), type(uint256).max);
     }
 
     function salt(address who) public pure returns (bytes32) {
         return keccak256(abi.encode("inv", who));
+    }
+
+    function evalSalt(uint256 id) public pure returns (bytes32) {
+        return keccak256(abi.encode("inv-eval", id));
     }
 
     function taskCount() external view returns (uint256) {
@@ -96,10 +112,11 @@ contract ArenaHandler is Test {
     }
 
     /// @dev The planned ending of task `id`: 0 = settles; 1 = the creator never reveals the eval data
-    /// (EvalDataNotRevealed); 2 = no validator reveals (TooFewReveals, non-revealers slashed).
+    /// (EvalDataNotRevealed); 2 = no validator reveals (TooFewReveals, non-revealers slashed); 3 = every validator
+    /// reveals "eval data unavailable" (CreatorDefault).
     function plan(uint256 id) public pure returns (uint256) {
         uint256 r = id % 6;
-        return r == 2 ? 1 : r == 4 ? 2 : 0;
+        return r == 2 ? 1 : r == 4 ? 2 : r == 5 ? 3 : 0;
     }
 
     // ─── actions ───────────────────────────────────────────────────────────────────────────────
@@ -115,7 +132,8 @@ contract ArenaHandler is Test {
     function _create(uint256 poolSeed) internal {
         IArenaTasks.CreateTaskParams memory p;
         p.specCid = "bafyspec";
-        p.evalCommitment = arena.evalCommitmentOf(creator, "bafyeval", salt(creator));
+        // eval commitments cannot be reused: one salt per task
+        p.evalCommitment = arena.evalCommitmentOf(creator, "bafyeval", evalSalt(arena.taskCount() + 1));
         p.rewardPool = uint128(bound(poolSeed, 100e18, 50_000e18));
         if (poolSeed % 8 == 1) p.submissionStart = uint40(block.timestamp + 5 minutes);
         p.submissionWindow = 10 minutes;
@@ -159,7 +177,12 @@ contract ArenaHandler is Test {
                 _warpTo(arena.getTask(id).submissionEnd);
             }
         } else if (ph == IArenaTasks.Phase.Publish) {
-            if (!_revealSubmission(id, seed) && !_revealEval(id)) _warpTo(arena.getTask(id).publishEnd);
+            // the eval data first, then the models
+            if (!_revealEval(id) && !_revealSubmission(id, seed)) {
+                IArenaTasks.TaskView memory tv = arena.getTask(id);
+                if (!tv.evalRevealed && block.timestamp >= tv.evalRevealEnd && _cancel(id)) return;
+                _warpTo(tv.publishEnd);
+            }
         } else if (ph == IArenaTasks.Phase.Commit) {
             if (arena.getTask(id).validators >= 3 || !_commitScores(id, seed, seed)) {
                 _warpTo(arena.getTask(id).commitEnd);
@@ -190,8 +213,8 @@ contract ArenaHandler is Test {
             address t = trainers[(who % trainers.length + j) % trainers.length];
             bool first = arena.trainerRecord(id, t).commitment == 0;
             if (first && vault.availableStake(t) < stake) continue;
-            string memory cid =
-                string.concat("bafy", vm.toString(id), "-", vm.toString(bound(cidSeed, 0, 1e9)));
+            // a canonical CID from a small set: trainers often commit the same model
+            string memory cid = Cids.fromDigest(keccak256(abi.encode(id, cidSeed % 6)));
             bytes32 c = arena.submissionCommitmentOf(id, t, cid, salt(t));
             vm.prank(t);
             arena.commitSubmission(id, c);
@@ -212,17 +235,28 @@ contract ArenaHandler is Test {
         if (ph == IArenaTasks.Phase.Publish) _revealSubmission(id, who);
     }
 
-    /// @dev Reveals for the first committed, unpublished trainer from `who` on (whose CID no one published yet).
+    /// @dev Reveals for the first committed, unpublished trainer from `who` on whose model is unowned, or owned by a
+    /// later committer (then it displaces it); never before the eval data; trainer 3 stays silent in one task of three.
     function _revealSubmission(uint256 id, uint256 who) internal returns (bool) {
+        if (!arena.getTask(id).evalRevealed) return false;
         for (uint256 j; j < trainers.length; ++j) {
-            address t = trainers[(who % trainers.length + j) % trainers.length];
+            uint256 ti = (who % trainers.length + j) % trainers.length;
+            address t = trainers[ti];
+            if (ti == 3 && id % 3 == 0) continue;
             IArenaTasks.TrainerRecord memory r = arena.trainerRecord(id, t);
-            if (r.commitment == 0 || r.published || _published[id][keccak256(bytes(_lastCid[id][t]))]) {
-                continue;
+            bytes32 h = keccak256(bytes(_lastCid[id][t]));
+            if (r.commitment == 0 || r.published) continue;
+            address owner = _owner[id][h];
+            bool displaces;
+            if (owner != address(0)) {
+                IArenaTasks.TrainerRecord memory o = arena.trainerRecord(id, owner);
+                if (!o.published || o.commitSeq < r.commitSeq) continue;
+                displaces = true;
             }
-            _published[id][keccak256(bytes(_lastCid[id][t]))] = true;
+            _owner[id][h] = t;
             vm.prank(t);
             arena.revealSubmission(id, _lastCid[id][t], salt(t));
+            if (displaces) ++ghostDisplacements;
             ++calls["revealSubmission"];
             _after();
             return true;
@@ -230,7 +264,7 @@ contract ArenaHandler is Test {
         return false;
     }
 
-    mapping(uint256 => mapping(bytes32 => bool)) internal _published;
+    mapping(uint256 => mapping(bytes32 => address)) internal _owner;
 
     function revealEval() external {
         _tick();
@@ -239,9 +273,10 @@ contract ArenaHandler is Test {
     }
 
     function _revealEval(uint256 id) internal returns (bool) {
-        if (arena.getTask(id).evalRevealed || plan(id) == 1) return false;
+        IArenaTasks.TaskView memory tv = arena.getTask(id);
+        if (tv.evalRevealed || plan(id) == 1 || block.timestamp >= tv.evalRevealEnd) return false;
         vm.prank(creator);
-        arena.revealEvalData(id, "bafyeval", salt(creator));
+        arena.revealEvalData(id, "bafyeval", evalSalt(id));
         ++calls["revealEval"];
         _after();
         return true;
@@ -267,7 +302,8 @@ contract ArenaHandler is Test {
             {
                 continue;
             }
-            uint16[] memory s = new uint16[](tv.published);
+            // plan 3: "eval data unavailable" (the empty array)
+            uint16[] memory s = new uint16[](plan(id) == 3 ? 0 : tv.published);
             for (uint256 i; i < s.length; ++i) {
                 uint256 truth = (i * 3331) % 9000 + 500;
                 s[i] = vi == 0
@@ -340,16 +376,101 @@ contract ArenaHandler is Test {
 
     /// @dev Cancels the task when a cancellation is due (mirrors the contract's conditions).
     function _cancel(uint256 id) internal returns (bool) {
-        IArenaTasks.TaskView memory tv = arena.getTask(id);
-        IArenaTasks.TaskParams memory p = arena.paramsOf(id);
-        if (tv.stage != IArenaTasks.Stage.None || block.timestamp < tv.publishEnd) return false;
-        bool due = !tv.evalRevealed || tv.published < p.minSubmissions
-            || (block.timestamp >= tv.revealEnd && tv.revealed < p.minReveals);
-        if (!due) return false;
+        if (!_cancelDue(id)) return false;
         arena.cancel(id);
         ++calls["cancel"];
         _after();
         return true;
+    }
+
+    /// @dev The contract's `dueCancelReason` != None, recomputed from the views.
+    function _cancelDue(uint256 id) internal view returns (bool) {
+        IArenaTasks.TaskView memory tv = arena.getTask(id);
+        IArenaTasks.TaskParams memory p = arena.paramsOf(id);
+        if (tv.stage != IArenaTasks.Stage.None || block.timestamp < tv.evalRevealEnd) return false;
+        if (!tv.evalRevealed) return true;
+        if (block.timestamp < tv.publishEnd) return false;
+        if (tv.published < p.minSubmissions) return true;
+        if (block.timestamp < tv.revealEnd) return false;
+        address[] memory vs = arena.validatorsOf(id);
+        uint256 unavailable;
+        uint256 scoring;
+        uint256 scorers;
+        for (uint256 j; j < vs.length; ++j) {
+            IArenaTasks.ValidatorRecord memory r = arena.validatorRecord(id, vs[j]);
+            if (!r.revealed) continue;
+            if (r.unavailable) {
+                unavailable += r.lock;
+            } else {
+                scoring += r.lock;
+                ++scorers;
+            }
+        }
+        return (unavailable > scoring && unavailable >= p.minRevealedStake) || scorers < p.minReveals
+            || scoring < p.minRevealedStake;
+    }
+
+    // ─── the delegator: pending deposits ───────────────────────────────────────────────────────
+
+    function _operators() internal view returns (address[] memory ops) {
+        ops = new address[](trainers.length + validators.length);
+        for (uint256 i; i < trainers.length; ++i) {
+            ops[i] = trainers[i];
+        }
+        for (uint256 i; i < validators.length; ++i) {
+            ops[trainers.length + i] = validators[i];
+        }
+    }
+
+    function operators() external view returns (address[] memory) {
+        return _operators();
+    }
+
+    /// @notice Delegates to a participant's pool: while a lock is outstanding the deposit waits (pending); a pending
+    /// deposit whose locks are released is activated first.
+    function delegate(uint256 opSeed, uint256 amount) external {
+        _tick();
+        address[] memory ops = _operators();
+        address op = ops[opSeed % ops.length];
+        amount = bound(amount, 1e18, 20_000e18);
+        (IStakingVault.PendingDeposit memory d, bool ok) = vault.pendingOf(op, delegator);
+        token.mint(delegator, amount);
+        vm.prank(delegator);
+        uint256 shares = vault.delegate(op, amount);
+        if (ok) ghostPending[op] -= d.assets;
+        if (shares == 0) ghostPending[op] += amount;
+        ++calls["delegate"];
+        _after();
+    }
+
+    function activate(uint256 opSeed) external {
+        _tick();
+        address[] memory ops = _operators();
+        for (uint256 i; i < ops.length; ++i) {
+            address op = ops[(opSeed % ops.length + i) % ops.length];
+            (IStakingVault.PendingDeposit memory d, bool ok) = vault.pendingOf(op, delegator);
+            if (!ok) continue;
+            vault.activate(op, delegator);
+            ghostPending[op] -= d.assets;
+            ++calls["activate"];
+            _after();
+            return;
+        }
+    }
+
+    function cancelPending(uint256 opSeed) external {
+        _tick();
+        address[] memory ops = _operators();
+        for (uint256 i; i < ops.length; ++i) {
+            address op = ops[(opSeed % ops.length + i) % ops.length];
+            (IStakingVault.PendingDeposit memory d,) = vault.pendingOf(op, delegator);
+            if (d.assets == 0) continue;
+            vm.prank(delegator);
+            ghostPending[op] -= vault.cancelPending(op);
+            ++calls["cancelPending"];
+            _after();
+            return;
+        }
     }
 
     /// @dev Claims in a random ended task, for the first account from `who` on with an unclaimed claim.
@@ -387,7 +508,7 @@ contract ArenaHandler is Test {
     }
 
     function printCalls() external view {
-        string[12] memory names = [
+        string[15] memory names = [
             "create",
             "cancelBeforeStart",
             "commitSubmission",
@@ -399,12 +520,16 @@ contract ArenaHandler is Test {
             "warp",
             "finalize",
             "cancel",
-            "claim"
+            "claim",
+            "delegate",
+            "activate",
+            "cancelPending"
         ];
         for (uint256 i; i < names.length; ++i) {
             console.log(names[i], calls[bytes32(bytes(names[i]))]);
         }
         console.log("tasks settled", settledTasks);
         console.log("tasks cancelled", cancelledTasks);
+        console.log("models displaced", ghostDisplacements);
     }
 }

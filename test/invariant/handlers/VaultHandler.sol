@@ -46,6 +46,20 @@ contract VaultHandler is CommonBase, StdCheats, StdUtils {
     bool public ghostSlashAboveLock;
     mapping(uint256 entryId => uint256) public ghostWithdrawals;
     mapping(address operator => uint256) public ghostLocked;
+    /// @notice the handler's own lock ids outstanding on the entry's pool when the entry was created
+    mapping(uint256 entryId => uint256[]) internal _entryLocks;
+    /// @notice set if an entry was ever withdrawn while a lock outstanding at its creation was still active
+    bool public ghostWithdrawnUnderLock;
+    /// @notice attempts to withdraw an entry still held by a lock (each one reverted with UnbondingLocked)
+    uint256 public ghostLockedWithdrawRefused;
+    /// @notice set if a lock, unlock or slash ever changed a pending deposit (or the pool's pending total)
+    bool public ghostPendingTouched;
+    /// @notice set if `cancelPending` ever returned other than the pending amount it showed
+    bool public ghostPendingMispaid;
+    /// @notice deposits that waited as pending (a lock was outstanding)
+    uint256 public ghostPendingDeposits;
+    /// @notice unbonding entries created while a lock was outstanding (lockMark != 0)
+    uint256 public ghostEntriesUnderLock;
 
     // ─── call counters ─────────────────────────────────────────────────────────────────────────
     string[] internal _names;
@@ -103,7 +117,7 @@ contract VaultHandler is CommonBase, StdCheats, StdUtils {
         if (assets == 0) return _skip("stake");
         _mint(op, assets);
         vm.prank(op);
-        _vault.stake(assets);
+        if (_vault.stake(assets) == 0) ++ghostPendingDeposits;
         _hit("stake");
     }
 
@@ -114,8 +128,31 @@ contract VaultHandler is CommonBase, StdCheats, StdUtils {
         if (assets == 0) return _skip("delegate");
         _mint(account, assets + assets / 10); // the change stays in the wallet (for `burn`)
         vm.prank(account);
-        _vault.delegate(op, assets);
+        if (_vault.delegate(op, assets) == 0) ++ghostPendingDeposits;
         _hit("delegate");
+    }
+
+    /// @notice Takes back a pending deposit (any account, any pool that has one).
+    function cancelPending(uint256 actorSeed, uint256 opSeed) external counted("cancelPending") {
+        (address account, address op) = _pendingHolder(actorSeed, opSeed, false);
+        if (account == address(0)) return _skip("cancelPending");
+        (IStakingVault.PendingDeposit memory d,) = _vault.pendingOf(op, account);
+        uint256 balance = _token.balanceOf(account);
+        vm.prank(account);
+        uint256 back = _vault.cancelPending(op);
+        if (back != d.assets || _token.balanceOf(account) - balance != d.assets) ghostPendingMispaid = true;
+        _hit("cancelPending");
+    }
+
+    /// @notice Activates a pending deposit whose locks are all released (called by a third party).
+    function activate(uint256 actorSeed, uint256 opSeed) external counted("activate") {
+        (address account, address op) = _pendingHolder(actorSeed, opSeed, true);
+        if (account == address(0)) return _skip("activate");
+        (IStakingVault.PendingDeposit memory d,) = _vault.pendingOf(op, account);
+        IStakingVault.Pool memory p = _vault.poolOf(op);
+        if (StakeMath.toShares(d.assets, p.bondedAssets, p.totalShares) == 0) return _skip("activate");
+        _vault.activate(op, account);
+        _hit("activate");
     }
 
     function setCommission(uint256 opSeed, uint256 bps) external counted("setCommission") {
@@ -143,6 +180,14 @@ contract VaultHandler is CommonBase, StdCheats, StdUtils {
         uint256 available = _vault.availableStake(op);
         uint256 fitting = StakeMath.toShares(available, p.bondedAssets, p.totalShares);
         uint256 maxShares = owned < fitting ? owned : fitting;
+        if (account == op && p.lockSeq > p.releasedThrough) {
+            // an operator keeps MIN_OPERATOR_SELF_STAKE while a lock is outstanding (with a 2-share margin)
+            uint256 keep = StakeMath.toShares(
+                _config.get(ConfigKeys.MIN_OPERATOR_SELF_STAKE), p.bondedAssets, p.totalShares
+            );
+            uint256 free = owned > keep + 2 ? owned - keep - 2 : 0;
+            if (free < maxShares) maxShares = free;
+        }
         if (maxShares == 0) return _skip("requestUnbond");
         // at least ~1 FLOCK of shares (at the opening price) when possible: tiny share counts round to 0 assets
         shares = _bound(shares, maxShares < 1e21 ? maxShares : 1e21, maxShares);
@@ -153,6 +198,10 @@ contract VaultHandler is CommonBase, StdCheats, StdUtils {
         vm.prank(account);
         uint256 entryId = _vault.requestUnbond(op, shares);
         _entryIds.push(entryId);
+        for (uint256 i; i < _activeLocks.length; ++i) {
+            if (_activeLocks[i].operator == op) _entryLocks[entryId].push(_activeLocks[i].id);
+        }
+        if (_vault.unbondingEntry(entryId).lockMark != 0) ++ghostEntriesUnderLock;
         _hit("requestUnbond");
     }
 
@@ -161,19 +210,46 @@ contract VaultHandler is CommonBase, StdCheats, StdUtils {
         uint256 n = _entryIds.length;
         uint256 start = _bound(entrySeed, 0, n - 1);
         uint256 entryId = _entryIds[start];
-        for (uint256 i = 1; i < n && _vault.unbondingEntry(entryId).withdrawn; ++i) {
+        for (uint256 i = 1; i < n && !_withdrawable(entryId); ++i) {
             entryId = _entryIds[(start + i) % n];
         }
         IStakingVault.UnbondingEntry memory e = _vault.unbondingEntry(entryId);
-        if (e.withdrawn) return _skip("withdraw");
+        if (!_withdrawable(entryId)) return _skip("withdraw");
         if (block.timestamp < e.readyAt) {
             if (!waitIfNeeded) return _skip("withdraw");
             vm.warp(e.readyAt); // the boundary second itself must succeed
         }
+        if (_heldByALock(entryId)) ghostWithdrawnUnderLock = true;
         vm.prank(e.account);
         _vault.withdraw(entryId);
         ++ghostWithdrawals[entryId];
         _hit("withdraw");
+    }
+
+    /// @notice Tries to withdraw an open entry that a lock outstanding at its creation still holds (waiting for
+    /// `readyAt` if needed): it must revert with UnbondingLocked.
+    function withdrawLocked(uint256 entrySeed) external counted("withdrawLocked") {
+        uint256 n = _entryIds.length;
+        if (n == 0) return _skip("withdrawLocked");
+        uint256 start = _bound(entrySeed, 0, n - 1);
+        uint256 entryId;
+        bool found;
+        for (uint256 i; i < n && !found; ++i) {
+            entryId = _entryIds[(start + i) % n];
+            found = !_vault.unbondingEntry(entryId).withdrawn && _heldByALock(entryId);
+        }
+        if (!found) return _skip("withdrawLocked");
+        IStakingVault.UnbondingEntry memory e = _vault.unbondingEntry(entryId);
+        if (block.timestamp < e.readyAt) vm.warp(e.readyAt);
+        vm.prank(e.account);
+        try _vault.withdraw(entryId) {
+            ghostWithdrawnUnderLock = true;
+            ++ghostWithdrawals[entryId];
+        } catch (bytes memory err) {
+            if (bytes4(err) != IStakingVault.UnbondingLocked.selector) ghostWithdrawnUnderLock = true;
+            ++ghostLockedWithdrawRefused;
+        }
+        _hit("withdrawLocked");
     }
 
     function claimCommission(uint256 opSeed) external counted("claimCommission") {
@@ -209,11 +285,12 @@ contract VaultHandler is CommonBase, StdCheats, StdUtils {
 
     function lock(uint256 opSeed, uint256 amount) external counted("lock") {
         address op = _operator(opSeed);
-        for (uint256 i; i < OPERATORS && _vault.availableStake(op) == 0; ++i) {
+        for (uint256 i; i < OPERATORS && !_lockable(op); ++i) {
             op = _operator(opSeed % OPERATORS + i);
         }
         uint256 available = _vault.availableStake(op);
-        if (_vault.roleOf(op) == IStakingVault.Role.None || available == 0) return _skip("lock");
+        if (!_lockable(op)) return _skip("lock");
+        uint256 pendingBefore = _pendingSum(op);
         // at most half of the free stake, so that unbonding stays possible most of the time
         amount = _bound(amount, 1, available > 1 ? available / 2 : 1);
         IStakingVault.Pool memory p = _vault.poolOf(op);
@@ -223,6 +300,7 @@ contract VaultHandler is CommonBase, StdCheats, StdUtils {
         _vault.lock(id, op, amount);
         _activeLocks.push(ActiveLock(op, id));
         ghostLocked[op] += amount;
+        if (_pendingSum(op) != pendingBefore) ghostPendingTouched = true;
         _hit("lock");
     }
 
@@ -230,8 +308,10 @@ contract VaultHandler is CommonBase, StdCheats, StdUtils {
         if (_activeLocks.length == 0) return _skip("unlock");
         uint256 i = _bound(lockSeed, 0, _activeLocks.length - 1);
         ActiveLock memory l = _activeLocks[i];
+        uint256 pendingBefore = _pendingSum(l.operator);
         vm.prank(_module);
         uint256 released = _vault.unlock(l.id, l.operator);
+        if (_pendingSum(l.operator) != pendingBefore) ghostPendingTouched = true;
         ghostLocked[l.operator] -= released;
         _activeLocks[i] = _activeLocks[_activeLocks.length - 1];
         _activeLocks.pop();
@@ -243,8 +323,10 @@ contract VaultHandler is CommonBase, StdCheats, StdUtils {
         ActiveLock memory l = _activeLocks[_bound(lockSeed, 0, _activeLocks.length - 1)];
         uint256 before = _vault.lockOf(_module, l.id, l.operator);
         amount = _bound(amount, 0, before);
+        uint256 pendingBefore = _pendingSum(l.operator);
         vm.prank(_module);
         uint256 slashed = _vault.slash(l.id, l.operator, amount);
+        if (_pendingSum(l.operator) != pendingBefore) ghostPendingTouched = true;
         if (slashed > before) ghostSlashAboveLock = true;
         ghostSlashed += slashed;
         ghostLocked[l.operator] -= slashed;
@@ -280,6 +362,15 @@ contract VaultHandler is CommonBase, StdCheats, StdUtils {
 
     function activeLocks() external view returns (ActiveLock[] memory) {
         return _activeLocks;
+    }
+
+    function entryLocks(uint256 entryId) external view returns (uint256[] memory) {
+        return _entryLocks[entryId];
+    }
+
+    /// @notice Whether a lock outstanding when `entryId` was created is still active (per the handler's own records).
+    function heldByALock(uint256 entryId) external view returns (bool) {
+        return _heldByALock(entryId);
     }
 
     function module() external view returns (address) {
@@ -327,6 +418,55 @@ contract VaultHandler is CommonBase, StdCheats, StdUtils {
             if (_vault.roleOf(op) != IStakingVault.Role.None) return op;
         }
         return _operator(seed);
+    }
+
+    function _heldByALock(uint256 entryId) internal view returns (bool) {
+        uint256[] storage ids = _entryLocks[entryId];
+        for (uint256 i; i < ids.length; ++i) {
+            for (uint256 j; j < _activeLocks.length; ++j) {
+                if (_activeLocks[j].id == ids[i]) return true;
+            }
+        }
+        return false;
+    }
+
+    /// @dev Open, ready or not, and released through its lock mark.
+    function _withdrawable(uint256 entryId) internal view returns (bool) {
+        IStakingVault.UnbondingEntry memory e = _vault.unbondingEntry(entryId);
+        return !e.withdrawn && e.lockMark <= _vault.poolOf(e.operator).releasedThrough;
+    }
+
+    /// @dev Registered, with free stake and the operator self-stake a lock requires.
+    function _lockable(address op) internal view returns (bool) {
+        return _vault.roleOf(op) != IStakingVault.Role.None && _vault.availableStake(op) != 0
+            && _vault.selfStake(op) >= _config.get(ConfigKeys.MIN_OPERATOR_SELF_STAKE);
+    }
+
+    /// @dev The pool's pending total plus every actor's pending deposit in it.
+    function _pendingSum(address op) internal view returns (uint256 sum) {
+        sum = _vault.poolOf(op).pendingAssets;
+        for (uint256 i; i < _actors.length; ++i) {
+            (IStakingVault.PendingDeposit memory d,) = _vault.pendingOf(op, _actors[i]);
+            sum += d.assets;
+        }
+    }
+
+    /// @dev The first (account, operator) pair from the seeds on with a pending deposit (activatable when asked).
+    function _pendingHolder(uint256 actorSeed, uint256 opSeed, bool activatable)
+        internal
+        view
+        returns (address, address)
+    {
+        uint256 n = _actors.length;
+        for (uint256 a; a < n; ++a) {
+            address account = _actors[(actorSeed % n + a) % n];
+            for (uint256 o; o < OPERATORS; ++o) {
+                address op = _operator(opSeed % OPERATORS + o);
+                (IStakingVault.PendingDeposit memory d, bool ok) = _vault.pendingOf(op, account);
+                if (d.assets != 0 && (!activatable || ok)) return (account, op);
+            }
+        }
+        return (address(0), address(0));
     }
 
     function _actor(uint256 seed) internal view returns (address) {

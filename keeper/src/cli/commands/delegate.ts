@@ -5,11 +5,13 @@ import { print, withNode } from "../common.js";
 
 export function delegateCommand() {
   return new Command("delegate")
-    .description("delegate FLOCK to an operator's pool (permit)")
+    .description(
+      "delegate FLOCK to an operator's pool (permit); pending while a task lock is outstanding on it (`flock pending`)",
+    )
     .requiredOption("--operator <address>", "operator", parseAddress)
     .requiredOption("--amount <flock>", "amount", parseAmount)
     .action(async (o, cmd) => {
       const { delegate } = await import("../../roles/staking.js");
-      print({ tx: await withNode(cmd, (n) => delegate(n, o.operator, o.amount), { store: false }) });
+      print(await withNode(cmd, (n) => delegate(n, o.operator, o.amount), { store: false }));
     });
 }

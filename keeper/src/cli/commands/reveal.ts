@@ -7,7 +7,7 @@ export function revealCommand() {
   return new Command("reveal")
     .description("publish your committed model to IPFS and reveal it (publish window); also after a crash")
     .requiredOption("--task <id>", "task id", parseId)
-    .option("--watch", "wait for the publish window (otherwise act only if it is open)")
+    .option("--watch", "wait for the publish window and the creator's eval data (otherwise act only if both are there)")
     .action(async (o, cmd) => {
       const trainer = await import("../../roles/trainer.js");
       await withNode(cmd, async (node) => {

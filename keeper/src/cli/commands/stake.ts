@@ -5,15 +5,19 @@ import { print, withNode } from "../common.js";
 
 export function stakeCommand() {
   return new Command("stake")
-    .description("register as an operator (first time) and self-stake")
+    .description(
+      "register as an operator (first time) and self-stake (pending while a task lock is outstanding on the pool)",
+    )
     .addOption(new Option("--role <role>", "operator role (needed the first time)").choices(["trainer", "validator"]))
     .requiredOption("--amount <flock>", "amount to stake", parseAmount)
     .option("--commission <bps>", "commission on delegators' rewards, basis points", parseIntIn(0, 10_000), 1000)
     .action(async (o, cmd) => {
       const { stake } = await import("../../roles/staking.js");
-      const tx = await withNode(cmd, (n) => stake(n, { role: o.role, amount: o.amount, commissionBps: o.commission }), {
-        store: false,
-      });
-      print({ tx });
+      // a deposit while a task lock is outstanding on the pool is pending (see `flock pending`)
+      print(
+        await withNode(cmd, (n) => stake(n, { role: o.role, amount: o.amount, commissionBps: o.commission }), {
+          store: false,
+        }),
+      );
     });
 }

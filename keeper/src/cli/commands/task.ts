@@ -21,7 +21,8 @@ export function taskCommand() {
     .option(...window("publish", 1800))
     .option(...window("commit", 1800))
     .option(...window("reveal", 1800))
-    .option("--watch", "then wait for the publish window and reveal the evaluation data")
+    .option("--watch", "then wait for the publish window and reveal the evaluation data (at its start)")
+    .option("--claim-bond", "with --watch: then wait until the task settles and claim the bond back (CreatorRefund)")
     .action(async (o, cmd) => {
       const [{ parseSpec }, creator] = await Promise.all([import("../../spec.js"), import("../../roles/creator.js")]);
       const spec = parseSpec(JSON.parse(await readFile(o.spec, "utf8")));
@@ -42,21 +43,33 @@ export function taskCommand() {
         });
         print(created);
         if (o.watch) print({ revealed: await creator.watchEvalReveals(node, [created.taskId], stopSignal()) });
+        if (o.watch && o.claimBond)
+          print({ claimed: await creator.claimCreatorRefunds(node, [created.taskId], stopSignal()) });
       });
     });
   task
     .command("reveal-eval")
     .description(
-      "reveal the evaluation data of your task (publish window); without a task id, of every task whose eval data " +
+      "reveal the evaluation data of your task (publish window, before evalRevealEnd); without a task id, of every task whose eval data " +
         "you committed to and have not revealed (also after a crash: the journal keeps the secret)",
     )
     .argument("[taskId]", "task id", parseId)
     .option("--watch", "wait for the publish window (otherwise reveal only what is due now)")
+    .option("--claim-bond", "with --watch: then wait until those tasks settle and claim the bond back (CreatorRefund)")
     .action(async (id, o, cmd) => {
       const creator = await import("../../roles/creator.js");
       await withNode(cmd, async (node) => {
         if (o.watch) {
-          print({ revealed: await creator.watchEvalReveals(node, id === undefined ? undefined : [id], stopSignal()) });
+          const revealed = await creator.watchEvalReveals(node, id === undefined ? undefined : [id], stopSignal());
+          print({ revealed });
+          if (o.claimBond)
+            print({
+              claimed: await creator.claimCreatorRefunds(
+                node,
+                revealed.map((r) => r.taskId),
+                stopSignal(),
+              ),
+            });
           return;
         }
         const ids = id === undefined ? (await creator.openEvalCommitments(node)).map((r) => r.taskId) : [id];

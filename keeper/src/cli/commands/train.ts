@@ -19,7 +19,7 @@ export function trainCommand() {
     .addOption(new Option("--arch <arch>", "model architecture").choices(ARCHS).default("mlp"))
     .option("--epochs <n>", "epochs", parseIntIn(1, 1000), 3)
     .option("--seed <n>", "seed", parseIntIn(0, 2 ** 31), 1)
-    .option("--watch", "wait for the publish window and reveal")
+    .option("--watch", "wait for the publish window and the creator's eval data, then publish and reveal")
     .option("--replace", "train and commit a new model even if one is journaled for this task")
     .action(async (o, cmd) => {
       const trainer = await import("../../roles/trainer.js");

@@ -2,18 +2,21 @@
 pragma solidity ^0.8.24;
 
 import {IArenaTasks} from "../interfaces/IArenaTasks.sol";
-import {RewardMath} from "./RewardMath.sol";
+import {RewardMath} from "../libraries/RewardMath.sol";
 
 /// @title The storage of `ArenaTasks`, shared with its external finalization library (`ArenaFinalize`)
 /// @notice `ArenaTasks` holds one `Layout`; `ArenaFinalize` runs by DELEGATECALL on a storage pointer to it, so both see
 /// the same slots. The helpers here are `internal`: each contract that uses them gets its own copy.
 /// @dev Storage per task: one `Task` (5 slots), its `TaskParams` (3 slots), its `Settlement`, one 2-slot record per
 /// participant, one slot per published submission (+ its CID hash), and the revealed scores packed 16 per slot under
-/// the key `validatorIndex << 16 | word`.
+/// the key `scoreKey(validatorIndex, word)`.
 library ArenaStorage {
-    uint8 internal constant ACTIVE = 0;
-    uint8 internal constant SETTLED = 1;
-    uint8 internal constant CANCELLED = 2;
+    /// @dev A task's stored status (the phase within an active task comes from its windows).
+    enum Status {
+        Active,
+        Settled,
+        Cancelled
+    }
 
     /// @dev A task's state. Slot 0: creator + start/end of the submission window + status + stage. Slot 1: the other
     /// window ends and the counters the hot paths touch.
@@ -21,8 +24,8 @@ library ArenaStorage {
         address creator;
         uint40 submissionStart;
         uint40 submissionEnd;
-        uint8 status;
-        uint8 stage;
+        Status status;
+        IArenaTasks.Stage stage;
         uint40 publishEnd;
         uint40 commitEnd;
         uint40 revealEnd;
@@ -38,8 +41,13 @@ library ArenaStorage {
         bytes32 evalCommitment;
         uint128 trainerPaid;
         uint16 eligible;
-        uint8 cancelReason;
+        IArenaTasks.CancelReason cancelReason;
         bool creatorClaimed;
+        uint40 evalRevealEnd;
+        uint16 scorers;
+        uint128 revealedStake;
+        uint128 unavailableStake;
+        uint16 contested;
     }
 
     /// @dev Everything `ArenaTasks` stores, by task id.
@@ -54,15 +62,21 @@ library ArenaStorage {
         mapping(uint256 taskId => mapping(address validator => IArenaTasks.ValidatorRecord)) validators;
         mapping(uint256 taskId => mapping(uint256 index => address)) validatorAt;
         mapping(uint256 taskId => mapping(uint256 index => IArenaTasks.Submission)) submissions;
-        mapping(uint256 taskId => mapping(bytes32 cidHash => bool)) modelCids;
+        mapping(uint256 taskId => mapping(bytes32 digest => uint256 indexPlusOne)) models;
         mapping(uint256 taskId => mapping(uint256 key => uint256)) scoreWords;
+        mapping(bytes32 evalCommitment => bool) usedEvalCommitments;
+    }
+
+    /// @dev The key of word `word` (16 scores) of validator `vIndex`'s revealed scores in `Layout.scoreWords`.
+    function scoreKey(uint256 vIndex, uint256 word) internal pure returns (uint256) {
+        return (vIndex << 16) | word;
     }
 
     /// @dev A task's phase from its stored status and its windows.
     function phase(Task storage t) internal view returns (IArenaTasks.Phase) {
-        uint8 status = t.status;
-        if (status == SETTLED) return IArenaTasks.Phase.Settled;
-        if (status == CANCELLED) return IArenaTasks.Phase.Cancelled;
+        Status status = t.status;
+        if (status == Status.Settled) return IArenaTasks.Phase.Settled;
+        if (status == Status.Cancelled) return IArenaTasks.Phase.Cancelled;
         uint256 ts = block.timestamp;
         if (ts < t.submissionStart) return IArenaTasks.Phase.Created;
         if (ts < t.submissionEnd) return IArenaTasks.Phase.Submission;
@@ -72,20 +86,30 @@ library ArenaStorage {
         return IArenaTasks.Phase.Finalizing;
     }
 
-    /// @dev The cancellation that is due now (None when none is, or once finalization has started).
+    /// @dev The cancellation that is due now (None when none is, or once finalization has started). In order: the eval
+    /// data not revealed by `evalRevealEnd`; fewer than minSubmissions published by `publishEnd`; after `revealEnd`, the
+    /// validators that revealed "eval data unavailable" hold a strict majority of the revealed stake (and at least
+    /// minRevealedStake): the creator defaulted; too few scorers, or too little scoring stake.
     function dueCancelReason(Layout storage s, uint256 taskId, Task storage t)
         internal
         view
         returns (IArenaTasks.CancelReason)
     {
-        if (t.status != ACTIVE || t.stage != uint8(IArenaTasks.Stage.None) || block.timestamp < t.publishEnd)
-        {
+        uint256 ts = block.timestamp;
+        if (t.status != Status.Active || t.stage != IArenaTasks.Stage.None || ts < t.evalRevealEnd) {
             return IArenaTasks.CancelReason.None;
         }
         if (!t.evalRevealed) return IArenaTasks.CancelReason.EvalDataNotRevealed;
+        if (ts < t.publishEnd) return IArenaTasks.CancelReason.None;
         IArenaTasks.TaskParams storage p = s.params[taskId];
         if (t.published < p.minSubmissions) return IArenaTasks.CancelReason.TooFewSubmissions;
-        if (block.timestamp >= t.revealEnd && t.revealed < p.minReveals) {
+        if (ts < t.revealEnd) return IArenaTasks.CancelReason.None;
+        uint256 unavailable = t.unavailableStake;
+        uint256 scoring = t.revealedStake;
+        if (unavailable > scoring && unavailable >= p.minRevealedStake) {
+            return IArenaTasks.CancelReason.CreatorDefault;
+        }
+        if (t.scorers < p.minReveals || scoring < p.minRevealedStake) {
             return IArenaTasks.CancelReason.TooFewReveals;
         }
         return IArenaTasks.CancelReason.None;

@@ -9,8 +9,8 @@ import {IArenaTasks} from "../interfaces/IArenaTasks.sol";
 import {IProtocolConfig} from "../interfaces/IProtocolConfig.sol";
 import {IStakingVault} from "../interfaces/IStakingVault.sol";
 import {ArenaStorage} from "./ArenaStorage.sol";
-import {RewardMath} from "./RewardMath.sol";
-import {WeightedMedian} from "./WeightedMedian.sol";
+import {RewardMath} from "../libraries/RewardMath.sol";
+import {WeightedMedian} from "../libraries/WeightedMedian.sol";
 
 /// @title ArenaTasks finalization and cancellation (an external library: ArenaTasks calls it by DELEGATECALL)
 /// @notice The stages of `IArenaTasks.finalize` (consensus, validator judgement, ranking, settlement) and every
@@ -30,6 +30,7 @@ library ArenaFinalize {
         uint256[] vIndex;
         uint256[] weight;
         uint256[] distanceSum;
+        uint256[] maxDistance;
         address[] account;
         uint256[] words;
         uint256[] keys;
@@ -49,7 +50,7 @@ library ArenaFinalize {
         uint256 maxSteps
     ) external returns (bool done) {
         ArenaStorage.Task storage t = s.tasks[taskId];
-        if (t.stage == uint8(IArenaTasks.Stage.None)) {
+        if (t.stage == IArenaTasks.Stage.None) {
             IArenaTasks.CancelReason reason = ArenaStorage.dueCancelReason(s, taskId, t);
             if (reason != IArenaTasks.CancelReason.None) {
                 _cancel(s, token, config, vault, taskId, reason);
@@ -58,12 +59,10 @@ library ArenaFinalize {
             _startFinalization(s, taskId, t);
         }
         uint256 steps = _advance(s, vault, taskId, t, maxSteps);
-        done = t.stage == uint8(IArenaTasks.Stage.Done);
+        done = t.stage == IArenaTasks.Stage.Done;
         uint256 bounty = _takeBounty(s, taskId, t, steps, done);
         uint256 toTreasury = done ? _closeSettlement(s, taskId, t) : 0;
-        emit IArenaTasks.FinalizeProgressed(
-            taskId, msg.sender, IArenaTasks.Stage(t.stage), t.cursor, steps, bounty
-        );
+        emit IArenaTasks.FinalizeProgressed(taskId, msg.sender, t.stage, t.cursor, steps, bounty);
         if (bounty != 0) token.safeTransfer(msg.sender, bounty);
         if (toTreasury != 0) token.safeTransfer(config.treasury(), toTreasury);
     }
@@ -92,39 +91,41 @@ library ArenaFinalize {
     ) private {
         ArenaStorage.Task storage t = s.tasks[taskId];
         IArenaTasks.Settlement storage st = s.settlements[taskId];
-        uint256 refund = t.rewardPool;
-        uint256 share;
-        if (reason == IArenaTasks.CancelReason.ByCreator) {
-            refund += t.bond;
+        uint256 pool = t.rewardPool;
+        uint256 bond = t.bond;
+        uint256 refund;
+        uint256 toTreasury;
+        if (
+            reason == IArenaTasks.CancelReason.ByCreator
+                || reason == IArenaTasks.CancelReason.TooFewSubmissions
+        ) {
+            // the creator is not at fault: everything back (with too few submissions, the few published models are
+            // public; a creator cannot cheaply cause that — blocking slots costs TRAINER_NON_REVEAL_SLASH_BPS each)
+            refund = pool + bond;
         } else if (reason == IArenaTasks.CancelReason.EvalDataNotRevealed) {
-            share = _shareBond(t, st);
+            // no model was published (trainers reveal only after the eval data): the pool back, the bond forfeited
+            refund = pool;
+            toTreasury = bond;
         } else if (reason == IArenaTasks.CancelReason.TooFewReveals) {
-            refund += _slashNonRevealers(s, vault, taskId, t);
+            // the models are public: the pool is not refunded (a creator cannot get models for free by starving the
+            // validators); the bond is returned, the creator did its part
+            refund = bond;
+            toTreasury = pool + _slashNonRevealers(s, vault, taskId, t);
+        } else {
+            // CreatorDefault: the validators could not use the revealed eval data
+            toTreasury = pool + bond + _slashNonRevealers(s, vault, taskId, t);
         }
         st.creatorRefund = refund.toUint128();
-        t.status = ArenaStorage.CANCELLED;
-        t.cancelReason = uint8(reason);
-        emit IArenaTasks.TaskCancelled(taskId, reason, refund, share);
-        uint256 toTreasury = st.protocolFee;
+        st.protocolFee += toTreasury.toUint128();
+        t.status = ArenaStorage.Status.Cancelled;
+        t.cancelReason = reason;
+        emit IArenaTasks.TaskCancelled(taskId, reason, refund, 0);
+        toTreasury = st.protocolFee;
         if (toTreasury != 0) token.safeTransfer(config.treasury(), toTreasury);
     }
 
-    /// @dev The eval-data default: the bond is shared equally by the published trainers (dust, or all of it when
-    /// nobody published, to the treasury).
-    function _shareBond(ArenaStorage.Task storage t, IArenaTasks.Settlement storage st)
-        private
-        returns (uint256 share)
-    {
-        uint256 published = t.published;
-        uint256 bond = t.bond;
-        if (published != 0) share = bond / published;
-        // forge-lint: disable-next-line(unsafe-typecast) amounts ≤ the 1e27 FLOCK cap < 2^128; counts ≤ 256; scores ≤ 10000
-        st.bondShare = uint128(share); // ≤ bond, a uint128
-        // forge-lint: disable-next-line(unsafe-typecast) amounts ≤ the 1e27 FLOCK cap < 2^128; counts ≤ 256; scores ≤ 10000
-        st.protocolFee += uint128(bond - share * published);
-    }
-
-    /// @dev Slashes every validator that committed and did not reveal; returns the part owed to the creator.
+    /// @dev Slashes every validator that committed and did not reveal; returns the pot part (it goes to the treasury
+    /// with the treasury part: a cancelled task has no pot, and the creator must not profit from it).
     function _slashNonRevealers(
         ArenaStorage.Layout storage s,
         IStakingVault vault,
@@ -168,10 +169,8 @@ library ArenaFinalize {
         uint256 slashed = vault.slash(taskId, account, amount);
         uint256 toTreasury;
         (toTreasury, toPot) = RewardMath.splitSlash(slashed, p.slashTreasuryBps);
-        // forge-lint: disable-next-line(unsafe-typecast) amounts ≤ the 1e27 FLOCK cap < 2^128; counts ≤ 256; scores ≤ 10000
-        st.slashed += uint128(slashed); // ≤ the token supply, a uint128
-        // forge-lint: disable-next-line(unsafe-typecast) amounts ≤ the 1e27 FLOCK cap < 2^128; counts ≤ 256; scores ≤ 10000
-        st.protocolFee += uint128(toTreasury);
+        st.slashed += slashed.toUint128(); // ≤ the token supply, a uint128
+        st.protocolFee += toTreasury.toUint128();
         emit IArenaTasks.ParticipantSlashed(taskId, account, reason, slashed, toTreasury);
     }
 
@@ -185,13 +184,10 @@ library ArenaFinalize {
         (uint256 fee,, uint256 vPot, uint256 tPot) =
             RewardMath.splitPool(t.rewardPool, p.protocolFeeBps, p.keeperBountyBps, p.validatorShareBps);
         // each part ≤ the pool, a uint128
-        // forge-lint: disable-next-line(unsafe-typecast) amounts ≤ the 1e27 FLOCK cap < 2^128; counts ≤ 256; scores ≤ 10000
-        st.protocolFee = uint128(fee);
-        // forge-lint: disable-next-line(unsafe-typecast) amounts ≤ the 1e27 FLOCK cap < 2^128; counts ≤ 256; scores ≤ 10000
-        st.validatorPot = uint128(vPot);
-        // forge-lint: disable-next-line(unsafe-typecast) amounts ≤ the 1e27 FLOCK cap < 2^128; counts ≤ 256; scores ≤ 10000
-        st.trainerPot = uint128(tPot);
-        t.stage = uint8(IArenaTasks.Stage.Consensus);
+        st.protocolFee = fee.toUint128();
+        st.validatorPot = vPot.toUint128();
+        st.trainerPot = tPot.toUint128();
+        t.stage = IArenaTasks.Stage.Consensus;
     }
 
     /// @dev Runs up to `maxSteps` units through the stages; a stage that ends mid-call hands the rest to the next one.
@@ -204,13 +200,13 @@ library ArenaFinalize {
     ) private returns (uint256 steps) {
         uint256 left = maxSteps;
         while (left != 0) {
-            uint8 stage = t.stage;
+            IArenaTasks.Stage stage = t.stage;
             uint256 used;
-            if (stage == uint8(IArenaTasks.Stage.Consensus)) {
+            if (stage == IArenaTasks.Stage.Consensus) {
                 used = _consensusBatch(s, vault, taskId, t, left);
-            } else if (stage == uint8(IArenaTasks.Stage.Validators)) {
+            } else if (stage == IArenaTasks.Stage.Validators) {
                 used = _validatorBatch(s, vault, taskId, t, left);
-            } else if (stage == uint8(IArenaTasks.Stage.Ranking)) {
+            } else if (stage == IArenaTasks.Stage.Ranking) {
                 used = _rankingBatch(s, taskId, t, left);
             } else {
                 break;
@@ -230,11 +226,10 @@ library ArenaFinalize {
 
     function _moveCursor(ArenaStorage.Task storage t, uint256 to, uint256 n, IArenaTasks.Stage next) private {
         if (to == n) {
-            t.stage = uint8(next);
+            t.stage = next;
             t.cursor = 0;
         } else {
-            // forge-lint: disable-next-line(unsafe-typecast) amounts ≤ the 1e27 FLOCK cap < 2^128; counts ≤ 256; scores ≤ 10000
-            t.cursor = uint16(to); // < n ≤ published, a uint16
+            t.cursor = to.toUint16(); // < n ≤ published, a uint16
         }
     }
 
@@ -270,6 +265,7 @@ library ArenaFinalize {
         c.minScore = p.minScore;
         c.spamScore = p.spamScore;
         uint256 eligible = t.eligible;
+        uint256 contested = t.contested;
         for (uint256 i = from; i < to;) {
             uint256 end = ((i >> 4) + 1) << 4;
             if (end > to) end = to;
@@ -277,16 +273,20 @@ library ArenaFinalize {
             for (; i < end; ++i) {
                 // unchecked: eligible ≤ published < 2^16
                 unchecked {
-                    eligible += _consensusOne(s, vault, taskId, c, i);
+                    uint256 outcome = _consensusOne(s, vault, taskId, c, i);
+                    if (outcome == 2) ++contested;
+                    else eligible += outcome;
                 }
             }
         }
-        // forge-lint: disable-next-line(unsafe-typecast) amounts ≤ the 1e27 FLOCK cap < 2^128; counts ≤ 256; scores ≤ 10000
-        t.eligible = uint16(eligible); // ≤ published, a uint16
+        t.eligible = eligible.toUint16(); // ≤ published, a uint16
+        t.contested = contested.toUint16();
         mapping(address => IArenaTasks.ValidatorRecord) storage records = s.validators[taskId];
         for (uint256 k; k < c.n; ++k) {
             // ≤ published · 10000 < 2^32
-            records[c.account[k]].distanceSum = uint32(c.distanceSum[k]);
+            IArenaTasks.ValidatorRecord storage r = records[c.account[k]];
+            r.distanceSum = c.distanceSum[k].toUint32();
+            r.maxDistance = c.maxDistance[k].toUint16();
         }
     }
 
@@ -298,11 +298,17 @@ library ArenaFinalize {
         uint256[] memory words = c.words;
         uint256[] memory vIndex = c.vIndex;
         for (uint256 k; k < c.n; ++k) {
-            words[k] = scoreWords[(vIndex[k] << 16) | w];
+            words[k] = scoreWords[ArenaStorage.scoreKey(vIndex[k], w)];
         }
     }
 
-    /// @dev Submission `i`'s consensus (its scores are in `c.words`); returns 1 when it reaches minScore, else 0.
+    /// @dev Submission `i`'s consensus (its scores are in `c.words`); returns 1 when it reaches minScore, 2 when the
+    /// stake splits evenly around it, else 0.
+    /// An even split (exactly half of the weight at or below the lower median L, half above) is no consensus: the
+    /// submission gets consensus 0 and no reward, nobody is slashed as spam for it, the validators inside [L, U] (U the
+    /// lowest score above L) are not judged on it — only those outside, by their distance to the interval — and the
+    /// validator pot shrinks by its share (`_closeValidators`), so a coalition that forces ties earns less than it
+    /// would have by scoring honestly.
     function _consensusOne(
         ArenaStorage.Layout storage s,
         IStakingVault vault,
@@ -310,7 +316,13 @@ library ArenaFinalize {
         Revealed memory c,
         uint256 i
     ) private returns (uint256) {
-        uint256 m = _median(c.words, c.weight, c.keys, c.distanceSum, i & 15, c.totalWeight);
+        (uint256 m, uint256 upper) = _median(c, i & 15);
+        if (upper != 0) {
+            emit IArenaTasks.ConsensusContested(taskId, i.toUint16(), m.toUint16(), (upper - 1).toUint16());
+            s.submissions[taskId][i].contested = true;
+            _recordConsensus(s, vault, taskId, i, 0, false);
+            return 2;
+        }
         _recordConsensus(s, vault, taskId, i, m, m < c.spamScore);
         return m >= c.minScore ? 1 : 0;
     }
@@ -323,6 +335,7 @@ library ArenaFinalize {
         c.vIndex = new uint256[](validators);
         c.weight = new uint256[](validators);
         c.distanceSum = new uint256[](validators);
+        c.maxDistance = new uint256[](validators);
         c.account = new address[](validators);
         mapping(uint256 => address) storage at = s.validatorAt[taskId];
         mapping(address => IArenaTasks.ValidatorRecord) storage records = s.validators[taskId];
@@ -331,11 +344,12 @@ library ArenaFinalize {
         for (uint256 j; j < validators; ++j) {
             address a = at[j];
             IArenaTasks.ValidatorRecord storage r = records[a];
-            if (!r.revealed) continue;
+            if (!r.revealed || r.unavailable) continue;
             uint256 lock = r.lock;
             c.vIndex[n] = j;
             c.weight[n] = lock;
             c.distanceSum[n] = r.distanceSum;
+            c.maxDistance[n] = r.maxDistance;
             c.account[n] = a;
             // unchecked: n < validators; Σ locks of ≤ 2^16 uint128 values < 2^144
             unchecked {
@@ -349,16 +363,14 @@ library ArenaFinalize {
         c.keys = new uint256[](n);
     }
 
-    /// @dev The consensus of score `slot` of `words[0..n)` (n = keys.length) weighted by `weight`: the stake-weighted
-    /// lower median; adds each validator's distance to it to `distanceSum`. Assembly: no bounds checks, no calls.
-    function _median(
-        uint256[] memory words,
-        uint256[] memory weight,
-        uint256[] memory keys,
-        uint256[] memory distanceSum,
-        uint256 slot,
-        uint256 totalWeight
-    ) private pure returns (uint256 m) {
+    /// @dev The consensus of score `slot` of the revealed validators' words, weighted by their locks: the stake-weighted
+    /// lower median m. When exactly half of the weight is at or below m (an even split, no majority on either side),
+    /// returns upper = 1 + the lowest score above m (0 otherwise) and judges nobody; else adds each validator's distance
+    /// to m to its `distanceSum` and keeps its largest distance in `maxDistance`. Assembly: no bounds checks, no calls.
+    function _median(Revealed memory c, uint256 slot) private pure returns (uint256 m, uint256 upper) {
+        uint256[] memory words = c.words;
+        uint256[] memory weight = c.weight;
+        uint256[] memory keys = c.keys;
         uint256 n = keys.length;
         assembly ("memory-safe") {
             let shift := shl(4, slot)
@@ -374,19 +386,58 @@ library ArenaFinalize {
                 )
             }
         }
-        m = WeightedMedian.lowerMedianOfKeys(keys, totalWeight);
+        m = WeightedMedian.lowerMedianOfKeys(keys, c.totalWeight);
+        upper = _spread(c, slot, m);
+    }
+
+    /// @dev After `_median`: detects an even split around `m` (returns 1 + the lowest score above m), else adds the
+    /// validators' distances to m.
+    function _spread(Revealed memory c, uint256 slot, uint256 m) private pure returns (uint256 upper) {
+        uint256[] memory words = c.words;
+        uint256[] memory weight = c.weight;
+        uint256 total = c.totalWeight;
+        uint256 end = c.n << 5;
+        uint256 shift = slot << 4;
+        uint256 atOrBelow;
+        uint256 above = 0x10000;
         assembly ("memory-safe") {
-            let shift := shl(4, slot)
             let wp := add(words, 0x20)
-            let dp := add(distanceSum, 0x20)
-            let end := shl(5, n)
+            let gp := add(weight, 0x20)
             for { let o := 0 } lt(o, end) { o := add(o, 0x20) } {
                 let sc := and(shr(shift, mload(add(wp, o))), 0xffff)
-                let d := sub(sc, m)
-                if lt(sc, m) { d := sub(m, sc) }
+                switch gt(sc, m)
+                case 0 { atOrBelow := add(atOrBelow, mload(add(gp, o))) }
+                default { if lt(sc, above) { above := sc } }
+            }
+        }
+        if (atOrBelow << 1 == total) {
+            _addDistances(c, shift, m, above);
+            return above + 1;
+        }
+        _addDistances(c, shift, m, m);
+    }
+
+    /// @dev Adds each revealed validator's distance to [lo, hi] (the consensus, or an even split's interval) to its
+    /// `distanceSum`, keeps the largest in `maxDistance`.
+    function _addDistances(Revealed memory c, uint256 shift, uint256 lo, uint256 hi) private pure {
+        uint256[] memory words = c.words;
+        uint256[] memory distanceSum = c.distanceSum;
+        uint256[] memory maxDistance = c.maxDistance;
+        uint256 end = c.n << 5;
+        assembly ("memory-safe") {
+            let wp := add(words, 0x20)
+            let dp := add(distanceSum, 0x20)
+            let xp := add(maxDistance, 0x20)
+            for { let o := 0 } lt(o, end) { o := add(o, 0x20) } {
+                let sc := and(shr(shift, mload(add(wp, o))), 0xffff)
+                let d := 0
+                if gt(sc, hi) { d := sub(sc, hi) }
+                if lt(sc, lo) { d := sub(lo, sc) }
                 // each term ≤ 10000 and the sum stays < 2^32 (≤ published · 10000)
                 let q := add(dp, o)
                 mstore(q, add(mload(q), d))
+                let x := add(xp, o)
+                if gt(d, mload(x)) { mstore(x, d) }
             }
         }
     }
@@ -401,20 +452,17 @@ library ArenaFinalize {
         bool spam
     ) private {
         IArenaTasks.Submission storage sub = s.submissions[taskId][i];
-        // forge-lint: disable-next-line(unsafe-typecast) amounts ≤ the 1e27 FLOCK cap < 2^128; counts ≤ 256; scores ≤ 10000
-        sub.consensus = uint16(m); // a median of uint16 scores
+        sub.consensus = m.toUint16(); // a median of uint16 scores
         address trainer = sub.trainer;
-        // forge-lint: disable-next-line(unsafe-typecast) amounts ≤ the 1e27 FLOCK cap < 2^128; counts ≤ 256; scores ≤ 10000
-        emit IArenaTasks.ConsensusComputed(taskId, uint16(i), trainer, uint16(m));
+        emit IArenaTasks.ConsensusComputed(taskId, i.toUint16(), trainer, m.toUint16());
         if (spam) {
             sub.spam = true;
             IArenaTasks.TaskParams storage p = s.params[taskId];
             IArenaTasks.Settlement storage st = s.settlements[taskId];
             uint256 amount = RewardMath.bpsOf(p.trainerStake, p.spamSlashBps);
             // ≤ the token supply
-            st.trainerPot += uint128(
-                _slash(vault, taskId, trainer, amount, IArenaTasks.SlashReason.Spam, p, st)
-            );
+            st.trainerPot += (_slash(vault, taskId, trainer, amount, IArenaTasks.SlashReason.Spam, p, st))
+            .toUint128();
         }
     }
 
@@ -432,12 +480,14 @@ library ArenaFinalize {
         uint256 to = _batchEnd(from, n, left);
         IArenaTasks.TaskParams storage p = s.params[taskId];
         IArenaTasks.Settlement storage st = s.settlements[taskId];
-        uint256 published = t.published;
+        // mean distances are over the submissions validators were judged on (contested ones are not)
+        uint256 published = t.published - t.contested;
         for (uint256 j = from; j < to; ++j) {
             _judge(s, vault, taskId, j, published, p, st);
         }
         _moveCursor(t, to, n, IArenaTasks.Stage.Ranking);
         if (to == n) {
+            _shrinkValidatorPot(t, st);
             _closeValidators(s, taskId, n, p, st);
             _openRanking(t, p, st);
         }
@@ -460,30 +510,24 @@ library ArenaFinalize {
         if (!r.revealed) {
             r.outcome = IArenaTasks.ValidatorOutcome.SlashedNonReveal;
             uint256 amount = RewardMath.bpsOf(r.lock, p.nonRevealSlashBps);
-            st.validatorPot += uint128(
-                _slash(vault, taskId, a, amount, IArenaTasks.SlashReason.NonReveal, p, st)
-            );
+            st.validatorPot += (_slash(vault, taskId, a, amount, IArenaTasks.SlashReason.NonReveal, p, st))
+            .toUint128();
             emit IArenaTasks.ValidatorJudged(
                 taskId, a, IArenaTasks.ValidatorOutcome.SlashedNonReveal, 0, 0, 0
             );
             return;
         }
         uint256 d = published == 0 ? 0 : r.distanceSum / published;
-        // forge-lint: disable-next-line(unsafe-typecast) amounts ≤ the 1e27 FLOCK cap < 2^128; counts ≤ 256; scores ≤ 10000
-        r.distance = uint16(d); // a mean of distances ≤ 10000
-        if (d > p.slashTolerance) {
+        r.distance = d.toUint16(); // a mean of distances ≤ 10000
+        // deviating: a mean distance above the slash tolerance, any single score too far from its consensus, or "eval
+        // data unavailable" when the scoring majority could use it
+        if (d > p.slashTolerance || r.maxDistance > p.maxScoreDeviation || r.unavailable) {
             r.outcome = IArenaTasks.ValidatorOutcome.SlashedDeviation;
             uint256 amount = RewardMath.bpsOf(r.lock, p.deviationSlashBps);
-            st.validatorPot += uint128(
-                _slash(vault, taskId, a, amount, IArenaTasks.SlashReason.Deviation, p, st)
-            );
+            st.validatorPot += (_slash(vault, taskId, a, amount, IArenaTasks.SlashReason.Deviation, p, st))
+            .toUint128();
             emit IArenaTasks.ValidatorJudged(
-                taskId,
-                a,
-                IArenaTasks.ValidatorOutcome.SlashedDeviation,
-                uint16(d), // forge-lint: disable-line(unsafe-typecast) a mean of distances ≤ 10000
-                0,
-                0
+                taskId, a, IArenaTasks.ValidatorOutcome.SlashedDeviation, d.toUint16(), 0, 0
             );
         } else if (d <= p.validatorTolerance) {
             r.outcome = IArenaTasks.ValidatorOutcome.Rewarded;
@@ -491,9 +535,22 @@ library ArenaFinalize {
             st.rewardedValidators += 1;
         } else {
             r.outcome = IArenaTasks.ValidatorOutcome.Neutral;
-            // forge-lint: disable-next-line(unsafe-typecast) amounts ≤ the 1e27 FLOCK cap < 2^128; counts ≤ 256; scores ≤ 10000
-            emit IArenaTasks.ValidatorJudged(taskId, a, IArenaTasks.ValidatorOutcome.Neutral, uint16(d), 0, 0);
+            emit IArenaTasks.ValidatorJudged(
+                taskId, a, IArenaTasks.ValidatorOutcome.Neutral, d.toUint16(), 0, 0
+            );
         }
+    }
+
+    /// @dev Even splits (contested submissions) earn the validators nothing: the pot keeps the agreed share only, the
+    /// rest goes to the treasury.
+    function _shrinkValidatorPot(ArenaStorage.Task storage t, IArenaTasks.Settlement storage st) private {
+        uint256 contested = t.contested;
+        if (contested == 0) return;
+        uint256 published = t.published;
+        uint256 pot = st.validatorPot;
+        uint256 kept = pot * (published - contested) / published;
+        st.validatorPot = kept.toUint128();
+        st.protocolFee += (pot - kept).toUint128();
     }
 
     /// @dev Once the validator pot is final: the rewarded validators' events, the dust (or an unclaimed pot) to the
@@ -508,8 +565,7 @@ library ArenaFinalize {
         uint256 pot = st.validatorPot;
         uint256 total = st.validatorWeightSum;
         if (total == 0) {
-            // forge-lint: disable-next-line(unsafe-typecast) amounts ≤ the 1e27 FLOCK cap < 2^128; counts ≤ 256; scores ≤ 10000
-            st.protocolFee += uint128(pot);
+            st.protocolFee += pot.toUint128();
             st.validatorPot = 0;
             return;
         }
@@ -526,8 +582,7 @@ library ArenaFinalize {
                 taskId, a, IArenaTasks.ValidatorOutcome.Rewarded, r.distance, weight, reward
             );
         }
-        // forge-lint: disable-next-line(unsafe-typecast) amounts ≤ the 1e27 FLOCK cap < 2^128; counts ≤ 256; scores ≤ 10000
-        st.protocolFee += uint128(pot - paid);
+        st.protocolFee += (pot - paid).toUint128();
     }
 
     /// @dev Once the trainer pot is final: the geometric weight sum over the eligible ranks (or the pot to the treasury).
@@ -543,8 +598,7 @@ library ArenaFinalize {
             return;
         }
         st.trainerWeightSum = RewardMath.rankWeightSum(RewardMath.decayWad(p.rankDecayBps), eligible);
-        // forge-lint: disable-next-line(unsafe-typecast) amounts ≤ the 1e27 FLOCK cap < 2^128; counts ≤ 256; scores ≤ 10000
-        st.paidTrainers = uint16(eligible);
+        st.paidTrainers = eligible.toUint16();
     }
 
     // ─── stage 3: ranking ──────────────────────────────────────────────────────────────────────
@@ -585,21 +639,14 @@ library ArenaFinalize {
         for (uint256 i = from; i < to; ++i) {
             uint256 rank = _rankOf(keys, i);
             IArenaTasks.Submission storage sub = subs[i];
-            // forge-lint: disable-next-line(unsafe-typecast) amounts ≤ the 1e27 FLOCK cap < 2^128; counts ≤ 256; scores ≤ 10000
-            sub.rank = uint16(rank); // < n, a uint16
+            sub.rank = rank.toUint16(); // < n, a uint16
             uint256 reward = ArenaStorage.trainerReward(st, decay, rank);
             paid += reward;
             emit IArenaTasks.SubmissionRanked(
-                taskId,
-                uint16(i), // forge-lint: disable-line(unsafe-typecast) < published ≤ 256
-                sub.trainer,
-                uint16(rank), // forge-lint: disable-line(unsafe-typecast) < published ≤ 256
-                sub.consensus,
-                reward
+                taskId, i.toUint16(), sub.trainer, rank.toUint16(), sub.consensus, reward
             );
         }
-        // forge-lint: disable-next-line(unsafe-typecast) amounts ≤ the 1e27 FLOCK cap < 2^128; counts ≤ 256; scores ≤ 10000
-        t.trainerPaid += uint128(paid); // ≤ trainerPot
+        t.trainerPaid += paid.toUint128(); // ≤ trainerPot
     }
 
     /// @dev The number of keys above `keys[i]` (i < keys.length).
@@ -629,8 +676,7 @@ library ArenaFinalize {
         uint256 units = 2 * uint256(t.published) + t.validators;
         if (done) bounty = total - paid;
         else bounty = RewardMath.proRata(total, steps, units);
-        // forge-lint: disable-next-line(unsafe-typecast) amounts ≤ the 1e27 FLOCK cap < 2^128; counts ≤ 256; scores ≤ 10000
-        st.keeperBounty = uint128(paid + bounty); // ≤ total
+        st.keeperBounty = (paid + bounty).toUint128(); // ≤ total
     }
 
     /// @dev Settles: trainer dust to the treasury; returns what the treasury receives now.
@@ -640,7 +686,9 @@ library ArenaFinalize {
     {
         IArenaTasks.Settlement storage st = s.settlements[taskId];
         st.protocolFee += st.trainerPot - t.trainerPaid;
-        t.status = ArenaStorage.SETTLED;
+        // the creator did its part: its bond is claimable
+        st.creatorRefund = t.bond;
+        t.status = ArenaStorage.Status.Settled;
         emit IArenaTasks.TaskSettled(
             taskId,
             st.trainerPot,
