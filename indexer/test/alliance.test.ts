@@ -7,75 +7,28 @@
 import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { type Abi, type Address, type Hex, parseEther, parseEventLogs } from "viem";
+import { type Address, type Hex, parseEther, parseEventLogs } from "viem";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { flAllianceAbi } from "../../generated/abis.js";
 import { AllianceSlashReasonNames, RoundOutcomeNames } from "../../generated/enums.js";
 import { type RunningIndexer, startIndexer, waitForIndexedBlock } from "../launch.js";
-import { type Anvil, deployProtocol, startAnvil, warp } from "./chain.js";
+import { playAlliance } from "./alliance-scenario.js";
+import { type Anvil, deployProtocol, startAnvil } from "./chain.js";
 import { gql } from "./graphql.js";
 import { createTempDatabase } from "./pgdb.js";
-import { actors, Driver, saltOf } from "./scenario.js";
+import { actors, Driver } from "./scenario.js";
 
 let anvil: Anvil | undefined;
 let d: Driver;
 let deploymentsPath: string;
 const cleanups: (() => Promise<void> | void)[] = [];
-const ID = 1n;
 const A = actors();
 const PEOPLE = A.trainers; // 4 operators
-const LAZY = A.trainers[3]; // never reveals its vote in round 2
+let ID: bigint;
+let LAZY: Address; // never reveals its vote in round 2
 let damned: Address;
 
 const allianceOf = () => ({ address: d.addresses.FLAlliance, abi: flAllianceAbi }) as const;
-const send = (from: (typeof PEOPLE)[number], fn: string, args: readonly unknown[]) =>
-  d.send(from, d.addresses.FLAlliance, flAllianceAbi as Abi, fn, args);
-
-async function round(r: number): Promise<{ proposers: readonly Address[]; phase: number }> {
-  return d.pub.readContract({ ...allianceOf(), functionName: "getRound", args: [ID, r] });
-}
-
-/** Plays round `r`: every proposer commits and reveals; the damned proposer's update is scored 1000 by everyone. */
-async function play(r: number, damned: Address | undefined, lazy?: Address) {
-  const { proposers } = await round(r);
-  const salt = (who: Address, what: string) => saltOf(`${r}:${who}:${what}`);
-  for (const p of proposers) {
-    const who = PEOPLE.find((x) => x.address === p)!;
-    const c = await d.pub.readContract({
-      ...allianceOf(),
-      functionName: "updateCommitmentOf",
-      args: [ID, r, p, `bafy-update-${r}-${p}`, 100, salt(p, "u")],
-    });
-    await send(who, "commitUpdate", [ID, c]);
-  }
-  for (const p of proposers) {
-    const who = PEOPLE.find((x) => x.address === p)!;
-    await send(who, "revealUpdate", [ID, `bafy-update-${r}-${p}`, 100, salt(p, "u")]);
-  }
-  const sorted = [...proposers].sort((a, b) => (BigInt(a) < BigInt(b) ? -1 : 1));
-  const scores = [8000, ...sorted.map((p) => (p === damned ? 1000 : 7800))];
-  for (const v of PEOPLE) {
-    const c = await d.pub.readContract({
-      ...allianceOf(),
-      functionName: "scoresCommitmentOf",
-      args: [ID, r, v.address, scores, salt(v.address, "s")],
-    });
-    await send(v, "commitScores", [ID, c]);
-  }
-  for (const v of PEOPLE) await send(v, "revealScores", [ID, scores, salt(v.address, "s")]);
-  const cand = `bafy-candidate-${r}`;
-  for (const v of PEOPLE) {
-    const c = await d.pub.readContract({
-      ...allianceOf(),
-      functionName: "voteCommitmentOf",
-      args: [ID, r, v.address, true, cand, salt(v.address, "v")],
-    });
-    await send(v, "commitVote", [ID, c]);
-  }
-  for (const v of PEOPLE) if (v.address !== lazy) await send(v, "revealVote", [ID, true, cand, salt(v.address, "v")]);
-  if (lazy) await warp(anvil!.rpcUrl, 3600);
-  await send(A.keeper, "advance", [ID]);
-}
 
 beforeAll(async () => {
   anvil = await startAnvil();
@@ -83,38 +36,7 @@ beforeAll(async () => {
   cleanups.push(() => rmSync(deploymentsPath, { force: true }));
   const { readDeployments } = await import("../../keeper/src/chain/deployments.js");
   d = new Driver(anvil.rpcUrl, readDeployments(deploymentsPath).contracts);
-  const max = 2n ** 256n - 1n;
-  for (const acct of [A.creator, ...PEOPLE]) await d.token(A.creator, "mint", [acct.address, parseEther("100000")]);
-  await d.token(A.creator, "approve", [d.addresses.FLAlliance, max]);
-  for (const t of PEOPLE) {
-    await d.token(t, "approve", [d.addresses.StakingVault, max]);
-    await d.vault(t, "register", [1, 0]);
-    await d.vault(t, "stake", [parseEther("5000")]);
-  }
-  const windows = { join: 3600, updateCommit: 3600, updateReveal: 3600, scoreCommit: 3600, scoreReveal: 3600 };
-  await d.send(A.creator, d.addresses.FLAlliance, flAllianceAbi as Abi, "createAlliance", [
-    {
-      source: 0,
-      parentId: 0n,
-      startCid: "bafy-start",
-      rewardPool: parseEther("1000"),
-      minStake: parseEther("1000"),
-      rounds: 2,
-      minParticipants: 3,
-      maxParticipants: 4,
-      proposersPerRound: 2,
-      rule: 1,
-      ruleParam: 2000,
-      windows: { ...windows, voteCommit: 3600, voteReveal: 3600 },
-    },
-  ]);
-  for (const t of PEOPLE) await send(t, "join", [ID, parseEther("2000")]);
-  await send(A.keeper, "advance", [ID]);
-  damned = (await round(1)).proposers[0];
-  await play(1, damned);
-  await play(2, undefined, LAZY.address);
-  for (const t of PEOPLE) await send(A.keeper, "claim", [ID, t.address]);
-  await send(A.keeper, "claim", [ID, A.creator.address]);
+  ({ id: ID, damned, lazy: LAZY } = await playAlliance(d, anvil.rpcUrl, A, { register: true }));
 }, 400_000);
 
 /** The real indexer on this chain: PGlite, or a PostgreSQL database private to this run (see pgdb.ts). */
@@ -289,7 +211,7 @@ describe.each(backends)("the FL Alliance in the index ($name)", ({ name, serverU
     const [r1, r2] = a.roundRows.items;
     expect(r1.updates.items.filter((u) => u.excluded)).toHaveLength(1);
     expect(r1.updates.items.find((u) => u.excluded)!.proposer).toBe(damned.toLowerCase());
-    expect(r2.votes.items.find((x) => x.voter === LAZY.address.toLowerCase())!.voteRevealed).toBe(false);
+    expect(r2.votes.items.find((x) => x.voter === LAZY.toLowerCase())!.voteRevealed).toBe(false);
 
     // global-model history: the start, then one row per accepted round
     const accepted = a.roundRows.items.filter((r) => r.outcome === "Accepted");
@@ -311,7 +233,7 @@ describe.each(backends)("the FL Alliance in the index ($name)", ({ name, serverU
     expect(slashed.length).toBe(2); // the damned proposer (round 1), the lazy voter (round 2)
     const reasons = a.slashes.items.map((s) => s.reason).sort();
     expect(reasons).toEqual([AllianceSlashReasonNames[1], AllianceSlashReasonNames[2]].sort());
-    expect(a.slashes.items.find((s) => s.reason === "NonReveal")!.account).toBe(LAZY.address.toLowerCase());
+    expect(a.slashes.items.find((s) => s.reason === "NonReveal")!.account).toBe(LAZY.toLowerCase());
     expect(BigInt(a.totalSlashed)).toBe(slashed.reduce((s, e) => s + e.args.amount, 0n));
     const total = a.rewards.items.reduce((s, x) => s + BigInt(x.amount), 0n);
     expect(total).toBe(BigInt(a.totalPaid));
