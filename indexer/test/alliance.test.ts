@@ -7,7 +7,7 @@
 import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { type Address, type Hex, parseEther, parseEventLogs } from "viem";
+import { type Address, type Hex, parseEventLogs } from "viem";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { flAllianceAbi } from "../../generated/abis.js";
 import { AllianceSlashReasonNames, RoundOutcomeNames } from "../../generated/enums.js";
