@@ -84,9 +84,10 @@ export class Driver {
   }
 
   /**
-   * simulate → send → receipt; a revert is an error. The gas limit is the estimate + 25%: a call whose path depends on
-   * `prevrandao` (FLAlliance's `advance` draws the next round's proposers) can cost more in the mined block than in
-   * the estimate.
+   * simulate → send → receipt; a revert is an error. The gas limit is the estimate + 25% + 60k: a call whose path
+   * depends on the block can cost more in the mined block than in the estimate — `prevrandao` (FLAlliance's `advance`
+   * draws the next round's proposers), the timestamp clock of vote checkpoints (a mint estimated in the second of the
+   * last checkpoint updates it in place, mined a second later it pushes a new one).
    */
   async send(
     from: Account,
@@ -97,7 +98,7 @@ export class Driver {
   ): Promise<Hex> {
     const { request } = await this.pub.simulateContract({ account: from, address, abi, functionName, args });
     const gas = await this.pub.estimateContractGas({ account: from, address, abi, functionName, args });
-    const hash = await this.wallet(from).writeContract({ ...request, gas: (gas * 125n) / 100n });
+    const hash = await this.wallet(from).writeContract({ ...request, gas: (gas * 125n) / 100n + 60_000n });
     const receipt = await this.pub.waitForTransactionReceipt({ hash, timeout: 30_000, pollingInterval: 20 });
     if (receipt.status !== "success") throw new Error(`${functionName} reverted (${hash})`);
     this.lastBlock = receipt.blockNumber;

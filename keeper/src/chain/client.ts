@@ -57,9 +57,23 @@ export interface WriteRequest<abi extends Abi, fn extends ContractFunctionName<a
   args: ContractFunctionArgs<abi, "nonpayable" | "payable", fn>;
   /** a short name for logs and errors, e.g. "commitScores(task 3)" */
   label?: string;
-  /** extra gas over the estimate, in basis points: for calls whose gas depends on the block (e.g. `prevrandao`) */
+  /**
+   * extra gas over the estimate, in basis points (default {@link DEFAULT_GAS_MARGIN_BPS}): more for calls whose gas
+   * depends on the block (e.g. `prevrandao`)
+   */
   gasMarginBps?: number;
 }
+
+/**
+ * Gas over the estimate every write gets by default. The estimate runs against the latest block, the transaction is
+ * mined in a later one: with the timestamp clock of the vote checkpoints (FLOCK's `ERC20Votes`, the vault's stake
+ * checkpoints) a transfer, mint or stake estimated in the second of the previous checkpoint updates it in place, but
+ * mined a second later it pushes a new one (≈ 22k gas more per checkpoint, a mint can push two), and a mint ran out
+ * of gas on the devnet with 25% over a 69k estimate. Hence a fixed headroom on top of the relative margin.
+ */
+export const DEFAULT_GAS_MARGIN_BPS = 2_500;
+/** Gas added to every write's limit on top of the margin: two fresh checkpoint slots and change. */
+export const GAS_HEADROOM = 60_000n;
 
 export interface ChainClientOptions {
   rpcUrl: string;
@@ -180,7 +194,7 @@ export class ChainClient {
       data,
       value,
       nonce,
-      gas: req.gasMarginBps ? (gas * BigInt(10_000 + req.gasMarginBps)) / 10_000n : gas,
+      gas: (gas * BigInt(10_000 + (req.gasMarginBps ?? DEFAULT_GAS_MARGIN_BPS))) / 10_000n + GAS_HEADROOM,
       maxFeePerGas: fees.maxFeePerGas,
       maxPriorityFeePerGas: fees.maxPriorityFeePerGas,
     });
