@@ -40,6 +40,10 @@ ff=$(sed -nE 's/.*passed, ([0-9]+) failed.*/\1/p' <<<"$fline"); ff=${ff:-0}
 vline=$(strip < "$logs/vitest.log" | grep -E '^\s+Tests\s' | tail -1)
 vp=$(grep -oE '[0-9]+ passed' <<<"$vline" | grep -oE '[0-9]+'); vp=${vp:-0}
 vf=$(grep -oE '[0-9]+ failed' <<<"$vline" | grep -oE '[0-9]+'); vf=${vf:-0}
+# a file that failed before its tests ran (a beforeAll) reports its tests as skipped: count it as a failure too
+fileline=$(strip < "$logs/vitest.log" | grep -E '^\s+Test Files\s' | tail -1)
+ff_files=$(grep -oE '[0-9]+ failed' <<<"$fileline" | grep -oE '[0-9]+'); ff_files=${ff_files:-0}
+[ "$ff_files" -le "$vf" ] || vf=$ff_files
 # a suite that crashed before printing its summary counts as one failure
 [ -n "$fline" ] || ff=$((ff + 1))
 [ -n "$vline" ] || vf=$((vf + 1))

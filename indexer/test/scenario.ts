@@ -17,6 +17,7 @@ import {
   type Address,
   createPublicClient,
   createWalletClient,
+  encodeFunctionData,
   type Hex,
   http,
   keccak256,
@@ -27,6 +28,7 @@ import { mnemonicToAccount } from "viem/accounts";
 import { foundry } from "viem/chains";
 import { arenaTasksAbi, flockTokenAbi, protocolConfigAbi, stakingVaultAbi } from "../../generated/abis.js";
 import { type Deployments, readDeployments } from "../../keeper/src/chain/deployments.js";
+import { sendAsTimelock } from "../../keeper/src/devnet/anvil.js";
 import { ANVIL_MNEMONIC, warp } from "./chain.js";
 
 export interface Actors {
@@ -103,6 +105,16 @@ export class Driver {
     if (receipt.status !== "success") throw new Error(`${functionName} reverted (${hash})`);
     this.lastBlock = receipt.blockNumber;
     return hash;
+  }
+
+  /** a protocol parameter change, as an executed governance proposal makes it (the timelock owns the config) */
+  async setConfig(name: string, value: bigint): Promise<void> {
+    await sendAsTimelock(
+      this.rpcUrl,
+      this.addresses.TimelockController,
+      this.addresses.ProtocolConfig,
+      encodeFunctionData({ abi: protocolConfigAbi, functionName: "set", args: [configKey(name), value] }),
+    );
   }
 
   token(from: Account, fn: string, args: readonly unknown[]) {
@@ -326,12 +338,12 @@ export async function runScenario(rpcUrl: string, deploymentsPath: string): Prom
   await d.vault(L[0], "stake", [parseEther("5000")]);
   await d.vault(L[1], "stake", [parseEther("5000")]);
   await d.vault(L[2], "stake", [parseEther("4000")]);
-  await d.send(creator, addresses.ProtocolConfig, protocolConfigAbi as Abi, "set", [configKey("MIN_REVEALS"), 2n]);
-  await d.send(creator, addresses.ProtocolConfig, protocolConfigAbi as Abi, "set", [configKey("MAX_VALIDATORS"), 3n]);
+  await d.setConfig("MIN_REVEALS", 2n);
+  await d.setConfig("MAX_VALIDATORS", 3n);
   const E = await d.createTask(creator, { spec: "bafy-spec-e", evalCid: "bafy-eval-e" });
   taskIds.push(E.id);
-  await d.send(creator, addresses.ProtocolConfig, protocolConfigAbi as Abi, "set", [configKey("MAX_VALIDATORS"), 64n]);
-  await d.send(creator, addresses.ProtocolConfig, protocolConfigAbi as Abi, "set", [configKey("MIN_REVEALS"), 3n]);
+  await d.setConfig("MAX_VALIDATORS", 64n);
+  await d.setConfig("MIN_REVEALS", 3n);
   for (const [i, t] of T.slice(0, 3).entries()) await d.commitSubmission(E.id, t, modelCid(`model-e-${i}`));
   await warp(rpcUrl, WINDOW);
   await d.arena(creator, "revealEvalData", [E.id, E.evalCid, E.salt]);

@@ -9,11 +9,12 @@
 import { mkdtempSync, readFileSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { keccak256, toHex } from "viem";
+import { encodeFunctionData, keccak256, toHex } from "viem";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { protocolConfigAbi } from "../../generated/abis.js";
 import { buildMnistDatasets } from "../src/data/mnist.js";
 import type { ActorName } from "../src/devnet/actors.js";
-import { warpTo } from "../src/devnet/anvil.js";
+import { sendAsTimelock, warpTo } from "../src/devnet/anvil.js";
 import { REPO_ROOT } from "../src/devnet/deploy.js";
 import { EvalPool } from "../src/eval/index.js";
 import { evalUnavailableAfter } from "../src/logic/phase.js";
@@ -77,14 +78,14 @@ describe("the validator set", () => {
       [node("validator-3"), "validator", FLOCK(5000)] as const,
       [node("validator-4"), "validator", FLOCK(20_000)] as const,
     ]);
-    // a task with at most 3 validators (the config is snapshotted at creation)
+    // a task with at most 3 validators (the config is snapshotted at creation); governance (the timelock) owns it
     const setConfig = (name: string, value: bigint) =>
-      deployer.chain.write({
-        ...deployer.protocol.config,
-        functionName: "set",
-        args: [keccak256(toHex(name)), value],
-        label: `set ${name}`,
-      });
+      sendAsTimelock(
+        chain.url,
+        chain.deployments.contracts.TimelockController,
+        chain.deployments.contracts.ProtocolConfig,
+        encodeFunctionData({ abi: protocolConfigAbi, functionName: "set", args: [keccak256(toHex(name)), value] }),
+      );
     await setConfig("MIN_REVEALS", 1n);
     await setConfig("MAX_VALIDATORS", 3n);
     const built = await buildMnistDatasets({

@@ -43,6 +43,20 @@ contract ArenaTasksInvariantTest is ArenaBaseTest {
         }
     }
 
+    /// All of them after every call, in one campaign: what CI's 100,000-call run (`FOUNDRY_PROFILE=ci
+    /// --match-test invariant_all`) plays, so the deep campaign costs one suite's calls rather than one per property.
+    function invariant_all() public view {
+        invariant_claimOnce();
+        invariant_paidBounded();
+        invariant_slashedBounded();
+        invariant_phasesOnlyForward();
+        invariant_scoresMatchCommitments();
+        invariant_balanceCoversObligations();
+        invariant_exactAccounting();
+        invariant_pendingNeverLockedOrSlashed();
+        invariant_vaultConservesTokens();
+    }
+
     /// 1
     function invariant_claimOnce() public view {
         _forEachTask(_checkClaimOnce);

@@ -46,6 +46,19 @@ contract StakingVaultInvariantTest is BaseTest {
         targetContract(address(handler));
     }
 
+    /// All of them after every call, in one campaign: what CI's 100,000-call run (`FOUNDRY_PROFILE=ci
+    /// --match-test invariant_all`) plays, so the deep campaign costs one suite's calls rather than one per property.
+    function invariant_all() public view {
+        invariant_flockConserved();
+        invariant_vaultBalanceMatchesPools();
+        invariant_locks();
+        invariant_sharesAddUp();
+        invariant_entriesWithdrawAtMostOnce();
+        invariant_pendingNeverLockedOrSlashed();
+        invariant_lockedEntriesNotWithdrawable();
+        invariant_supplyUnderCap();
+    }
+
     /// 1
     function invariant_flockConserved() public view {
         address[] memory actors = handler.actors();

@@ -57,23 +57,10 @@ export interface WriteRequest<abi extends Abi, fn extends ContractFunctionName<a
   args: ContractFunctionArgs<abi, "nonpayable" | "payable", fn>;
   /** a short name for logs and errors, e.g. "commitScores(task 3)" */
   label?: string;
-  /**
-   * extra gas over the estimate, in basis points (default {@link DEFAULT_GAS_MARGIN_BPS}): more for calls whose gas
-   * depends on the block (e.g. `prevrandao`)
-   */
+  /** extra gas over the estimate, in basis points, before {@link withGasMargin}: for calls whose gas depends on the
+   * block (e.g. `prevrandao`) */
   gasMarginBps?: number;
 }
-
-/**
- * Gas over the estimate every write gets by default. The estimate runs against the latest block, the transaction is
- * mined in a later one: with the timestamp clock of the vote checkpoints (FLOCK's `ERC20Votes`, the vault's stake
- * checkpoints) a transfer, mint or stake estimated in the second of the previous checkpoint updates it in place, but
- * mined a second later it pushes a new one (≈ 22k gas more per checkpoint, a mint can push two), and a mint ran out
- * of gas on the devnet with 25% over a 69k estimate. Hence a fixed headroom on top of the relative margin.
- */
-export const DEFAULT_GAS_MARGIN_BPS = 2_500;
-/** Gas added to every write's limit on top of the margin: two fresh checkpoint slots and change. */
-export const GAS_HEADROOM = 60_000n;
 
 export interface ChainClientOptions {
   rpcUrl: string;
@@ -188,13 +175,16 @@ export class ChainClient {
       { label: `prepare ${label}`, logger: log, retryIf: isTransient },
     );
     const raw = await account.signTransaction({
+      // the estimate is exact for the state it ran on; by inclusion the state may differ in ways that cost more (a
+      // vote checkpoint keyed by timestamp is pushed instead of updated in a later block: +20k; a full validator set
+      // evicts; a lazy storage slot turns fresh), so the limit carries a margin — unused gas is not paid
+      gas: withGasMargin(req.gasMarginBps ? (gas * BigInt(10_000 + req.gasMarginBps)) / 10_000n : gas),
       chainId: chain.id,
       type: "eip1559",
       to: req.address,
       data,
       value,
       nonce,
-      gas: (gas * BigInt(10_000 + (req.gasMarginBps ?? DEFAULT_GAS_MARGIN_BPS))) / 10_000n + GAS_HEADROOM,
       maxFeePerGas: fees.maxFeePerGas,
       maxPriorityFeePerGas: fees.maxPriorityFeePerGas,
     });
@@ -304,4 +294,14 @@ export function describeRevert(e: unknown): string {
     return e.shortMessage;
   }
   return e instanceof Error ? e.message : String(e);
+}
+
+/** EIP-7825's per-transaction gas cap: a margin never lifts a limit above it (an estimate above it is left as is). */
+const TX_GAS_CAP = 16_777_216n;
+
+/** An estimate plus 25% and 25,000 gas, capped at EIP-7825's per-transaction limit. */
+export function withGasMargin(estimate: bigint): bigint {
+  const padded = estimate + estimate / 4n + 25_000n;
+  if (estimate >= TX_GAS_CAP) return estimate;
+  return padded > TX_GAS_CAP ? TX_GAS_CAP : padded;
 }

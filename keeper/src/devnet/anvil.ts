@@ -99,3 +99,27 @@ export async function warpTo(url: string, timestamp: number): Promise<void> {
 export async function mine(url: string, blocks: number): Promise<void> {
   await rpc(url, "anvil_mine", [`0x${blocks.toString(16)}`]);
 }
+
+/**
+ * Devnet and tests only: sends `data` to `to` from the governance timelock, as an executed proposal would (anvil
+ * impersonates the timelock for this one transaction and gives it gas money). The protocol's real path to the same
+ * call is a proposal: `flock gov propose | vote | queue | execute`. Resolves once the transaction is mined; a revert
+ * is an error.
+ */
+export async function sendAsTimelock(url: string, timelock: string, to: string, data: string): Promise<void> {
+  await rpc(url, "anvil_impersonateAccount", [timelock]);
+  try {
+    await rpc(url, "anvil_setBalance", [timelock, "0x8ac7230489e80000"]); // 10 ETH
+    const hash = await rpc<string>(url, "eth_sendTransaction", [{ from: timelock, to, data }]);
+    if (!(await rpc<boolean>(url, "anvil_getAutomine"))) await rpc(url, "evm_mine", []);
+    let receipt: { status: string } | null = null;
+    for (let i = 0; i < 600 && !receipt; i++) {
+      receipt = await rpc<{ status: string } | null>(url, "eth_getTransactionReceipt", [hash]);
+      if (!receipt) await new Promise((r) => setTimeout(r, 50));
+    }
+    if (!receipt) throw new Error(`the timelock's transaction ${hash} was not mined`);
+    if (receipt.status !== "0x1") throw new Error(`the timelock's transaction ${hash} reverted`);
+  } finally {
+    await rpc(url, "anvil_stopImpersonatingAccount", [timelock]);
+  }
+}

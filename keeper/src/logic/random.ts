@@ -12,6 +12,17 @@ export function mulberry32(seed: number): () => number {
   };
 }
 
+/** A seeded Fisher–Yates permutation of 0..n-1 (the shuffle order of a training epoch). */
+export function permutation(n: number, rand: () => number): Int32Array {
+  const p = new Int32Array(n);
+  for (let i = 0; i < n; i++) p[i] = i;
+  for (let i = n - 1; i > 0; i--) {
+    const j = Math.floor(rand() * (i + 1));
+    [p[i], p[j]] = [p[j], p[i]];
+  }
+  return p;
+}
+
 /**
  * The "random" strategy's score: uniform in [0, 10000], seeded by (task, validator, index) so that a run is reproducible.
  * It stands for a validator that does not evaluate; it is how the demo shows deviation slashing.

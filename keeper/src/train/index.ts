@@ -6,7 +6,7 @@
 import * as tf from "@tensorflow/tfjs";
 import { type BackendChoice, type BackendName, initBackend } from "../eval/backend.js";
 import { saveModelToFiles } from "../eval/modelio.js";
-import { mulberry32 } from "../logic/random.js";
+import { mulberry32, permutation } from "../logic/random.js";
 import type { TaskSpec } from "../spec.js";
 import { outputUnits } from "../spec.js";
 import type { Dataset, FileMap } from "../types.js";
@@ -43,16 +43,6 @@ export interface TrainResult {
 
 /** The seeded PRNG for shuffles and garbage weights (mulberry32). */
 export const seededRandom = mulberry32;
-
-function permutation(n: number, rand: () => number): Int32Array {
-  const p = new Int32Array(n);
-  for (let i = 0; i < n; i++) p[i] = i;
-  for (let i = n - 1; i > 0; i--) {
-    const j = Math.floor(rand() * (i + 1));
-    [p[i], p[j]] = [p[j], p[i]];
-  }
-  return p;
-}
 
 let activeBackend: BackendName | null = null;
 
