@@ -92,7 +92,7 @@ export const allianceRound = onchainTable(
     /** the last phase that began early (everyone acted), and when */
     earlyPhase: t.text(),
     earlyAt: t.bigint(),
-    updates: t.integer().notNull(),
+    revealedUpdates: t.integer().notNull(),
     scoreReveals: t.integer().notNull(),
     voteReveals: t.integer().notNull(),
     /** null until settled, then "Accepted" | "Rejected" | "NoUpdates" */

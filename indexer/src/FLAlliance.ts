@@ -117,7 +117,7 @@ ponder.on("FLAlliance:RoundStarted", async ({ event, context }) => {
     startedBlock: event.block.number,
     startedAt: event.block.timestamp,
     updateCommitEnd: BigInt(updateCommitEnd),
-    updates: 0,
+    revealedUpdates: 0,
     scoreReveals: 0,
     voteReveals: 0,
   });
@@ -162,7 +162,9 @@ ponder.on("FLAlliance:UpdateRevealed", async ({ event, context }) => {
   await context.db
     .update(allianceUpdate, { allianceId, round, proposer: lc(event.args.proposer) })
     .set({ revealed: true, updateCid, examples: Number(examples), revealedBlock: event.block.number });
-  await context.db.update(allianceRound, { allianceId, round }).set((row) => ({ updates: row.updates + 1 }));
+  await context.db
+    .update(allianceRound, { allianceId, round })
+    .set((row) => ({ revealedUpdates: row.revealedUpdates + 1 }));
 });
 
 const emptyVote = { voteRevealed: false } as const;

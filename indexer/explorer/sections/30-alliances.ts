@@ -41,7 +41,7 @@ interface RoundRow {
   outcome: string | null;
   candidateCid: string | null;
   globalConsensus: number | null;
-  updates: number;
+  revealedUpdates: number;
   voteReveals: number;
   budget: string | null;
   proposerPaid: string | null;
@@ -89,7 +89,7 @@ const ALLIANCE_QUERY = `query Alliance($id: BigInt!) {
     globalCid startCid finalModelCid totalPaid totalSlashed creatorRefund createdAt
   }
   allianceRounds(where: { allianceId: $id }, orderBy: "round", limit: 100) {
-    items { round seed proposers globalCid outcome candidateCid globalConsensus updates voteReveals budget
+    items { round seed proposers globalCid outcome candidateCid globalConsensus revealedUpdates voteReveals budget
             proposerPaid voterPaid slashed }
   }
   allianceUpdates(where: { allianceId: $id }, orderBy: "round", limit: 500) {
