@@ -5,6 +5,7 @@
 import { createConfig } from "ponder";
 import {
   arenaTasksAbi,
+  flAllianceAbi,
   flockGovernorAbi,
   flockTokenAbi,
   modelMarketplaceAbi,
@@ -34,5 +35,6 @@ export default createConfig({
     ArenaTasks: { chain: "flock", abi: arenaTasksAbi, address: contracts.ArenaTasks, startBlock },
     FlockGovernor: { chain: "flock", abi: flockGovernorAbi, address: contracts.FlockGovernor, startBlock },
     ModelMarketplace: { chain: "flock", abi: modelMarketplaceAbi, address: contracts.ModelMarketplace, startBlock },
+    FLAlliance: { chain: "flock", abi: flAllianceAbi, address: contracts.FLAlliance, startBlock },
   },
 });

@@ -793,4 +793,6 @@ export * from "./schema/governance.js";
 
 // ─── AI Marketplace (indexer/schema/market.ts) ─────────────────────────────────────────────────────
 
+// ─── FLAlliance (its tables live in schema/fl.ts) ────────────────────────────────────────────────
+export * from "./schema/fl.js";
 export * from "./schema/market.js";

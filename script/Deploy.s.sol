@@ -6,6 +6,7 @@ import {TimelockController} from "@openzeppelin/contracts/governance/TimelockCon
 import {IVotes} from "@openzeppelin/contracts/governance/utils/IVotes.sol";
 
 import {ArenaTasks} from "../contracts/ArenaTasks.sol";
+import {FLAlliance} from "../contracts/FLAlliance.sol";
 import {FlockToken} from "../contracts/FlockToken.sol";
 import {ModelMarketplace} from "../contracts/ModelMarketplace.sol";
 import {ProtocolConfig} from "../contracts/ProtocolConfig.sol";
@@ -36,6 +37,7 @@ contract Deploy is Script {
         ProtocolConfig config;
         StakingVault vault;
         ArenaTasks arena;
+        FLAlliance alliance;
         FlockVotes votes;
         TimelockController timelock;
         FlockGovernor governor;
@@ -85,6 +87,7 @@ contract Deploy is Script {
         d.config = new ProtocolConfig(tl, tl);
         d.vault = new StakingVault(address(d.token), address(d.config), deployer);
         d.arena = new ArenaTasks(address(d.token), address(d.config), address(d.vault));
+        d.alliance = new FLAlliance(address(d.token), address(d.config), address(d.vault), address(d.arena));
         d.votes = new FlockVotes(address(d.token), address(d.vault));
         d.governor = new FlockGovernor(
             IVotes(address(d.votes)),
@@ -100,6 +103,7 @@ contract Deploy is Script {
 
         // modules
         d.vault.grantRole(d.vault.MODULE_ROLE(), address(d.arena));
+        d.vault.grantRole(d.vault.MODULE_ROLE(), address(d.alliance));
         // the governor proposes and cancels; anyone executes
         d.timelock.grantRole(d.timelock.PROPOSER_ROLE(), address(d.governor));
         d.timelock.grantRole(d.timelock.CANCELLER_ROLE(), address(d.governor));
@@ -121,6 +125,7 @@ contract Deploy is Script {
         vm.serializeAddress(c, "FlockToken", address(d.token));
         vm.serializeAddress(c, "ProtocolConfig", address(d.config));
         vm.serializeAddress(c, "StakingVault", address(d.vault));
+        vm.serializeAddress(c, "FLAlliance", address(d.alliance));
         vm.serializeAddress(c, "FlockVotes", address(d.votes));
         vm.serializeAddress(c, "TimelockController", address(d.timelock));
         vm.serializeAddress(c, "FlockGovernor", address(d.governor));

@@ -21,6 +21,7 @@ const CONTRACTS = [
   "ProtocolConfig",
   "StakingVault",
   "ArenaTasks",
+  "FLAlliance",
   "FlockVotes",
   "FlockGovernor",
   "TimelockController",
@@ -50,8 +51,9 @@ function artifact(name: string): { abi: unknown[]; source: string } | undefined 
   return { abi: json.abi, source: `out/${name}.sol/${name}.json` };
 }
 
+/** The ABI constant's name: the leading capitals lowered (`FlockToken` → `flockToken`, `FLAlliance` → `flAlliance`). */
 function lowerFirst(s: string): string {
-  return s[0].toLowerCase() + s.slice(1);
+  return s.replace(/^[A-Z]+(?=[A-Z][a-z])|^[A-Z]/, (m) => m.toLowerCase());
 }
 
 function abisModule(): string {

@@ -27,6 +27,7 @@ import {
   waitForIndexedBlock,
 } from "../launch.js";
 import { GRAPHQL_LIMITS } from "../src/api/limits.js";
+import { type PlayedAlliance, playAlliance } from "./alliance-scenario.js";
 import { type Anvil, deployProtocol, repoRoot, startAnvil } from "./chain.js";
 import { gql } from "./graphql.js";
 import { actors, Driver, runScenario, type ScenarioResult } from "./scenario.js";
@@ -39,6 +40,7 @@ let scenario: ScenarioResult;
 let driver: Driver;
 let deploymentsPath: string;
 let ix: RunningIndexer;
+let alliance: PlayedAlliance;
 const cleanups: (() => Promise<void> | void)[] = [];
 
 function tempDir(label: string): string {
@@ -55,6 +57,9 @@ beforeAll(async () => {
   cleanups.push(() => rmSync(deploymentsPath, { force: true }));
   scenario = await runScenario(anvil.rpcUrl, deploymentsPath);
   driver = new Driver(anvil.rpcUrl, scenario.addresses);
+  // an FL alliance too (the Arena's training nodes), for the FL Alliances section
+  alliance = await playAlliance(driver, anvil.rpcUrl, scenario.actors, { register: false });
+  scenario.lastBlock = driver.lastBlock;
   ix = await startIndexer({
     rpcUrl: anvil.rpcUrl,
     deploymentsPath,
@@ -153,6 +158,8 @@ describe("the Explorer in Chromium", () => {
       "/operators",
       "/listings",
       ...scenario.listingIds.map((id) => `/listings/${id}`),
+      "/alliances",
+      `/alliances/${alliance.id}`,
       `/accounts/${V0}`,
       `/accounts/${D}`,
       "/governance",
@@ -177,6 +184,45 @@ describe("the Explorer in Chromium", () => {
     }
     expect(problems).toEqual([]);
   }, 180_000);
+
+  it("shows the FL alliance's rounds, updates, accuracy line and slashes as GraphQL has them", async () => {
+    const page = await context.newPage();
+    watch(page, "alliance");
+    await open(page, `/alliances/${alliance.id}`);
+    const g = await gql<{
+      allianceRounds: { items: { round: number; outcome: string; globalConsensus: number }[] };
+      allianceUpdates: { items: { round: number; proposer: string; excluded: boolean }[] };
+      allianceSlashs: { items: { account: string; amount: string }[] };
+    }>(
+      ix.graphqlUrl,
+      `query($id: BigInt!) {
+        allianceRounds(where: { allianceId: $id }, orderBy: "round") { items { round outcome globalConsensus } }
+        allianceUpdates(where: { allianceId: $id }) { items { round proposer excluded } }
+        allianceSlashs(where: { allianceId: $id }) { items { account amount } }
+      }`,
+      { id: alliance.id.toString() },
+    );
+    const rounds = await page.$$eval('[data-testid="alliance-rounds"] tr[data-round]', (rs) =>
+      rs.map((r) => ({ round: Number(r.getAttribute("data-round")), text: r.textContent ?? "" })),
+    );
+    expect(rounds.map((r) => r.round)).toEqual(g.allianceRounds.items.map((r) => r.round));
+    for (const [i, r] of g.allianceRounds.items.entries())
+      expect(rounds[i].text).toContain(r.outcome === "Accepted" ? "accepted" : "rejected");
+    const excluded = await page.$$eval('[data-testid="alliance-updates"] tr[data-update]', (rs) =>
+      rs.filter((r) => r.textContent?.includes("excluded")).map((r) => r.getAttribute("data-update")),
+    );
+    expect(excluded).toEqual(g.allianceUpdates.items.filter((u) => u.excluded).map((u) => `${u.round}:${u.proposer}`));
+    expect(excluded).toEqual([`1:${alliance.damned.toLowerCase()}`]);
+    // one point per scored round on the accuracy line
+    const points = await page.$$eval(".line-chart circle.point", (cs) => cs.length);
+    expect(points).toBe(g.allianceRounds.items.filter((r) => r.globalConsensus > 0).length);
+    const slashed = await page.$$eval('[data-testid="alliance-slashes"] td[data-wei]', (cs) =>
+      cs.map((c) => c.getAttribute("data-wei")),
+    );
+    expect(slashed.sort()).toEqual(g.allianceSlashs.items.map((x) => x.amount).sort());
+    await page.close();
+    expect(problems).toEqual([]);
+  }, 60_000);
 
   it("shows every task's leaderboard, validators and slashes exactly as GraphQL has them", async () => {
     const page = await context.newPage();

@@ -94,7 +94,12 @@ export class Driver {
     this.wallet = c.wallet;
   }
 
-  /** simulate → send → receipt; a revert is an error. */
+  /**
+   * simulate → send → receipt; a revert is an error. The gas limit is the estimate + 25% + 60k: a call whose path
+   * depends on the block can cost more in the mined block than in the estimate — `prevrandao` (FLAlliance's `advance`
+   * draws the next round's proposers), the timestamp clock of vote checkpoints (a mint estimated in the second of the
+   * last checkpoint updates it in place, mined a second later it pushes a new one).
+   */
   async send(
     from: Account,
     address: Address,

@@ -1,7 +1,7 @@
 /**
  * End to end: a reduced `npm run demo` (fewer digits and epochs, the same actors) through the real stack — anvil, the
  * deployed contracts, the Ponder indexer on PGlite, the embedded IPFS hub and gateway, validator and keeper bots as
- * separate processes — asserting what the demo promises from GraphQL AND from the chain.
+ * separate processes, the FL alliance's bots — asserting what the demo promises from GraphQL AND from the chain.
  */
 
 import { mkdtempSync, readFileSync, rmSync } from "node:fs";
@@ -11,13 +11,14 @@ import { type Address, createPublicClient, http, keccak256, parseEventLogs, toHe
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import {
   arenaTasksAbi,
+  flAllianceAbi,
   flockGovernorAbi,
   flockTokenAbi,
   modelMarketplaceAbi,
   protocolConfigAbi,
   stakingVaultAbi,
 } from "../../generated/abis.js";
-import { ValidatorOutcome } from "../../generated/enums.js";
+import { AllianceSlashReasonNames, AllianceStatus, ValidatorOutcome } from "../../generated/enums.js";
 import { waitForIndexedBlock } from "../../indexer/launch.js";
 import { actors } from "../../keeper/src/devnet/actors.js";
 import { rpc } from "../../keeper/src/devnet/anvil.js";
@@ -392,6 +393,127 @@ describe("the demo's AI Marketplace (stage 3)", () => {
       "the gateway to see the expiry block",
     );
     expect(refused.body.expiry).toBe(expiry);
+  });
+});
+
+describe("the demo's FL alliance (stage 2)", () => {
+  it("starts from the Arena winner, completes its rounds, and the indexer agrees with the chain", async () => {
+    const s = devnet!.summary;
+    const { contracts: c } = contracts();
+    const id = BigInt(s.alliance.id);
+    const a = await chain().readContract({
+      address: c.FLAlliance,
+      abi: flAllianceAbi,
+      functionName: "getAlliance",
+      args: [id],
+    });
+    expect(a.status).toBe(AllianceStatus.Completed);
+    expect(a.startCid).toBe(s.winnerModelCid);
+    expect(a.parentId).toBe(BigInt(s.taskId));
+    expect(a.globalCid).toBe(s.alliance.finalModelCid);
+    expect(s.alliance.rounds).toHaveLength(a.rounds);
+    const g = await graphql<{ alliance: { status: string; globalCid: string; source: string; parentId: string } }>(
+      devnet!.graphqlUrl,
+      `{ alliance(id: "${id}") { status globalCid source parentId } }`,
+    );
+    expect(g.alliance).toEqual({
+      status: "Completed",
+      globalCid: a.globalCid,
+      source: "ArenaTask",
+      parentId: s.taskId,
+    });
+    const lineage = await chain().readContract({
+      address: c.FLAlliance,
+      abi: flAllianceAbi,
+      functionName: "lineageOf",
+      args: [id],
+    });
+    expect(lineage.parentContributor.toLowerCase()).toBe(s.addresses["trainer-strong"].toLowerCase());
+    expect(lineage.contributors.map((x) => x.toLowerCase())).not.toContain(
+      s.addresses["trainer-garbage"].toLowerCase(),
+    );
+  });
+
+  it("excludes and slashes the poisoner whenever it proposes, and nobody else", async () => {
+    const s = devnet!.summary;
+    const { contracts: c } = contracts();
+    const poisoner = s.addresses["trainer-garbage"] as Address;
+    const logs = await chain().getLogs({ address: c.FLAlliance, fromBlock: 0n, toBlock: "latest" });
+    const slashes = parseEventLogs({ abi: flAllianceAbi, logs, eventName: "ParticipantSlashed" });
+    const started = parseEventLogs({ abi: flAllianceAbi, logs, eventName: "RoundStarted" });
+    const proposed = started.filter((e) => e.args.proposers.includes(poisoner)).length;
+    // drawn by stake, 4 of 5 a round, the poisoner holding the largest stake: it proposes in some round but with
+    // probability ≈ 10⁻³
+    expect(proposed).toBeGreaterThan(0);
+    const poisoned = slashes.filter((e) => e.args.account === poisoner);
+    expect(poisoned).toHaveLength(proposed);
+    expect(poisoned.every((e) => AllianceSlashReasonNames[e.args.reason] === "Poisoning")).toBe(true);
+    expect(slashes.filter((e) => e.args.account !== poisoner)).toHaveLength(0);
+    for (const r of s.alliance.rounds) {
+      const inRound = started.find((e) => e.args.round === r.round)!.args.proposers.includes(poisoner);
+      expect(r.excluded).toEqual(inRound ? ["trainer-garbage"] : []);
+    }
+    // the same from GraphQL
+    const g = await graphql<{ allianceSlashs: { items: { account: string; reason: string }[] } }>(
+      devnet!.graphqlUrl,
+      `{ allianceSlashs(where: { allianceId: "${s.alliance.id}" }) { items { account reason } } }`,
+    );
+    expect(g.allianceSlashs.items).toHaveLength(proposed);
+    expect(new Set(g.allianceSlashs.items.map((x) => `${x.account}:${x.reason}`))).toEqual(
+      new Set([`${poisoner.toLowerCase()}:Poisoning`]),
+    );
+  });
+
+  it("moved the global model exactly on accepted rounds, and kept every token accounted for", async () => {
+    const s = devnet!.summary;
+    const { contracts: c } = contracts();
+    const logs = await chain().getLogs({ address: c.FLAlliance, fromBlock: 0n, toBlock: "latest" });
+    const moved = parseEventLogs({ abi: flAllianceAbi, logs, eventName: "GlobalModelUpdated" });
+    const accepted = s.alliance.rounds.filter((r) => r.accepted);
+    expect(moved.map((e) => e.args.round)).toEqual(accepted.map((r) => r.round));
+    let model = s.winnerModelCid;
+    for (const r of s.alliance.rounds) {
+      const m = moved.find((e) => e.args.round === r.round);
+      if (m) {
+        expect(m.args.previousCid).toBe(model);
+        model = m.args.globalCid;
+      }
+      expect(r.globalModelCid).toBe(model);
+    }
+    // every participant and the creator claimed: the contract holds nothing; what it received (the pool) left as
+    // rewards, the creator's refund, and the treasury's share of the slashes (the rest of a slash came in from the vault)
+    const held = await chain().readContract({
+      address: c.FlockToken,
+      abi: flockTokenAbi,
+      functionName: "balanceOf",
+      args: [c.FLAlliance],
+    });
+    expect(held).toBe(0n);
+    const g = await graphql<{
+      alliance: { rewardPool: string; totalPaid: string; creatorRefund: string; totalSlashed: string };
+      allianceSlashs: { items: { amount: string; toTreasury: string }[] };
+      allianceClaims: { items: { amount: string; refund: string }[] };
+    }>(
+      devnet!.graphqlUrl,
+      `{ alliance(id: "${s.alliance.id}") { rewardPool totalPaid creatorRefund totalSlashed }
+         allianceSlashs(where: { allianceId: "${s.alliance.id}" }) { items { amount toTreasury } }
+         allianceClaims(where: { allianceId: "${s.alliance.id}" }) { items { amount refund } } }`,
+    );
+    const toPool = g.allianceSlashs.items.reduce((t, x) => t + BigInt(x.amount) - BigInt(x.toTreasury), 0n);
+    const a = g.alliance;
+    expect(BigInt(a.totalPaid) + BigInt(a.creatorRefund)).toBe(BigInt(a.rewardPool) + toPool);
+    const claimed = g.allianceClaims.items.reduce((t, x) => t + BigInt(x.amount) + BigInt(x.refund), 0n);
+    expect(claimed).toBe(BigInt(a.totalPaid) + BigInt(a.creatorRefund));
+    // every lock released
+    for (const p of s.alliance.participants) {
+      const lock = await chain().readContract({
+        address: c.StakingVault,
+        abi: stakingVaultAbi,
+        functionName: "lockOf",
+        args: [c.FLAlliance, BigInt(s.alliance.id), s.addresses[p.name] as Address],
+      });
+      expect(lock).toBe(0n);
+    }
   });
 });
 

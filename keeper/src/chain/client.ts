@@ -57,6 +57,9 @@ export interface WriteRequest<abi extends Abi, fn extends ContractFunctionName<a
   args: ContractFunctionArgs<abi, "nonpayable" | "payable", fn>;
   /** a short name for logs and errors, e.g. "commitScores(task 3)" */
   label?: string;
+  /** extra gas over the estimate, in basis points, before {@link withGasMargin}: for calls whose gas depends on the
+   * block (e.g. `prevrandao`) */
+  gasMarginBps?: number;
 }
 
 export interface ChainClientOptions {
@@ -175,7 +178,7 @@ export class ChainClient {
       // the estimate is exact for the state it ran on; by inclusion the state may differ in ways that cost more (a
       // vote checkpoint keyed by timestamp is pushed instead of updated in a later block: +20k; a full validator set
       // evicts; a lazy storage slot turns fresh), so the limit carries a margin — unused gas is not paid
-      gas: withGasMargin(gas),
+      gas: withGasMargin(req.gasMarginBps ? (gas * BigInt(10_000 + req.gasMarginBps)) / 10_000n : gas),
       chainId: chain.id,
       type: "eip1559",
       to: req.address,

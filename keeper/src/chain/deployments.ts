@@ -22,6 +22,7 @@ export const deploymentsSchema = z.object({
     ProtocolConfig: address,
     StakingVault: address,
     ArenaTasks: address,
+    FLAlliance: address,
     /** governance: the votes adapter (wallet + staked FLOCK), the timelock that owns every admin power, the governor */
     FlockVotes: address,
     TimelockController: address,
