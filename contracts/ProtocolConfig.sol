@@ -40,6 +40,8 @@ contract ProtocolConfig is Ownable2Step, IProtocolConfig {
         _registerArenaEconomics();
         _registerArenaWindows();
         _registerArenaConsensus();
+        _registerMarketplace();
+        _registerAlliance();
     }
 
     // ─── views ─────────────────────────────────────────────────────────────────────────────────
@@ -144,6 +146,8 @@ contract ProtocolConfig is Ownable2Step, IProtocolConfig {
         } else if (key == ConfigKeys.MAX_WINDOW) {
             ok = value >= _params[ConfigKeys.MIN_WINDOW].value
                 && _TASK_WINDOWS * value <= _params[ConfigKeys.UNBONDING_PERIOD].value;
+        } else {
+            ok = _allianceConsistent(key, value);
         }
         if (!ok) revert InconsistentParameters(key, value);
     }
@@ -206,5 +210,46 @@ contract ProtocolConfig is Ownable2Step, IProtocolConfig {
         _register("SPAM_SLASH_BPS", 500, 0, _BPS);
         _register("TRAINER_NON_REVEAL_SLASH_BPS", 1000, 0, _BPS);
         _register("RANK_DECAY_BPS", 5000, 1, _BPS);
+    }
+
+    function _registerMarketplace() private {
+        _register("MARKET_FEE_BPS", 500, 0, 2000);
+        _register("MARKET_CREATOR_BPS", 1000, 0, 5000);
+        _register("MARKET_VALIDATOR_BPS", 2000, 0, 5000);
+        _register("MARKET_ROYALTY_BPS", 1000, 0, 5000);
+        _register("MARKET_MAX_LINEAGE_DEPTH", 3, 0, 4);
+        _register("MARKET_TERMS_DELAY", 1 days, 0, 30 days);
+    }
+
+    function _registerAlliance() private {
+        _register("FL_MIN_STAKE", 1000 * _FLOCK, 1 * _FLOCK, 1e8 * _FLOCK);
+        _register("FL_LOCK_CAP", 100_000 * _FLOCK, 1 * _FLOCK, 1e9 * _FLOCK);
+        _register("FL_MAX_PARTICIPANTS", 64, 2, 64);
+        _register("FL_MAX_PROPOSERS", 16, 1, 31);
+        _register("FL_MAX_ROUNDS", 100, 1, 1000);
+        _register("FL_PROPOSER_SHARE_BPS", 7000, 0, _BPS);
+        _register("FL_EXCLUSION_RATIO_BPS", 6000, 0, _BPS);
+        _register("FL_POISON_SLASH_BPS", 2000, 0, _BPS);
+        _register("FL_NON_REVEAL_SLASH_BPS", 500, 0, _BPS);
+        _register("FL_DEVIATION_SLASH_BPS", 1000, 0, _BPS);
+        _register("FL_MINORITY_SLASH_BPS", 0, 0, _BPS);
+        _register("FL_VOTER_TOLERANCE", 1000, 0, _BPS);
+        _register("FL_SLASH_TOLERANCE", 2500, 0, _BPS);
+    }
+
+    /// @dev The FL Alliance's rules between keys: FL_MIN_STAKE ≤ FL_LOCK_CAP, FL_VOTER_TOLERANCE ≤ FL_SLASH_TOLERANCE,
+    /// FL_MAX_PROPOSERS < FL_MAX_PARTICIPANTS (a round needs a voter). True for every other key.
+    function _allianceConsistent(bytes32 key, uint256 value) private view returns (bool) {
+        if (key == ConfigKeys.FL_MIN_STAKE) return value <= _params[ConfigKeys.FL_LOCK_CAP].value;
+        if (key == ConfigKeys.FL_LOCK_CAP) return value >= _params[ConfigKeys.FL_MIN_STAKE].value;
+        if (key == ConfigKeys.FL_VOTER_TOLERANCE) {
+            return value <= _params[ConfigKeys.FL_SLASH_TOLERANCE].value;
+        }
+        if (key == ConfigKeys.FL_SLASH_TOLERANCE) {
+            return value >= _params[ConfigKeys.FL_VOTER_TOLERANCE].value;
+        }
+        if (key == ConfigKeys.FL_MAX_PROPOSERS) return value < _params[ConfigKeys.FL_MAX_PARTICIPANTS].value;
+        if (key == ConfigKeys.FL_MAX_PARTICIPANTS) return value > _params[ConfigKeys.FL_MAX_PROPOSERS].value;
+        return true;
     }
 }

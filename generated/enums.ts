@@ -87,6 +87,119 @@ export type ValidatorOutcome = (typeof ValidatorOutcome)[keyof typeof ValidatorO
 export const ValidatorOutcomeNames = ["None", "Rewarded", "Neutral", "SlashedDeviation", "SlashedNonReveal"] as const;
 export type ValidatorOutcomeName = (typeof ValidatorOutcomeNames)[number];
 
+/** `IFLAlliance.AggregationRule` (contracts/interfaces/IFLAlliance.sol) */
+export const AggregationRule = {
+  FedAvg: 0,
+  TrimmedMean: 1,
+  Median: 2,
+} as const;
+export type AggregationRule = (typeof AggregationRule)[keyof typeof AggregationRule];
+export const AggregationRuleNames = ["FedAvg", "TrimmedMean", "Median"] as const;
+export type AggregationRuleName = (typeof AggregationRuleNames)[number];
+
+/** `IFLAlliance.AllianceRole` (contracts/interfaces/IFLAlliance.sol) */
+export const AllianceRole = {
+  None: 0,
+  Proposer: 1,
+  Voter: 2,
+} as const;
+export type AllianceRole = (typeof AllianceRole)[keyof typeof AllianceRole];
+export const AllianceRoleNames = ["None", "Proposer", "Voter"] as const;
+export type AllianceRoleName = (typeof AllianceRoleNames)[number];
+
+/** `IFLAlliance.AllianceSlashReason` (contracts/interfaces/IFLAlliance.sol) */
+export const AllianceSlashReason = {
+  None: 0,
+  NonReveal: 1,
+  Poisoning: 2,
+  Deviation: 3,
+  Minority: 4,
+} as const;
+export type AllianceSlashReason = (typeof AllianceSlashReason)[keyof typeof AllianceSlashReason];
+export const AllianceSlashReasonNames = ["None", "NonReveal", "Poisoning", "Deviation", "Minority"] as const;
+export type AllianceSlashReasonName = (typeof AllianceSlashReasonNames)[number];
+
+/** `IFLAlliance.AllianceStatus` (contracts/interfaces/IFLAlliance.sol) */
+export const AllianceStatus = {
+  None: 0,
+  Joining: 1,
+  Running: 2,
+  Completed: 3,
+  Cancelled: 4,
+} as const;
+export type AllianceStatus = (typeof AllianceStatus)[keyof typeof AllianceStatus];
+export const AllianceStatusNames = ["None", "Joining", "Running", "Completed", "Cancelled"] as const;
+export type AllianceStatusName = (typeof AllianceStatusNames)[number];
+
+/** `IFLAlliance.ModelSource` (contracts/interfaces/IFLAlliance.sol) */
+export const ModelSource = {
+  Cid: 0,
+  ArenaTask: 1,
+  Alliance: 2,
+} as const;
+export type ModelSource = (typeof ModelSource)[keyof typeof ModelSource];
+export const ModelSourceNames = ["Cid", "ArenaTask", "Alliance"] as const;
+export type ModelSourceName = (typeof ModelSourceNames)[number];
+
+/** `IFLAlliance.RoundOutcome` (contracts/interfaces/IFLAlliance.sol) */
+export const RoundOutcome = {
+  None: 0,
+  Accepted: 1,
+  Rejected: 2,
+  NoUpdates: 3,
+} as const;
+export type RoundOutcome = (typeof RoundOutcome)[keyof typeof RoundOutcome];
+export const RoundOutcomeNames = ["None", "Accepted", "Rejected", "NoUpdates"] as const;
+export type RoundOutcomeName = (typeof RoundOutcomeNames)[number];
+
+/** `IFLAlliance.RoundPhase` (contracts/interfaces/IFLAlliance.sol) */
+export const RoundPhase = {
+  None: 0,
+  UpdateCommit: 1,
+  UpdateReveal: 2,
+  ScoreCommit: 3,
+  ScoreReveal: 4,
+  VoteCommit: 5,
+  VoteReveal: 6,
+  Ended: 7,
+  Settled: 8,
+} as const;
+export type RoundPhase = (typeof RoundPhase)[keyof typeof RoundPhase];
+export const RoundPhaseNames = ["None", "UpdateCommit", "UpdateReveal", "ScoreCommit", "ScoreReveal", "VoteCommit", "VoteReveal", "Ended", "Settled"] as const;
+export type RoundPhaseName = (typeof RoundPhaseNames)[number];
+
+/** `IModelLineage.LineageSource` (contracts/interfaces/IModelLineage.sol) */
+export const LineageSource = {
+  Cid: 0,
+  ArenaTask: 1,
+  Alliance: 2,
+} as const;
+export type LineageSource = (typeof LineageSource)[keyof typeof LineageSource];
+export const LineageSourceNames = ["Cid", "ArenaTask", "Alliance"] as const;
+export type LineageSourceName = (typeof LineageSourceNames)[number];
+
+/** `IModelMarketplace.ListingSource` (contracts/interfaces/IModelMarketplace.sol) */
+export const ListingSource = {
+  None: 0,
+  ArenaTask: 1,
+  Alliance: 2,
+} as const;
+export type ListingSource = (typeof ListingSource)[keyof typeof ListingSource];
+export const ListingSourceNames = ["None", "ArenaTask", "Alliance"] as const;
+export type ListingSourceName = (typeof ListingSourceNames)[number];
+
+/** `IModelMarketplace.ShareRole` (contracts/interfaces/IModelMarketplace.sol) */
+export const ShareRole = {
+  None: 0,
+  Trainer: 1,
+  Validator: 2,
+  Creator: 3,
+  Contributor: 4,
+} as const;
+export type ShareRole = (typeof ShareRole)[keyof typeof ShareRole];
+export const ShareRoleNames = ["None", "Trainer", "Validator", "Creator", "Contributor"] as const;
+export type ShareRoleName = (typeof ShareRoleNames)[number];
+
 /** `IStakingVault.Role` (contracts/interfaces/IStakingVault.sol) */
 export const Role = {
   None: 0,

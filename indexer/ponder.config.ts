@@ -5,8 +5,10 @@
 import { createConfig } from "ponder";
 import {
   arenaTasksAbi,
+  flAllianceAbi,
   flockGovernorAbi,
   flockTokenAbi,
+  modelMarketplaceAbi,
   protocolConfigAbi,
   stakingVaultAbi,
 } from "../generated/abis.js";
@@ -32,5 +34,7 @@ export default createConfig({
     StakingVault: { chain: "flock", abi: stakingVaultAbi, address: contracts.StakingVault, startBlock },
     ArenaTasks: { chain: "flock", abi: arenaTasksAbi, address: contracts.ArenaTasks, startBlock },
     FlockGovernor: { chain: "flock", abi: flockGovernorAbi, address: contracts.FlockGovernor, startBlock },
+    ModelMarketplace: { chain: "flock", abi: modelMarketplaceAbi, address: contracts.ModelMarketplace, startBlock },
+    FLAlliance: { chain: "flock", abi: flAllianceAbi, address: contracts.FLAlliance, startBlock },
   },
 });

@@ -3,8 +3,9 @@
  *
  * Conventions: addresses are lower-case hex (`t.hex()`), amounts are FLOCK base units (`t.bigint()`), timestamps are
  * seconds (`t.bigint()`), `*Block` columns are block numbers. Event-log rows are keyed by Ponder's `event.id`
- * (globally ordered) so they sort chronologically. Later modules (FLAlliance, Marketplace, Governor) get their own
- * banner sections; `stakeLock` and `slash` already carry a `module` column so their locks and slashes slot in.
+ * (globally ordered) so they sort chronologically. A later stage's tables live in their own file under `schema/`,
+ * re-exported here with one `export * from` line (the marketplace: `schema/market.ts`), so branches merge with small
+ * diffs; `stakeLock` and `slash` already carry a `module` column so other modules' locks and slashes slot in.
  */
 import { index, onchainTable, primaryKey, relations } from "ponder";
 
@@ -789,3 +790,9 @@ export const parameterChangeRelations = relations(parameterChange, ({ one }) => 
 
 // ─── governance (FlockGovernor, voting power) ───────────────────────────────────────────────────────
 export * from "./schema/governance.js";
+
+// ─── AI Marketplace (indexer/schema/market.ts) ─────────────────────────────────────────────────────
+
+// ─── FLAlliance (its tables live in schema/fl.ts) ────────────────────────────────────────────────
+export * from "./schema/fl.js";
+export * from "./schema/market.js";

@@ -6,17 +6,20 @@ import {TimelockController} from "@openzeppelin/contracts/governance/TimelockCon
 import {IVotes} from "@openzeppelin/contracts/governance/utils/IVotes.sol";
 
 import {ArenaTasks} from "../contracts/ArenaTasks.sol";
+import {FLAlliance} from "../contracts/FLAlliance.sol";
 import {FlockToken} from "../contracts/FlockToken.sol";
+import {ModelMarketplace} from "../contracts/ModelMarketplace.sol";
 import {ProtocolConfig} from "../contracts/ProtocolConfig.sol";
 import {StakingVault} from "../contracts/StakingVault.sol";
 import {FlockGovernor} from "../contracts/governance/FlockGovernor.sol";
 import {FlockVotes} from "../contracts/governance/FlockVotes.sol";
 
 /// @title Deploys and wires the protocol under governance, and writes the deployments JSON the TypeScript side reads
-/// @notice After this script the `TimelockController` is the only admin of everything: owner of `ProtocolConfig`,
-/// admin of the `StakingVault` (module roles) and of `FlockToken` (minter role), the treasury, and its own admin. The
-/// `FlockGovernor` is its sole proposer and canceller; anyone may execute a queued operation after the delay. The
-/// deployer keeps **no** role — except, on a devnet only, `MINTER_ROLE` behind `FLOCK_DEVNET_MINTER=1` (a faucet).
+/// @notice After this script the `TimelockController` is the only admin of everything: owner of `ProtocolConfig`
+/// and of the `ModelMarketplace`, admin of the `StakingVault` (module roles) and of `FlockToken` (minter role), the
+/// treasury, and its own admin. The `FlockGovernor` is its sole proposer and canceller; anyone may execute a queued
+/// operation after the delay. The deployer keeps **no** role — except, on a devnet only, `MINTER_ROLE` behind
+/// `FLOCK_DEVNET_MINTER=1` (a faucet).
 /// Environment:
 ///   FLOCK_DEPLOYMENTS_OUT      where to write the JSON (default deployments/<chainId>.json; must be under deployments/
 ///                              or a path allowed by foundry.toml's fs_permissions)
@@ -34,10 +37,12 @@ contract Deploy is Script {
         ProtocolConfig config;
         StakingVault vault;
         ArenaTasks arena;
+        FLAlliance alliance;
         FlockVotes votes;
         TimelockController timelock;
         FlockGovernor governor;
         uint256 startBlock;
+        ModelMarketplace market;
     }
 
     struct GovSettings {
@@ -82,6 +87,7 @@ contract Deploy is Script {
         d.config = new ProtocolConfig(tl, tl);
         d.vault = new StakingVault(address(d.token), address(d.config), deployer);
         d.arena = new ArenaTasks(address(d.token), address(d.config), address(d.vault));
+        d.alliance = new FLAlliance(address(d.token), address(d.config), address(d.vault), address(d.arena));
         d.votes = new FlockVotes(address(d.token), address(d.vault));
         d.governor = new FlockGovernor(
             IVotes(address(d.votes)),
@@ -92,9 +98,12 @@ contract Deploy is Script {
             g.quorumPercent,
             g.lateQuorum
         );
+        // the marketplace (governance sets the FL Alliance with `setAlliance` once it is deployed)
+        d.market = new ModelMarketplace(address(d.token), address(d.config), address(d.arena), address(0), tl);
 
         // modules
         d.vault.grantRole(d.vault.MODULE_ROLE(), address(d.arena));
+        d.vault.grantRole(d.vault.MODULE_ROLE(), address(d.alliance));
         // the governor proposes and cancels; anyone executes
         d.timelock.grantRole(d.timelock.PROPOSER_ROLE(), address(d.governor));
         d.timelock.grantRole(d.timelock.CANCELLER_ROLE(), address(d.governor));
@@ -116,9 +125,11 @@ contract Deploy is Script {
         vm.serializeAddress(c, "FlockToken", address(d.token));
         vm.serializeAddress(c, "ProtocolConfig", address(d.config));
         vm.serializeAddress(c, "StakingVault", address(d.vault));
+        vm.serializeAddress(c, "FLAlliance", address(d.alliance));
         vm.serializeAddress(c, "FlockVotes", address(d.votes));
         vm.serializeAddress(c, "TimelockController", address(d.timelock));
         vm.serializeAddress(c, "FlockGovernor", address(d.governor));
+        vm.serializeAddress(c, "ModelMarketplace", address(d.market));
         string memory contractsJson = vm.serializeAddress(c, "ArenaTasks", address(d.arena));
 
         string memory j = "deployments";

@@ -18,7 +18,8 @@ interface IProtocolConfig {
     /// @notice The zero address where an address is needed.
     error ZeroAddress();
     /// @notice The value would break a rule between keys: PROTOCOL_FEE_BPS + KEEPER_BOUNTY_BPS ≤ 10000,
-    /// VALIDATOR_TOLERANCE ≤ SLASH_TOLERANCE, MIN_WINDOW ≤ MAX_WINDOW, MIN_VALIDATOR_STAKE ≤ VALIDATOR_LOCK_CAP.
+    /// VALIDATOR_TOLERANCE ≤ SLASH_TOLERANCE, MIN_WINDOW ≤ MAX_WINDOW, MIN_VALIDATOR_STAKE ≤ VALIDATOR_LOCK_CAP,
+    /// FL_MIN_STAKE ≤ FL_LOCK_CAP, FL_VOTER_TOLERANCE ≤ FL_SLASH_TOLERANCE, FL_MAX_PROPOSERS < FL_MAX_PARTICIPANTS.
     error InconsistentParameters(bytes32 key, uint256 value);
 
     /// @notice A parameter was registered (at deployment), with its bounds and first value.

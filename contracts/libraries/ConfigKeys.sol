@@ -75,4 +75,46 @@ library ConfigKeys {
     bytes32 internal constant SPAM_SLASH_BPS = keccak256("SPAM_SLASH_BPS");
     /// ratio between the rewards of consecutive ranks (rank r is paid ∝ decay^r)
     bytes32 internal constant RANK_DECAY_BPS = keccak256("RANK_DECAY_BPS");
+
+    // ─── AI Marketplace (each listing fixes its split and fee when it is created) ─────────────────
+    /// share of every purchase that goes to the treasury as the protocol fee
+    bytes32 internal constant MARKET_FEE_BPS = keccak256("MARKET_FEE_BPS");
+    /// share of a model's own revenue part that goes to the creator of its task or alliance
+    bytes32 internal constant MARKET_CREATOR_BPS = keccak256("MARKET_CREATOR_BPS");
+    /// share of an Arena model's contributor part that goes to the rewarded validators (the rest to the paid trainers)
+    bytes32 internal constant MARKET_VALIDATOR_BPS = keccak256("MARKET_VALIDATOR_BPS");
+    /// share of a derived model's revenue that goes to its parent's lineage (all ancestors together)
+    bytes32 internal constant MARKET_ROYALTY_BPS = keccak256("MARKET_ROYALTY_BPS");
+    /// most ancestor levels a listing pays royalties to (0: none)
+    bytes32 internal constant MARKET_MAX_LINEAGE_DEPTH = keccak256("MARKET_MAX_LINEAGE_DEPTH");
+    /// seconds before a listing's price increase (or shorter period) applies
+    bytes32 internal constant MARKET_TERMS_DELAY = keccak256("MARKET_TERMS_DELAY");
+
+    // ─── FL Alliance (windows: MIN_WINDOW / MAX_WINDOW; pool: MIN_REWARD_POOL; slashes: SLASH_TREASURY_BPS) ────
+    /// smallest stake a participant may lock in an alliance (an alliance's own minimum is at least this)
+    bytes32 internal constant FL_MIN_STAKE = keccak256("FL_MIN_STAKE");
+    /// largest stake a participant may lock in an alliance (its weight is capped there)
+    bytes32 internal constant FL_LOCK_CAP = keccak256("FL_LOCK_CAP");
+    /// most participants an alliance accepts (bounds the gas of settling a round)
+    bytes32 internal constant FL_MAX_PARTICIPANTS = keccak256("FL_MAX_PARTICIPANTS");
+    /// most proposers per round (the columns of the scores; bounds the gas of settling a round)
+    bytes32 internal constant FL_MAX_PROPOSERS = keccak256("FL_MAX_PROPOSERS");
+    /// most rounds an alliance may have
+    bytes32 internal constant FL_MAX_ROUNDS = keccak256("FL_MAX_ROUNDS");
+    /// share of each round's budget for the proposers of an accepted round (the rest goes to the voters)
+    bytes32 internal constant FL_PROPOSER_SHARE_BPS = keccak256("FL_PROPOSER_SHARE_BPS");
+    /// an update is excluded when its consensus score is below this share of the global model's
+    bytes32 internal constant FL_EXCLUSION_RATIO_BPS = keccak256("FL_EXCLUSION_RATIO_BPS");
+    /// slash of the stake of a proposer whose update was excluded on an uncontested consensus
+    bytes32 internal constant FL_POISON_SLASH_BPS = keccak256("FL_POISON_SLASH_BPS");
+    /// slash of the stake of a participant that did not carry out its role in a round (commit and reveal)
+    bytes32 internal constant FL_NON_REVEAL_SLASH_BPS = keccak256("FL_NON_REVEAL_SLASH_BPS");
+    /// slash of the stake of a voter whose mean distance to the consensus scores is above FL_SLASH_TOLERANCE
+    bytes32 internal constant FL_DEVIATION_SLASH_BPS = keccak256("FL_DEVIATION_SLASH_BPS");
+    /// slash of the stake of a voter that voted against the round's outcome (0: they only lose the round's reward)
+    bytes32 internal constant FL_MINORITY_SLASH_BPS = keccak256("FL_MINORITY_SLASH_BPS");
+    /// a voter whose mean distance to the consensus scores is at most this can be paid
+    bytes32 internal constant FL_VOTER_TOLERANCE = keccak256("FL_VOTER_TOLERANCE");
+    /// a voter whose mean distance to the consensus scores is above this is slashed
+    bytes32 internal constant FL_SLASH_TOLERANCE = keccak256("FL_SLASH_TOLERANCE");
 }

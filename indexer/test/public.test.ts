@@ -27,6 +27,7 @@ import {
   waitForIndexedBlock,
 } from "../launch.js";
 import { GRAPHQL_LIMITS } from "../src/api/limits.js";
+import { type PlayedAlliance, playAlliance } from "./alliance-scenario.js";
 import { type Anvil, deployProtocol, repoRoot, startAnvil } from "./chain.js";
 import { gql } from "./graphql.js";
 import { actors, Driver, runScenario, type ScenarioResult } from "./scenario.js";
@@ -39,6 +40,7 @@ let scenario: ScenarioResult;
 let driver: Driver;
 let deploymentsPath: string;
 let ix: RunningIndexer;
+let alliance: PlayedAlliance;
 const cleanups: (() => Promise<void> | void)[] = [];
 
 function tempDir(label: string): string {
@@ -55,6 +57,9 @@ beforeAll(async () => {
   cleanups.push(() => rmSync(deploymentsPath, { force: true }));
   scenario = await runScenario(anvil.rpcUrl, deploymentsPath);
   driver = new Driver(anvil.rpcUrl, scenario.addresses);
+  // an FL alliance too (the Arena's training nodes), for the FL Alliances section
+  alliance = await playAlliance(driver, anvil.rpcUrl, scenario.actors, { register: false });
+  scenario.lastBlock = driver.lastBlock;
   ix = await startIndexer({
     rpcUrl: anvil.rpcUrl,
     deploymentsPath,
@@ -102,7 +107,12 @@ describe("the Explorer in Chromium", () => {
       if (m.type() === "error" || m.type() === "warning") problems.push(`${label}: console ${m.type()}: ${m.text()}`);
     });
     page.on("pageerror", (e) => problems.push(`${label}: page error: ${e.message}`));
-    page.on("requestfailed", (r) => problems.push(`${label}: request failed: ${r.url()} ${r.failure()?.errorText}`));
+    page.on("requestfailed", (r) => {
+      // a same-origin request cancelled by the page itself (a `/status` poll in flight when `goto` leaves the page, a
+      // render superseded by a newer block) is not a failure
+      if (r.failure()?.errorText === "net::ERR_ABORTED" && r.url().startsWith(origin)) return;
+      problems.push(`${label}: request failed: ${r.url()} ${r.failure()?.errorText}`);
+    });
     page.on("request", (r) => {
       const u = r.url();
       if (!u.startsWith(origin) && !u.startsWith("data:")) problems.push(`${label}: request off the origin: ${u}`);
@@ -146,6 +156,10 @@ describe("the Explorer in Chromium", () => {
       "/tasks",
       ...scenario.taskIds.map((id) => `/tasks/${id}`),
       "/operators",
+      "/listings",
+      ...scenario.listingIds.map((id) => `/listings/${id}`),
+      "/alliances",
+      `/alliances/${alliance.id}`,
       `/accounts/${V0}`,
       `/accounts/${D}`,
       "/governance",
@@ -170,6 +184,45 @@ describe("the Explorer in Chromium", () => {
     }
     expect(problems).toEqual([]);
   }, 180_000);
+
+  it("shows the FL alliance's rounds, updates, accuracy line and slashes as GraphQL has them", async () => {
+    const page = await context.newPage();
+    watch(page, "alliance");
+    await open(page, `/alliances/${alliance.id}`);
+    const g = await gql<{
+      allianceRounds: { items: { round: number; outcome: string; globalConsensus: number }[] };
+      allianceUpdates: { items: { round: number; proposer: string; excluded: boolean }[] };
+      allianceSlashs: { items: { account: string; amount: string }[] };
+    }>(
+      ix.graphqlUrl,
+      `query($id: BigInt!) {
+        allianceRounds(where: { allianceId: $id }, orderBy: "round") { items { round outcome globalConsensus } }
+        allianceUpdates(where: { allianceId: $id }) { items { round proposer excluded } }
+        allianceSlashs(where: { allianceId: $id }) { items { account amount } }
+      }`,
+      { id: alliance.id.toString() },
+    );
+    const rounds = await page.$$eval('[data-testid="alliance-rounds"] tr[data-round]', (rs) =>
+      rs.map((r) => ({ round: Number(r.getAttribute("data-round")), text: r.textContent ?? "" })),
+    );
+    expect(rounds.map((r) => r.round)).toEqual(g.allianceRounds.items.map((r) => r.round));
+    for (const [i, r] of g.allianceRounds.items.entries())
+      expect(rounds[i].text).toContain(r.outcome === "Accepted" ? "accepted" : "rejected");
+    const excluded = await page.$$eval('[data-testid="alliance-updates"] tr[data-update]', (rs) =>
+      rs.filter((r) => r.textContent?.includes("excluded")).map((r) => r.getAttribute("data-update")),
+    );
+    expect(excluded).toEqual(g.allianceUpdates.items.filter((u) => u.excluded).map((u) => `${u.round}:${u.proposer}`));
+    expect(excluded).toEqual([`1:${alliance.damned.toLowerCase()}`]);
+    // one point per scored round on the accuracy line
+    const points = await page.$$eval(".line-chart circle.point", (cs) => cs.length);
+    expect(points).toBe(g.allianceRounds.items.filter((r) => r.globalConsensus > 0).length);
+    const slashed = await page.$$eval('[data-testid="alliance-slashes"] td[data-wei]', (cs) =>
+      cs.map((c) => c.getAttribute("data-wei")),
+    );
+    expect(slashed.sort()).toEqual(g.allianceSlashs.items.map((x) => x.amount).sort());
+    await page.close();
+    expect(problems).toEqual([]);
+  }, 60_000);
 
   it("shows every task's leaderboard, validators and slashes exactly as GraphQL has them", async () => {
     const page = await context.newPage();
@@ -337,6 +390,72 @@ describe("the Explorer in Chromium", () => {
     await page.click('a[href="/tasks/1"]');
     await page.waitForSelector('main[data-path="/tasks/1"]');
     expect(await page.evaluate("window.__m")).toBe(marker);
+    expect(problems).toEqual([]);
+    await page.close();
+  }, 120_000);
+
+  it("shows the marketplace: listings, purchases, revenue per contributor and the lineage as GraphQL has them", async () => {
+    const page = await context.newPage();
+    watch(page, "market");
+    const id = scenario.listingIds[0];
+    await open(page, "/listings");
+    expect(await page.$$eval('[data-testid="listings"] tbody tr[data-listing]', (t) => t.length)).toBe(
+      scenario.listingIds.length,
+    );
+    await open(page, `/listings/${id}`);
+    const g = await gql<{
+      listing: { revenue: string; accPerShare: string; contributors: number };
+      purchases: { items: { id: string; cost: string }[] };
+      revenueShares: { items: { account: string; shares: string; claimed: string }[] };
+      lineageEdges: { items: { depth: number }[] };
+    }>(
+      ix.graphqlUrl,
+      `query($id: BigInt!) { listing(id: $id) { revenue accPerShare contributors }
+         purchases(where: { listingId: $id }, limit: 100) { items { id cost } }
+         revenueShares(where: { listingId: $id }, limit: 500) { items { account shares claimed } }
+         lineageEdges(where: { listingId: $id }) { items { depth } } }`,
+      { id: String(id) },
+    );
+    expect(await page.getAttribute('[data-testid="listing-revenue"]', "data-wei")).toBe(g.listing.revenue);
+    expect(BigInt(g.listing.revenue)).toBe(parseEther("30"));
+    const purchases = await page.$$eval('[data-testid="purchases"] tbody tr[data-purchase]', (trs) =>
+      trs.map((tr) => ({
+        id: tr.getAttribute("data-purchase"),
+        cost: tr.querySelectorAll("td")[2]!.getAttribute("data-wei"),
+      })),
+    );
+    expect(purchases.sort((a, b) => a.id!.localeCompare(b.id!))).toEqual(
+      g.purchases.items.map((p) => ({ id: p.id, cost: p.cost })).sort((a, b) => a.id.localeCompare(b.id)),
+    );
+    // revenue per contributor: accrued = shares × accPerShare / 1e18, and what was claimed
+    const rows = await page.$$eval('[data-testid="revenue"] tbody tr[data-contributor]', (trs) =>
+      trs.map((tr) => ({
+        account: tr.getAttribute("data-contributor")!,
+        accrued: tr.querySelectorAll("td")[3]!.getAttribute("data-wei"),
+        claimed: tr.querySelectorAll("td")[4]!.getAttribute("data-wei"),
+      })),
+    );
+    expect(rows).toHaveLength(g.listing.contributors);
+    const acc = BigInt(g.listing.accPerShare);
+    expect(rows.sort((a, b) => a.account.localeCompare(b.account))).toEqual(
+      g.revenueShares.items
+        .map((s) => ({
+          account: s.account,
+          accrued: String((BigInt(s.shares) * acc) / 10n ** 18n),
+          claimed: s.claimed,
+        }))
+        .sort((a, b) => a.account.localeCompare(b.account)),
+    );
+    const V0 = scenario.actors.validators[0].address.toLowerCase();
+    expect(BigInt(rows.find((r) => r.account === V0)?.claimed ?? 0)).toBeGreaterThan(0n);
+    // the lineage picture: one box per level, one dot per contributor shown
+    expect(await page.$$eval('[data-testid="lineage"] svg g.lineage-node', (t) => t.length)).toBe(
+      g.lineageEdges.items.length,
+    );
+    expect(await page.$$eval('[data-testid="lineage"] svg circle.lineage-dot', (t) => t.length)).toBe(
+      Math.min(8, g.listing.contributors),
+    );
+    expect(await page.$$eval('[data-testid="money-flow"] svg path.band', (t) => t.length)).toBeGreaterThan(0);
     expect(problems).toEqual([]);
     await page.close();
   }, 120_000);

@@ -26,7 +26,13 @@ import {
 } from "viem";
 import { mnemonicToAccount } from "viem/accounts";
 import { foundry } from "viem/chains";
-import { arenaTasksAbi, flockTokenAbi, protocolConfigAbi, stakingVaultAbi } from "../../generated/abis.js";
+import {
+  arenaTasksAbi,
+  flockTokenAbi,
+  modelMarketplaceAbi,
+  protocolConfigAbi,
+  stakingVaultAbi,
+} from "../../generated/abis.js";
 import { withGasMargin } from "../../keeper/src/chain/client.js";
 import { type Deployments, readDeployments } from "../../keeper/src/chain/deployments.js";
 import { sendAsTimelock } from "../../keeper/src/devnet/anvil.js";
@@ -46,6 +52,8 @@ export interface ScenarioResult {
   actors: Actors;
   addresses: Deployments["contracts"];
   taskIds: bigint[];
+  /** marketplace listings (task A's winner, bought twice, one contributor claimed) */
+  listingIds: bigint[];
   /** every address that took part */
   accounts: Address[];
   lastBlock: bigint;
@@ -86,7 +94,12 @@ export class Driver {
     this.wallet = c.wallet;
   }
 
-  /** simulate → send → receipt; a revert is an error. */
+  /**
+   * simulate → send → receipt; a revert is an error. The gas limit is the estimate + 25% + 60k: a call whose path
+   * depends on the block can cost more in the mined block than in the estimate — `prevrandao` (FLAlliance's `advance`
+   * draws the next round's proposers), the timestamp clock of vote checkpoints (a mint estimated in the second of the
+   * last checkpoint updates it in place, mined a second later it pushes a new one).
+   */
   async send(
     from: Account,
     address: Address,
@@ -123,6 +136,9 @@ export class Driver {
   }
   arena(from: Account, fn: string, args: readonly unknown[]) {
     return this.send(from, this.addresses.ArenaTasks, arenaTasksAbi as Abi, fn, args);
+  }
+  market(from: Account, fn: string, args: readonly unknown[]) {
+    return this.send(from, this.addresses.ModelMarketplace, modelMarketplaceAbi as Abi, fn, args);
   }
   read<T>(address: Address, abi: Abi, functionName: string, args: readonly unknown[] = []): Promise<T> {
     return this.pub.readContract({ address, abi, functionName, args }) as Promise<T>;
@@ -360,6 +376,24 @@ export async function runScenario(rpcUrl: string, deploymentsPath: string): Prom
   await d.finalizeAll(E.id, K, 4);
   for (const acct of [...T.slice(0, 3), L[0], L[1], V[3], creator]) await d.arena(K, "claim", [E.id, acct.address]);
 
+  // ── the marketplace: task A's winner (T[0]'s replacing model) listed, bought by D, then by K; V[0] claims ──
+  await d.market(creator, "list", [
+    {
+      source: 1, // ListingSource.ArenaTask
+      sourceId: A.id,
+      modelCid: modelCid("model-a-0b"),
+      licenseCid: modelCid("license-a"),
+      price: parseEther("10"),
+      period: 3600,
+    },
+  ]);
+  const listingIds = [await d.read<bigint>(addresses.ModelMarketplace, modelMarketplaceAbi as Abi, "listingCount")];
+  await d.token(D, "approve", [addresses.ModelMarketplace, max]);
+  await d.market(D, "buy", [listingIds[0], 2n]);
+  await d.token(K, "approve", [addresses.ModelMarketplace, max]);
+  await d.market(K, "buy", [listingIds[0], 1n]);
+  await d.market(K, "claim", [listingIds[0], V[0].address]);
+
   // ── after the tasks: commission, unbonding, withdrawal ──
   await d.vault(T[0], "claimCommission", [T[0].address]);
   await warp(rpcUrl, 22 * 24 * 3600); // past UNBONDING_PERIOD (21 days)
@@ -374,5 +408,5 @@ export async function runScenario(rpcUrl: string, deploymentsPath: string): Prom
   // (Ponder writes a block's rows and its checkpoint in one transaction; see indexer/README.md, "What /status and
   // /ready guarantee").
   const lastBlock = d.lastBlock;
-  return { actors: a, addresses, taskIds, accounts: everyone.map((x) => x.address), lastBlock };
+  return { actors: a, addresses, taskIds, listingIds, accounts: everyone.map((x) => x.address), lastBlock };
 }

@@ -4,6 +4,7 @@
  * then builds a node and does one job.
  */
 import { Command, CommanderError, type CommandUnknownOpts } from "@commander-js/extra-typings";
+import { allianceCommand } from "./cli/commands/alliance.js";
 import { claimCommand } from "./cli/commands/claim.js";
 import { configCommand } from "./cli/commands/config.js";
 import { dataCommand } from "./cli/commands/data.js";
@@ -11,9 +12,13 @@ import { delegateCommand } from "./cli/commands/delegate.js";
 import { devnetCommand } from "./cli/commands/devnet.js";
 import { evalCommand } from "./cli/commands/eval.js";
 import { finalizeCommand } from "./cli/commands/finalize.js";
+import { flCommand } from "./cli/commands/fl.js";
 import { govCommand } from "./cli/commands/gov.js";
+import { inferCommand } from "./cli/commands/infer.js";
+import { marketCommand } from "./cli/commands/market.js";
 import { pendingCommand } from "./cli/commands/pending.js";
 import { revealCommand } from "./cli/commands/reveal.js";
+import { serveCommand } from "./cli/commands/serve.js";
 import { stakeCommand } from "./cli/commands/stake.js";
 import { statusCommand } from "./cli/commands/status.js";
 import { taskCommand } from "./cli/commands/task.js";
@@ -52,10 +57,15 @@ export function buildProgram() {
     evalCommand(),
     validateCommand(),
     finalizeCommand(),
+    allianceCommand(),
+    flCommand(),
     statusCommand(),
     govCommand(),
     configCommand(),
     devnetCommand(),
+    marketCommand(),
+    serveCommand(),
+    inferCommand(),
   ]) {
     program.addCommand(command);
   }

@@ -130,6 +130,25 @@ describe("bad inputs: a clear one-line message, a non-zero exit, and no transact
       /no deployments file at .*31337\.json: start a local devnet with `npm run demo`/,
     ],
     [
+      "an unknown alliance (show)",
+      () => ["alliance", "show", "99"],
+      () => ({}),
+      /getAlliance\(99\) reverted: UnknownAlliance\(99\)/,
+    ],
+    [
+      "an alliance without a starting model",
+      () => ["alliance", "create", "--reward", "100"],
+      () => ({}),
+      /--start-cid is required/,
+    ],
+    [
+      "an alliance join by a non-operator",
+      () => ["alliance", "join", "1", "--stake", "1000"],
+      () => ({}),
+      /not a registered operator/,
+    ],
+    ["fl without its data", () => ["fl", "--alliance", "1"], () => ({}), /required option '--data <dir>'/],
+    [
       "a delegation to a non-operator",
       () => ["delegate", "--operator", ADDRESS(), "--amount", "5"],
       () => ({}),

@@ -154,7 +154,7 @@ describe("exclusion rule", () => {
     expect(decideExclusions([voter(1, 8000, [7999])], 1, { minRatioBps: 10000 }).updates[0].excluded).toBe(true);
   });
 
-  it("a stake majority decides, a colluding minority cannot, a 50/50 split excludes without slashing", () => {
+  it("a stake majority decides, a colluding minority cannot, a 50/50 split slashes only if both halves agree", () => {
     // one voter with 49% of the stake praises the bad update and damns the good one
     const reveals = [voter(49, 9000, [0, 10000]), voter(26, 8000, [7800, 1000]), voter(25, 8200, [8100, 900])];
     expect(decideExclusions(reveals, 2).updates.map((u) => u.excluded)).toEqual([false, true]);
@@ -164,9 +164,20 @@ describe("exclusion rule", () => {
       slashed: false,
       consensus: { value: 3500, contested: true },
     });
+    // both halves keep the update below 60% of their own global score (1000 / 2000, 1000 / 8000): slashed
     const globalSplit = decideExclusions([voter(1, 2000, [1000]), voter(1, 8000, [1000])], 1);
     expect(globalSplit.global).toMatchObject({ value: 5000, contested: true });
-    expect(globalSplit.updates[0]).toMatchObject({ excluded: true, slashed: false });
+    expect(globalSplit.updates[0]).toMatchObject({ excluded: true, slashed: true });
+    // one half judges it fine against its own lower global reading (1300 ≥ 60% of 2000): excluded, not slashed
+    const lenient = decideExclusions([voter(1, 2000, [1300]), voter(1, 8000, [1000])], 1);
+    expect(lenient.updates[0]).toMatchObject({ excluded: true, slashed: false });
+    // four equally staked voters that all damn a poisoned update: every median is a 2–2 split, the poisoner is slashed
+    const four = decideExclusions(
+      [voter(1, 8000, [900]), voter(1, 8100, [1200]), voter(1, 7900, [700]), voter(1, 8050, [1500])],
+      1,
+    );
+    expect(four.updates[0].consensus?.contested).toBe(true);
+    expect(four.updates[0]).toMatchObject({ excluded: true, slashed: true });
   });
 
   it("excludes nothing without a voter with stake; refuses ragged reveals", () => {
@@ -204,5 +215,35 @@ describe("accept / reject", () => {
       accepted: false,
     });
     expect(tallyVotes([]).accepted).toBe(false);
+  });
+});
+
+// The same vectors as test/unit/FLMath.t.sol: FLAlliance's FLMath.median / excluded / slashable must agree with
+// weightedMedian / decideExclusions on each.
+describe("the contract's vectors (test/unit/FLMath.t.sol)", () => {
+  const m = (scores: number[], weights: number[]) =>
+    weightedMedian(scores.map((score, i) => ({ score, weight: BigInt(weights[i]) })));
+  it("median: majority, heavy voter, contested, groups, single", () => {
+    expect(m([7000, 8000, 9000], [1, 1, 1])).toMatchObject({ value: 8000, contested: false });
+    expect(m([1000, 8000, 9000], [5, 1, 1])).toMatchObject({ value: 1000, contested: false });
+    expect(m([3001, 8000], [2, 2])).toMatchObject({ value: 5500, contested: true });
+    expect(m([1000, 2000, 9000], [1, 1, 2])).toMatchObject({ value: 5500, contested: true });
+    expect(m([5000, 5000, 9000], [1, 1, 2])).toMatchObject({ value: 7000, contested: true });
+    expect(m([5000, 5000, 9000], [2, 1, 2])).toMatchObject({ value: 5000, contested: false });
+    expect(m([4321], [7])).toMatchObject({ value: 4321, contested: false });
+    expect(m([], [])).toBeNull();
+  });
+  it("exclusion at 60%: equality keeps, one below excludes; a split slashes only if both halves agree", () => {
+    const verdict = (global: number[], update: number[], weights: number[], minRatioBps = 6000) =>
+      decideExclusions(
+        global.map((g, i) => ({ weight: BigInt(weights[i]), global: g, updates: [update[i]] })),
+        1,
+        { minRatioBps },
+      ).updates[0];
+    expect(verdict([8000], [4800], [1])).toMatchObject({ excluded: false });
+    expect(verdict([8000], [4799], [1])).toMatchObject({ excluded: true, slashed: true });
+    expect(verdict([8000], [0], [1], 0)).toMatchObject({ excluded: false });
+    expect(verdict([8000, 8000], [100, 5000], [1, 1])).toMatchObject({ excluded: true, slashed: false });
+    expect(verdict([8000, 8000], [100, 3000], [1, 1])).toMatchObject({ excluded: true, slashed: true });
   });
 });

@@ -1,7 +1,7 @@
 /**
  * End to end: a reduced `npm run demo` (fewer digits and epochs, the same actors) through the real stack — anvil, the
  * deployed contracts, the Ponder indexer on PGlite, the embedded IPFS hub and gateway, validator and keeper bots as
- * separate processes — asserting what the demo promises from GraphQL AND from the chain.
+ * separate processes, the FL alliance's bots — asserting what the demo promises from GraphQL AND from the chain.
  */
 
 import { mkdtempSync, readFileSync, rmSync } from "node:fs";
@@ -11,15 +11,21 @@ import { type Address, createPublicClient, http, keccak256, parseEventLogs, toHe
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import {
   arenaTasksAbi,
+  flAllianceAbi,
   flockGovernorAbi,
   flockTokenAbi,
+  modelMarketplaceAbi,
   protocolConfigAbi,
   stakingVaultAbi,
 } from "../../generated/abis.js";
-import { ValidatorOutcome } from "../../generated/enums.js";
+import { AllianceSlashReasonNames, AllianceStatus, ValidatorOutcome } from "../../generated/enums.js";
 import { waitForIndexedBlock } from "../../indexer/launch.js";
+import { actors } from "../../keeper/src/devnet/actors.js";
+import { rpc } from "../../keeper/src/devnet/anvil.js";
 import { graphql } from "../../keeper/src/devnet/graphql.js";
 import { type Devnet, startDevnet } from "../../keeper/src/devnet/index.js";
+import { signRequest } from "../../keeper/src/gateway/protocol.js";
+import { until } from "../../keeper/src/logic/async.js";
 
 let devnet: Devnet | undefined;
 let dataDir: string;
@@ -284,6 +290,230 @@ describe("the demo's governance act", () => {
     expect([g.tally.against, g.tally.for, g.tally.abstain]).toEqual([against, forVotes, abstain].map(String));
     expect(g.votes).toHaveLength(5);
     expect(forVotes).toBeGreaterThan(against);
+  });
+});
+
+describe("the demo's AI Marketplace (stage 3)", () => {
+  const listingId = () => BigInt(devnet!.summary.marketplace.listings[0].listingId);
+  const market = () => ({ address: contracts().contracts.ModelMarketplace, abi: modelMarketplaceAbi }) as const;
+  const now = async () => Number((await chain().getBlock({ blockTag: "latest" })).timestamp);
+  /** one signed request by `name`, sent `times` times as is (a replay from the second on) */
+  async function ask(name: "delegator" | "trainer-garbage", times = 1, inputs = [new Array(784).fill(0)]) {
+    const body = new TextEncoder().encode(JSON.stringify({ inputs }));
+    const headers = await signRequest(
+      actors()[name].account,
+      { chainId: await chain().getChainId(), marketplace: market().address },
+      { listingId: listingId(), body, deadline: BigInt((await now()) + 60) },
+    );
+    const out: { status: number; body: Record<string, unknown> }[] = [];
+    for (let i = 0; i < times; i++) {
+      const res = await fetch(`${devnet!.summary.gateway}/v1/listings/${listingId()}/predict`, {
+        method: "POST",
+        headers: { "content-type": "application/json", ...headers },
+        body,
+      });
+      out.push({ status: res.status, body: (await res.json()) as Record<string, unknown> });
+    }
+    return out;
+  }
+
+  it("listed the Arena winner; the chain and GraphQL agree on the listing, the purchase and every claim", async () => {
+    const s = devnet!.summary;
+    const winner = s.report.leaderboard.find((r) => r.rank === 0)!;
+    // the stage ends with the contributors' claims: read GraphQL once the indexer has their block
+    await waitForIndexedBlock(devnet!.indexerUrl, await chain().getBlockNumber(), 60_000);
+    expect(s.marketplace.address).toBe(market().address);
+    expect(s.marketplace.listings).toEqual([{ listingId: "1", modelCid: winner.modelCid }]);
+    const l = await chain().readContract({ ...market(), functionName: "getListing", args: [listingId()] });
+    expect(l.modelCid).toBe(winner.modelCid);
+    expect(l.sourceId).toBe(BigInt(s.taskId));
+    const g = await graphql<{
+      listing: { revenue: string; toTreasury: string; claimed: string; contributors: number };
+      purchases: { items: { buyer: string; cost: string; expiry: string }[] };
+      revenueShares: { items: { account: string; shares: string; claimed: string }[] };
+    }>(
+      devnet!.graphqlUrl,
+      `query($id: BigInt!) { listing(id: $id) { revenue toTreasury claimed contributors }
+         purchases(where: { listingId: $id }) { items { buyer cost expiry } }
+         revenueShares(where: { listingId: $id }, limit: 500) { items { account shares claimed } } }`,
+      { id: String(listingId()) },
+    );
+    expect(g.purchases.items).toEqual([
+      { buyer: s.market.buyer.toLowerCase(), cost: s.market.paid, expiry: String(s.market.expiry) },
+    ]);
+    expect(g.listing.revenue).toBe(s.market.paid);
+    expect(g.listing.toTreasury).toBe(s.market.fee);
+    // every contributor claimed: GraphQL, the chain and the summary agree to the wei, and nothing is left over
+    expect(g.revenueShares.items).toHaveLength(l.contributors);
+    const byAccount = new Map(s.market.revenue.map((r) => [r.account.toLowerCase(), r]));
+    for (const r of g.revenueShares.items) {
+      expect(byAccount.get(r.account)?.claimed, r.account).toBe(r.claimed);
+      expect(byAccount.get(r.account)?.shares).toBe(r.shares);
+      expect(
+        await chain().readContract({
+          ...market(),
+          functionName: "claimable",
+          args: [listingId(), r.account as Address],
+        }),
+      ).toBe(0n);
+    }
+    const claimed = g.revenueShares.items.reduce((a, r) => a + BigInt(r.claimed), 0n);
+    expect(claimed + BigInt(g.listing.toTreasury)).toBe(BigInt(g.listing.revenue));
+  });
+
+  it("served the buyer from its purchase's block on, and refused the unsigned and the non-buyer", async () => {
+    const m = devnet!.summary.market;
+    expect(BigInt(m.servedAt)).toBe(BigInt(m.boughtAt));
+    expect(m.predictions).toHaveLength(5);
+    expect(m.predictions.filter((p) => p.predicted === p.label).length).toBeGreaterThanOrEqual(3);
+    expect(m.refused.map((r) => [r.request, r.status])).toEqual([
+      ["unsigned", 401],
+      ["signed by a non-buyer", 402],
+    ]);
+    const [stranger] = await ask("trainer-garbage");
+    expect(stranger.status).toBe(402);
+    expect(stranger.body.marketplace).toBe(market().address);
+  });
+
+  it("refuses a replayed request, and the buyer once its access expired", async () => {
+    const [first, replay] = await ask("delegator", 2);
+    expect(first.status).toBe(200);
+    expect(replay.status).toBe(401);
+    expect(String(replay.body.error)).toMatch(/nonce/i);
+    const expiry = devnet!.summary.market.expiry;
+    await rpc(devnet!.rpcUrl, "evm_setNextBlockTimestamp", [expiry]);
+    await rpc(devnet!.rpcUrl, "evm_mine", []);
+    // the gateway follows new blocks (it polls every 250 ms): from that block on, the access is over
+    const refused = await until(
+      async () => {
+        const [r] = await ask("delegator");
+        return r.status === 402 ? r : undefined;
+      },
+      10_000,
+      "the gateway to see the expiry block",
+    );
+    expect(refused.body.expiry).toBe(expiry);
+  });
+});
+
+describe("the demo's FL alliance (stage 2)", () => {
+  it("starts from the Arena winner, completes its rounds, and the indexer agrees with the chain", async () => {
+    const s = devnet!.summary;
+    const { contracts: c } = contracts();
+    const id = BigInt(s.alliance.id);
+    const a = await chain().readContract({
+      address: c.FLAlliance,
+      abi: flAllianceAbi,
+      functionName: "getAlliance",
+      args: [id],
+    });
+    expect(a.status).toBe(AllianceStatus.Completed);
+    expect(a.startCid).toBe(s.winnerModelCid);
+    expect(a.parentId).toBe(BigInt(s.taskId));
+    expect(a.globalCid).toBe(s.alliance.finalModelCid);
+    expect(s.alliance.rounds).toHaveLength(a.rounds);
+    const g = await graphql<{ alliance: { status: string; globalCid: string; source: string; parentId: string } }>(
+      devnet!.graphqlUrl,
+      `{ alliance(id: "${id}") { status globalCid source parentId } }`,
+    );
+    expect(g.alliance).toEqual({
+      status: "Completed",
+      globalCid: a.globalCid,
+      source: "ArenaTask",
+      parentId: s.taskId,
+    });
+    const lineage = await chain().readContract({
+      address: c.FLAlliance,
+      abi: flAllianceAbi,
+      functionName: "lineageOf",
+      args: [id],
+    });
+    expect(lineage.parentContributor.toLowerCase()).toBe(s.addresses["trainer-strong"].toLowerCase());
+    expect(lineage.contributors.map((x) => x.toLowerCase())).not.toContain(
+      s.addresses["trainer-garbage"].toLowerCase(),
+    );
+  });
+
+  it("excludes and slashes the poisoner whenever it proposes, and nobody else", async () => {
+    const s = devnet!.summary;
+    const { contracts: c } = contracts();
+    const poisoner = s.addresses["trainer-garbage"] as Address;
+    const logs = await chain().getLogs({ address: c.FLAlliance, fromBlock: 0n, toBlock: "latest" });
+    const slashes = parseEventLogs({ abi: flAllianceAbi, logs, eventName: "ParticipantSlashed" });
+    const started = parseEventLogs({ abi: flAllianceAbi, logs, eventName: "RoundStarted" });
+    const proposed = started.filter((e) => e.args.proposers.includes(poisoner)).length;
+    // drawn by stake, 4 of 5 a round, the poisoner holding the largest stake: it proposes in some round but with
+    // probability ≈ 10⁻³
+    expect(proposed).toBeGreaterThan(0);
+    const poisoned = slashes.filter((e) => e.args.account === poisoner);
+    expect(poisoned).toHaveLength(proposed);
+    expect(poisoned.every((e) => AllianceSlashReasonNames[e.args.reason] === "Poisoning")).toBe(true);
+    expect(slashes.filter((e) => e.args.account !== poisoner)).toHaveLength(0);
+    for (const r of s.alliance.rounds) {
+      const inRound = started.find((e) => e.args.round === r.round)!.args.proposers.includes(poisoner);
+      expect(r.excluded).toEqual(inRound ? ["trainer-garbage"] : []);
+    }
+    // the same from GraphQL
+    const g = await graphql<{ allianceSlashs: { items: { account: string; reason: string }[] } }>(
+      devnet!.graphqlUrl,
+      `{ allianceSlashs(where: { allianceId: "${s.alliance.id}" }) { items { account reason } } }`,
+    );
+    expect(g.allianceSlashs.items).toHaveLength(proposed);
+    expect(new Set(g.allianceSlashs.items.map((x) => `${x.account}:${x.reason}`))).toEqual(
+      new Set([`${poisoner.toLowerCase()}:Poisoning`]),
+    );
+  });
+
+  it("moved the global model exactly on accepted rounds, and kept every token accounted for", async () => {
+    const s = devnet!.summary;
+    const { contracts: c } = contracts();
+    const logs = await chain().getLogs({ address: c.FLAlliance, fromBlock: 0n, toBlock: "latest" });
+    const moved = parseEventLogs({ abi: flAllianceAbi, logs, eventName: "GlobalModelUpdated" });
+    const accepted = s.alliance.rounds.filter((r) => r.accepted);
+    expect(moved.map((e) => e.args.round)).toEqual(accepted.map((r) => r.round));
+    let model = s.winnerModelCid;
+    for (const r of s.alliance.rounds) {
+      const m = moved.find((e) => e.args.round === r.round);
+      if (m) {
+        expect(m.args.previousCid).toBe(model);
+        model = m.args.globalCid;
+      }
+      expect(r.globalModelCid).toBe(model);
+    }
+    // every participant and the creator claimed: the contract holds nothing; what it received (the pool) left as
+    // rewards, the creator's refund, and the treasury's share of the slashes (the rest of a slash came in from the vault)
+    const held = await chain().readContract({
+      address: c.FlockToken,
+      abi: flockTokenAbi,
+      functionName: "balanceOf",
+      args: [c.FLAlliance],
+    });
+    expect(held).toBe(0n);
+    const g = await graphql<{
+      alliance: { rewardPool: string; totalPaid: string; creatorRefund: string; totalSlashed: string };
+      allianceSlashs: { items: { amount: string; toTreasury: string }[] };
+      allianceClaims: { items: { amount: string; refund: string }[] };
+    }>(
+      devnet!.graphqlUrl,
+      `{ alliance(id: "${s.alliance.id}") { rewardPool totalPaid creatorRefund totalSlashed }
+         allianceSlashs(where: { allianceId: "${s.alliance.id}" }) { items { amount toTreasury } }
+         allianceClaims(where: { allianceId: "${s.alliance.id}" }) { items { amount refund } } }`,
+    );
+    const toPool = g.allianceSlashs.items.reduce((t, x) => t + BigInt(x.amount) - BigInt(x.toTreasury), 0n);
+    const a = g.alliance;
+    expect(BigInt(a.totalPaid) + BigInt(a.creatorRefund)).toBe(BigInt(a.rewardPool) + toPool);
+    const claimed = g.allianceClaims.items.reduce((t, x) => t + BigInt(x.amount) + BigInt(x.refund), 0n);
+    expect(claimed).toBe(BigInt(a.totalPaid) + BigInt(a.creatorRefund));
+    // every lock released
+    for (const p of s.alliance.participants) {
+      const lock = await chain().readContract({
+        address: c.StakingVault,
+        abi: stakingVaultAbi,
+        functionName: "lockOf",
+        args: [c.FLAlliance, BigInt(s.alliance.id), s.addresses[p.name] as Address],
+      });
+      expect(lock).toBe(0n);
+    }
   });
 });
 

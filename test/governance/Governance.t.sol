@@ -14,6 +14,7 @@ import {IProtocolConfig} from "../../contracts/interfaces/IProtocolConfig.sol";
 import {IStakingVault} from "../../contracts/interfaces/IStakingVault.sol";
 import {ConfigKeys} from "../../contracts/libraries/ConfigKeys.sol";
 import {FlockVotes} from "../../contracts/governance/FlockVotes.sol";
+import {LineageAlliance} from "../utils/LineageAlliance.sol";
 
 /// @notice Governance end to end on the deployed wiring: staked FLOCK votes, a parameter change goes propose → vote →
 /// queue → execute through the timelock, running tasks keep their snapshot, and nothing but the timelock holds power.
@@ -117,6 +118,22 @@ contract GovernanceTest is Test {
         assertEq(against, 40_000e18);
     }
 
+    /// The FL Alliance plugs into the marketplace by a governance proposal (`setAlliance`), nothing else.
+    function test_governancePlugsTheAllianceIntoTheMarketplace() public {
+        address alliance = address(new LineageAlliance());
+        string memory desc = "Plug the FL Alliance into the marketplace";
+        address[] memory t = new address[](1);
+        t[0] = address(d.market);
+        uint256[] memory v = new uint256[](1);
+        bytes[] memory c = new bytes[](1);
+        c[0] = abi.encodeCall(d.market.setAlliance, (alliance));
+        vm.prank(alice);
+        uint256 id = d.governor.propose(t, v, c, desc);
+        _pass(id, t, v, c, desc);
+        d.governor.execute(t, v, c, keccak256(bytes(desc)));
+        assertEq(d.market.alliance(), alliance);
+    }
+
     function test_outOfBoundsProposalFailsAtExecutionAndChangesNothing() public {
         bytes32 key = ConfigKeys.PROTOCOL_FEE_BPS;
         string memory desc = "An out-of-bounds fee";
@@ -213,6 +230,10 @@ contract GovernanceTest is Test {
         d.timelock.grantRole(proposer, caller);
         vm.expectRevert(abi.encodeWithSelector(IGovernor.GovernorOnlyExecutor.selector, caller));
         d.governor.setVotingDelay(1);
+        vm.expectRevert(abi.encodeWithSelector(Ownable.OwnableUnauthorizedAccount.selector, caller));
+        d.market.setAlliance(caller);
+        vm.expectRevert(abi.encodeWithSelector(Ownable.OwnableUnauthorizedAccount.selector, caller));
+        d.market.transferOwnership(caller);
         vm.expectRevert(
             abi.encodeWithSelector(IAccessControl.AccessControlUnauthorizedAccount.selector, caller, proposer)
         );
@@ -242,6 +263,9 @@ contract GovernanceTest is Test {
         assertGt(checked, 5);
         assertEq(x.config.owner(), address(x.timelock));
         assertEq(x.config.treasury(), address(x.timelock));
+        assertEq(x.market.owner(), address(x.timelock));
+        assertEq(x.market.pendingOwner(), address(0));
+        assertEq(x.market.alliance(), address(0));
         assertTrue(x.timelock.hasRole(x.timelock.DEFAULT_ADMIN_ROLE(), address(x.timelock)));
         assertFalse(x.token.hasRole(x.token.MINTER_ROLE(), address(s)));
     }

@@ -9,7 +9,7 @@ import {IProtocolConfig} from "../../contracts/interfaces/IProtocolConfig.sol";
 import {ConfigKeys} from "../../contracts/libraries/ConfigKeys.sol";
 
 contract ProtocolConfigConstructorTest is BaseTest {
-    function _allKeys() internal pure returns (bytes32[31] memory k) {
+    function _allKeys() internal pure returns (bytes32[50] memory k) {
         k = [
             ConfigKeys.UNBONDING_PERIOD,
             ConfigKeys.COMMISSION_COOLDOWN,
@@ -41,12 +41,31 @@ contract ProtocolConfigConstructorTest is BaseTest {
             ConfigKeys.NON_REVEAL_SLASH_BPS,
             ConfigKeys.SPAM_SLASH_BPS,
             ConfigKeys.TRAINER_NON_REVEAL_SLASH_BPS,
-            ConfigKeys.RANK_DECAY_BPS
+            ConfigKeys.RANK_DECAY_BPS,
+            ConfigKeys.MARKET_FEE_BPS,
+            ConfigKeys.MARKET_CREATOR_BPS,
+            ConfigKeys.MARKET_VALIDATOR_BPS,
+            ConfigKeys.MARKET_ROYALTY_BPS,
+            ConfigKeys.MARKET_MAX_LINEAGE_DEPTH,
+            ConfigKeys.MARKET_TERMS_DELAY,
+            ConfigKeys.FL_MIN_STAKE,
+            ConfigKeys.FL_LOCK_CAP,
+            ConfigKeys.FL_MAX_PARTICIPANTS,
+            ConfigKeys.FL_MAX_PROPOSERS,
+            ConfigKeys.FL_MAX_ROUNDS,
+            ConfigKeys.FL_PROPOSER_SHARE_BPS,
+            ConfigKeys.FL_EXCLUSION_RATIO_BPS,
+            ConfigKeys.FL_POISON_SLASH_BPS,
+            ConfigKeys.FL_NON_REVEAL_SLASH_BPS,
+            ConfigKeys.FL_DEVIATION_SLASH_BPS,
+            ConfigKeys.FL_MINORITY_SLASH_BPS,
+            ConfigKeys.FL_VOTER_TOLERANCE,
+            ConfigKeys.FL_SLASH_TOLERANCE
         ];
     }
 
     function test_constructor_registersEveryConfigKeyInOrder() public view {
-        bytes32[31] memory expected = _allKeys();
+        bytes32[50] memory expected = _allKeys();
         bytes32[] memory registered = config.keys();
         assertEq(registered.length, expected.length);
         for (uint256 i; i < expected.length; ++i) {
@@ -116,7 +135,7 @@ contract ProtocolConfigConstructorTest is BaseTest {
             assertEq(value, fresh.get(logs[i].topics[1]));
             ++registered;
         }
-        assertEq(registered, 31);
+        assertEq(registered, 50);
     }
 
     function test_constructor_emitsFirstRegistration() public {

@@ -185,3 +185,60 @@ export function scoresChart(xLabels: string[], consensus: (number | null)[], ser
     ),
   );
 }
+
+/**
+ * A line over rounds: values in [0, 10000] (bps) per x label, `null` where there is none (the line breaks there).
+ * Each point carries a tooltip; marked points (e.g. rounds whose candidate was rejected) are drawn hollow.
+ */
+export function lineChart(
+  xLabels: string[],
+  values: (number | null)[],
+  label: string,
+  marked: boolean[] = [],
+): HTMLElement {
+  const W = Math.round(Math.min(760, Math.max(300, (globalThis.innerWidth || 640) - 80)));
+  const H = 200;
+  const padL = 36;
+  const padB = 22;
+  const plotW = W - padL - 12;
+  const plotH = H - padB - 8;
+  const n = Math.max(1, xLabels.length);
+  const x = (i: number) => padL + ((i + 0.5) * plotW) / n;
+  const y = (v: number) => 8 + plotH - (v / 10000) * plotH;
+  const parts: Child[] = [];
+  for (const g of [0, 2500, 5000, 7500, 10000]) {
+    parts.push(svg("line", { x1: padL, x2: W - 12, y1: y(g), y2: y(g), class: "grid" }));
+    parts.push(svg("text", { x: padL - 4, y: y(g) + 4, class: "axis", "text-anchor": "end" }, String(g / 100)));
+  }
+  const step = Math.max(1, Math.ceil(n / 16));
+  xLabels.forEach((l, i) => {
+    if (i % step === 0) parts.push(svg("text", { x: x(i), y: H - 6, class: "axis", "text-anchor": "middle" }, l));
+  });
+  let d = "";
+  let pen = false;
+  values.forEach((v, i) => {
+    if (v === null) {
+      pen = false;
+      return;
+    }
+    d += `${pen ? "L" : "M"}${x(i).toFixed(1)},${y(v).toFixed(1)} `;
+    pen = true;
+  });
+  if (d) parts.push(svg("path", { d: d.trim(), class: "line" }));
+  values.forEach((v, i) => {
+    if (v === null) return;
+    parts.push(
+      svg(
+        "circle",
+        { cx: x(i), cy: y(v), r: 4, class: marked[i] ? "point hollow" : "point" },
+        svg("title", null, `${xLabels[i]}: ${v / 100}%`),
+      ),
+    );
+  });
+  return h(
+    "figure",
+    { class: "line-chart" },
+    svg("svg", { viewBox: `0 0 ${W} ${H}`, role: "img", "aria-label": label }, parts),
+    h("figcaption", { class: "muted small" }, label),
+  );
+}

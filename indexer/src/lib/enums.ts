@@ -3,11 +3,17 @@
  * `npm run build`), never re-declared: a changed enum changes these lists and the types built on them.
  */
 export {
+  AggregationRuleNames as AGGREGATION_RULE,
+  AllianceSlashReasonNames as ALLIANCE_SLASH_REASON,
+  AllianceStatusNames as ALLIANCE_STATUS,
   CancelReasonNames as CANCEL_REASON,
   ClaimKindNames as CLAIM_KIND,
+  ModelSourceNames as MODEL_SOURCE,
   type PhaseName as Phase,
   PhaseNames as PHASE,
   RoleNames as ROLE,
+  RoundOutcomeNames as ROUND_OUTCOME,
+  RoundPhaseNames as ROUND_PHASE,
   SlashReasonNames as SLASH_REASON,
   StageNames as STAGE,
   ValidatorOutcomeNames as VALIDATOR_OUTCOME,

@@ -57,6 +57,9 @@ export interface WriteRequest<abi extends Abi, fn extends ContractFunctionName<a
   args: ContractFunctionArgs<abi, "nonpayable" | "payable", fn>;
   /** a short name for logs and errors, e.g. "commitScores(task 3)" */
   label?: string;
+  /** extra gas over the estimate, in basis points, before {@link withGasMargin}: for calls whose gas depends on the
+   * block (e.g. `prevrandao`) */
+  gasMarginBps?: number;
 }
 
 export interface ChainClientOptions {
@@ -175,7 +178,7 @@ export class ChainClient {
       // the estimate is exact for the state it ran on; by inclusion the state may differ in ways that cost more (a
       // vote checkpoint keyed by timestamp is pushed instead of updated in a later block: +20k; a full validator set
       // evicts; a lazy storage slot turns fresh), so the limit carries a margin — unused gas is not paid
-      gas: withGasMargin(gas),
+      gas: withGasMargin(req.gasMarginBps ? (gas * BigInt(10_000 + req.gasMarginBps)) / 10_000n : gas),
       chainId: chain.id,
       type: "eip1559",
       to: req.address,
@@ -293,12 +296,17 @@ export function describeRevert(e: unknown): string {
   return e instanceof Error ? e.message : String(e);
 }
 
-/** EIP-7825's per-transaction gas cap: a margin never lifts a limit above it (an estimate above it is left as is). */
-const TX_GAS_CAP = 16_777_216n;
+/** EIP-7825: the most gas one transaction may use. */
+export const TX_GAS_CAP = 16_777_216n;
 
-/** An estimate plus 25% and 25,000 gas, capped at EIP-7825's per-transaction limit. */
+/**
+ * The gas limit to send for an estimate. An estimate is exact for the state and block it was made on, but the
+ * transaction lands in a later block: FLOCK's votes checkpoints are keyed by the block's timestamp (ERC-6372 timestamp
+ * clock), so a transfer, mint or stake estimated within one second and mined in the next writes a new checkpoint (a
+ * fresh storage slot, ≈ 20k gas) instead of updating one — up to three of them (total supply, both delegates).
+ * Unused gas is not charged.
+ */
 export function withGasMargin(estimate: bigint): bigint {
-  const padded = estimate + estimate / 4n + 25_000n;
-  if (estimate >= TX_GAS_CAP) return estimate;
-  return padded > TX_GAS_CAP ? TX_GAS_CAP : padded;
+  const padded = estimate + estimate / 4n + 70_000n;
+  return padded < TX_GAS_CAP ? padded : estimate > TX_GAS_CAP ? estimate : TX_GAS_CAP;
 }

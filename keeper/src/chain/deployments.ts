@@ -22,10 +22,13 @@ export const deploymentsSchema = z.object({
     ProtocolConfig: address,
     StakingVault: address,
     ArenaTasks: address,
+    FLAlliance: address,
     /** governance: the votes adapter (wallet + staked FLOCK), the timelock that owns every admin power, the governor */
     FlockVotes: address,
     TimelockController: address,
     FlockGovernor: address,
+    /** the AI Marketplace (stage 3) */
+    ModelMarketplace: address,
   }),
 });
 

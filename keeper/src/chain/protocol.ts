@@ -22,14 +22,32 @@ import {
   parseSignature,
   toHex,
 } from "viem";
-import { arenaTasksAbi, flockTokenAbi, protocolConfigAbi, stakingVaultAbi } from "../../../generated/abis.js";
 import {
+  arenaTasksAbi,
+  flAllianceAbi,
+  flockTokenAbi,
+  protocolConfigAbi,
+  stakingVaultAbi,
+} from "../../../generated/abis.js";
+import {
+  AggregationRule,
+  AggregationRuleNames,
+  AllianceRole,
+  AllianceRoleNames,
+  AllianceStatus,
+  AllianceStatusNames,
   CancelReason,
   CancelReasonNames,
+  ModelSource,
+  ModelSourceNames,
   Phase,
   PhaseNames,
   Role,
   RoleNames,
+  RoundOutcome,
+  RoundOutcomeNames,
+  RoundPhase,
+  RoundPhaseNames,
   Stage,
   StageNames,
   ValidatorOutcome,
@@ -45,6 +63,12 @@ type ArenaAbi = typeof arenaTasksAbi;
 type VaultAbi = typeof stakingVaultAbi;
 type ArenaView<fn extends ContractFunctionName<ArenaAbi, "view" | "pure">> = ContractFunctionReturnType<
   ArenaAbi,
+  "view" | "pure",
+  fn
+>;
+type AllianceAbi = typeof flAllianceAbi;
+type AllianceViewOf<fn extends ContractFunctionName<AllianceAbi, "view" | "pure">> = ContractFunctionReturnType<
+  AllianceAbi,
   "view" | "pure",
   fn
 >;
@@ -69,6 +93,38 @@ export type ValidatorRecord = Omit<ArenaView<"validatorRecord">, "outcome"> & { 
 export type PoolView = VaultView<"poolOf">;
 export type UnbondingEntryView = VaultView<"unbondingEntry">;
 export type PendingView = VaultView<"pendingOf">;
+
+/** `FLAlliance.getAlliance`, its enum fields decoded, and its id. */
+export type AllianceView = Omit<AllianceViewOf<"getAlliance">, "status" | "source" | "rule"> & {
+  id: bigint;
+  status: AllianceStatus;
+  source: ModelSource;
+  rule: AggregationRule;
+};
+/** `FLAlliance.getRound`, its enum fields decoded, and its number. */
+export type RoundView = Omit<AllianceViewOf<"getRound">, "phase" | "outcome"> & {
+  round: number;
+  phase: RoundPhase;
+  outcome: RoundOutcome;
+};
+export type AllianceParams = AllianceViewOf<"paramsOf">;
+export type AllianceMember = AllianceViewOf<"memberOf">;
+export type AllianceEntry = AllianceViewOf<"entryOf">;
+export type Lineage = Omit<AllianceViewOf<"lineageOf">, "source"> & { source: ModelSource };
+
+/** A revealed update of a round (`UpdateRevealed`). */
+export interface RevealedUpdate {
+  proposer: Address;
+  updateCid: string;
+  examples: number;
+}
+
+/** A voter's revealed scores of a round (`ScoresRevealed`): global first, then one per column. */
+export interface RevealedScores {
+  voter: Address;
+  weight: bigint;
+  scores: number[];
+}
 
 export interface PublishedSubmission {
   index: number;
@@ -124,6 +180,7 @@ export class Protocol {
   readonly vault;
   readonly token;
   readonly config;
+  readonly alliance;
   readonly logRange: number;
 
   constructor(
@@ -137,6 +194,7 @@ export class Protocol {
     this.vault = { address: c.StakingVault, abi: stakingVaultAbi } as const;
     this.token = { address: c.FlockToken, abi: flockTokenAbi } as const;
     this.config = { address: c.ProtocolConfig, abi: protocolConfigAbi } as const;
+    this.alliance = { address: c.FLAlliance, abi: flAllianceAbi } as const;
     this.logRange = opts.logRange ?? DEFAULT_LOG_RANGE;
     if (!Number.isSafeInteger(this.logRange) || this.logRange < 1)
       throw new RangeError(`logRange must be a whole number ≥ 1, got ${this.logRange}`);
@@ -377,6 +435,132 @@ export class Protocol {
       this.chain.public.readContract({ ...this.arena, functionName: "creationCost", args: [rewardPool] }),
     );
     return { fee, bond, total };
+  }
+
+  // ─── FLAlliance ────────────────────────────────────────────────────────────────────────────────────────
+
+  async allianceCount(): Promise<bigint> {
+    return this.read("allianceCount", () =>
+      this.chain.public.readContract({ ...this.alliance, functionName: "allianceCount" }),
+    );
+  }
+
+  async getAlliance(id: bigint): Promise<AllianceView> {
+    const a = await this.read(`getAlliance(${id})`, () =>
+      this.chain.public.readContract({ ...this.alliance, functionName: "getAlliance", args: [id] }),
+    );
+    return {
+      ...a,
+      id,
+      status: decodeEnum(AllianceStatusNames, AllianceStatus, a.status, "AllianceStatus"),
+      source: decodeEnum(ModelSourceNames, ModelSource, a.source, "ModelSource"),
+      rule: decodeEnum(AggregationRuleNames, AggregationRule, a.rule, "AggregationRule"),
+    };
+  }
+
+  async allianceParams(id: bigint): Promise<AllianceParams> {
+    return this.read(`paramsOf(${id})`, () =>
+      this.chain.public.readContract({ ...this.alliance, functionName: "paramsOf", args: [id] }),
+    );
+  }
+
+  async getRound(id: bigint, round: number): Promise<RoundView> {
+    const r = await this.read(`getRound(${id}, ${round})`, () =>
+      this.chain.public.readContract({ ...this.alliance, functionName: "getRound", args: [id, round] }),
+    );
+    return {
+      ...r,
+      round,
+      phase: decodeEnum(RoundPhaseNames, RoundPhase, r.phase, "RoundPhase"),
+      outcome: decodeEnum(RoundOutcomeNames, RoundOutcome, r.outcome, "RoundOutcome"),
+    };
+  }
+
+  async participantsOf(id: bigint): Promise<readonly Address[]> {
+    return this.read(`participantsOf(${id})`, () =>
+      this.chain.public.readContract({ ...this.alliance, functionName: "participantsOf", args: [id] }),
+    );
+  }
+
+  async memberOf(id: bigint, account: Address): Promise<AllianceMember> {
+    return this.read(`memberOf(${id})`, () =>
+      this.chain.public.readContract({ ...this.alliance, functionName: "memberOf", args: [id, account] }),
+    );
+  }
+
+  async entryOf(id: bigint, round: number, account: Address): Promise<AllianceEntry> {
+    return this.read(`entryOf(${id}, ${round})`, () =>
+      this.chain.public.readContract({ ...this.alliance, functionName: "entryOf", args: [id, round, account] }),
+    );
+  }
+
+  async allianceRoleOf(id: bigint, round: number, account: Address): Promise<AllianceRole> {
+    const role = await this.read(`roleOf(${id}, ${round})`, () =>
+      this.chain.public.readContract({ ...this.alliance, functionName: "roleOf", args: [id, round, account] }),
+    );
+    return decodeEnum(AllianceRoleNames, AllianceRole, role, "AllianceRole");
+  }
+
+  async allianceClaimable(id: bigint, account: Address): Promise<bigint> {
+    return this.read(`claimable(${id})`, () =>
+      this.chain.public.readContract({ ...this.alliance, functionName: "claimable", args: [id, account] }),
+    );
+  }
+
+  async lineageOf(id: bigint): Promise<Lineage> {
+    const l = await this.read(`lineageOf(${id})`, () =>
+      this.chain.public.readContract({ ...this.alliance, functionName: "lineageOf", args: [id] }),
+    );
+    return { ...l, source: decodeEnum(ModelSourceNames, ModelSource, l.source, "ModelSource") };
+  }
+
+  /** The round's revealed updates (`UpdateRevealed` from the round's start block on), by proposer ascending. */
+  async revealedUpdates(id: bigint, round: RoundView): Promise<RevealedUpdate[]> {
+    const head = await this.blockNumber();
+    const logs = await this.scanLogs(round.startBlock, head, (fromBlock, toBlock) =>
+      this.read(`UpdateRevealed(${id}, ${round.round}) [${fromBlock}, ${toBlock}]`, () =>
+        this.chain.public.getContractEvents({
+          ...this.alliance,
+          eventName: "UpdateRevealed",
+          args: { allianceId: id, round: round.round },
+          fromBlock,
+          toBlock,
+          strict: true,
+        }),
+      ),
+    );
+    return logs
+      .map((l) => ({ proposer: l.args.proposer, updateCid: l.args.updateCid, examples: Number(l.args.examples) }))
+      .sort((a, b) => (BigInt(a.proposer) < BigInt(b.proposer) ? -1 : 1));
+  }
+
+  /** The round's revealed scores (`ScoresRevealed` from the round's start block on), with each voter's weight. */
+  async revealedScores(id: bigint, round: RoundView): Promise<RevealedScores[]> {
+    const head = await this.blockNumber();
+    const logs = await this.scanLogs(round.startBlock, head, (fromBlock, toBlock) =>
+      this.read(`ScoresRevealed(${id}, ${round.round}) [${fromBlock}, ${toBlock}]`, () =>
+        this.chain.public.getContractEvents({
+          ...this.alliance,
+          eventName: "ScoresRevealed",
+          args: { allianceId: id, round: round.round },
+          fromBlock,
+          toBlock,
+          strict: true,
+        }),
+      ),
+    );
+    return logs.map((l) => ({ voter: l.args.voter, weight: l.args.weight, scores: [...l.args.scores] }));
+  }
+
+  /** The stake `account` has locked in alliance `id`. */
+  async allianceLockOf(id: bigint, account: Address): Promise<bigint> {
+    return this.read(`lockOf(alliance ${id})`, () =>
+      this.chain.public.readContract({
+        ...this.vault,
+        functionName: "lockOf",
+        args: [this.alliance.address, id, account],
+      }),
+    );
   }
 
   // ─── ProtocolConfig ────────────────────────────────────────────────────────────────────────────────────

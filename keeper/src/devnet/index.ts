@@ -12,6 +12,7 @@ import { EmbeddedStore } from "../storage/embedded.js";
 import { actors } from "./actors.js";
 import { type Anvil, mine, startAnvil } from "./anvil.js";
 import { DEVNET_GOV, deployProtocol, REPO_ROOT } from "./deploy.js";
+import { printMarketSummary } from "./market.js";
 import { type Managed, stopAll } from "./procs.js";
 import { type ArenaSummary, playArena, type ScenarioSize } from "./scenario.js";
 
@@ -49,12 +50,16 @@ export const FULL_SIZE: ScenarioSize = {
   trainPerShard: 2400,
   epochs: { strong: 4, medium: 1, weak: 1 },
   weakSamples: 600,
+  flPerShard: 1200,
+  flEpochs: 2,
 };
 export const QUICK_SIZE: ScenarioSize = {
   evalSize: 600,
   trainPerShard: 1200,
   epochs: { strong: 2, medium: 1, weak: 1 },
   weakSamples: 150,
+  flPerShard: 300,
+  flEpochs: 1,
 };
 
 /** Stop functions of devnets being started or running in this process (for Ctrl-C at any moment). */
@@ -146,6 +151,12 @@ export async function startDevnet(o: DevnetOptions = {}): Promise<Devnet> {
       failure,
     );
     summary.seconds = Math.round((performance.now() - t0) / 100) / 10;
+    // the gateway URL is printed: a gateway that dies stops the devnet rather than leave a dead URL advertised
+    for (const b of bots.filter((p) => p.name === "flock-serve"))
+      void b.exited.then((code) => {
+        if (!stopping)
+          fail(`flock serve (${summary.gateway}) exited (${code}) (log: ${join(dataDir, "logs", "gateway.log")})`);
+      });
     return {
       rpcUrl: anvil.url,
       graphqlUrl: indexer.graphqlUrl,
@@ -205,7 +216,7 @@ export async function runDevnet(o: RunDevnetOptions): Promise<void> {
   process.removeListener("SIGINT", abort);
   process.removeListener("SIGTERM", abort);
   printSummary(devnet.summary);
-  if (o.jsonPath) writeFileSync(o.jsonPath, JSON.stringify(devnet.summary, null, 2));
+  if (o.jsonPath) writeFileSync(o.jsonPath, JSON.stringify(jsonSummary(devnet.summary), null, 2));
   // never advertise a URL whose process is gone
   if (!devnet.indexer.alive()) await Promise.race([devnet.failure, waitAlive(devnet.indexer, 130_000)]);
   const down = await Promise.race([devnet.failure, Promise.resolve(undefined)]);
@@ -214,11 +225,14 @@ export async function runDevnet(o: RunDevnetOptions): Promise<void> {
     cleanUp(true);
     return;
   }
-  process.stdout.write(`\nGraphQL: ${devnet.graphqlUrl}\nRPC: ${devnet.rpcUrl}\nExplorer: ${devnet.explorerUrl}\n`);
+  process.stdout.write(
+    `\nGraphQL: ${devnet.graphqlUrl}\nRPC: ${devnet.rpcUrl}\nExplorer: ${devnet.explorerUrl}\nGateway: ${devnet.summary.gateway}\nIPFS gateway: ${devnet.gatewayUrl}\n`,
+  );
   if (!o.exit) {
     process.stdout.write(
       `Deployments: ${devnet.deploymentsPath}\n` +
         `Try: FLOCK_RPC_URL=${devnet.rpcUrl} FLOCK_DEPLOYMENTS=${devnet.deploymentsPath} npx flock task show ${devnet.summary.taskId}\n` +
+        `     FLOCK_RPC_URL=${devnet.rpcUrl} FLOCK_DEPLOYMENTS=${devnet.deploymentsPath} npx flock market show ${devnet.summary.marketplace.listings[0]?.listingId ?? 1}\n` +
         "Ctrl-C stops everything" +
         (o.keep ? ".\n" : " and removes the data directory (--keep keeps it).\n"),
     );
@@ -254,6 +268,14 @@ async function waitAlive(indexer: RunningIndexer, timeoutMs: number): Promise<vo
 /** `work`, unless `failure` comes first (then it throws with its sentence). */
 function race<T>(work: Promise<T>, failure: Promise<string>): Promise<T> {
   return Promise.race([work, failure.then((why) => Promise.reject(new Error(why)))]);
+}
+
+/**
+ * `--json`: the whole summary with `arena: {taskId, winnerModelCid}` up front; `alliance` is {id, rounds: [{round,
+ * accepted, globalModelCid, accuracy, …}], finalModelCid, …}.
+ */
+export function jsonSummary(s: ArenaSummary) {
+  return { arena: { taskId: s.taskId, winnerModelCid: s.winnerModelCid }, ...s };
 }
 
 const fmt = (wei: string | null | undefined) => (wei == null ? "-" : Number(formatUnits(BigInt(wei), 18)).toFixed(4));
@@ -328,9 +350,44 @@ export function printSummary(s: ArenaSummary): void {
   out.push(
     `  ${g.key}: ${g.before} → ${g.after} (executed by the timelock ${g.timelock}; the act took ${g.seconds} s)`,
   );
-  out.push(`  demo took ${s.seconds} s`);
+  const al = s.alliance;
+  out.push(
+    "",
+    `══ FL alliance ${al.id} — from Arena task ${s.taskId}'s winner (accuracy ${pct(al.startAccuracy)} on the hidden eval split) ══`,
+  );
+  out.push(
+    pad(
+      ["round", "proposers", "outcome", "excluded", "accuracy", "rewards FLOCK", "slashes"],
+      [6, 58, 9, 16, 9, 14, 30],
+    ),
+  );
+  for (const r of al.rounds) {
+    const paid = r.rewards.reduce((t, x) => t + BigInt(x.amount), 0n);
+    const slashes = r.slashes.map((x) => `${x.name} ${x.reason} ${fmt(x.amount)}`).join(", ") || "-";
+    out.push(
+      pad(
+        [
+          r.round,
+          r.proposers.join(","),
+          r.accepted ? "accepted" : r.outcome.toLowerCase(),
+          r.excluded.join(",") || "-",
+          pct(r.accuracy),
+          fmt(paid.toString()),
+          slashes,
+        ],
+        [6, 58, 9, 16, 9, 14, 30],
+      ),
+    );
+  }
+  out.push(
+    `  final model ${al.finalModelCid}: accuracy ${pct(al.startAccuracy)} → ${pct(al.finalAccuracy)} (${al.finalAccuracy > al.startAccuracy ? "better than" : "not better than"} the Arena winner); the alliance took ${al.seconds} s`,
+  );
+  printMarketSummary(s, (line) => out.push(line));
+  out.push("", `  demo took ${s.seconds} s`);
   process.stdout.write(`${out.join("\n")}\n`);
 }
+
+const pct = (x: number) => `${(x * 100).toFixed(1)}%`;
 
 function pad(cells: unknown[], widths: number[]): string {
   return cells.map((c, i) => String(c).padEnd(widths[i] ?? 10)).join(" ");

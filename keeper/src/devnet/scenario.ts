@@ -6,6 +6,8 @@
  * owned by the earliest commitment — and it is slashed for not publishing at its claim; four honest validators, one
  * that scores at random and one that never reveals run as separate `flock validate` processes; a delegator backs
  * validator-1; a `flock finalize` keeper settles; everyone claims, the creator its bond. Block time is moved forward with anvil once everyone has acted in a window (no waiting on the wall clock).
+ * Then the stakers pass a parameter change through governance (./governance.ts), stage 2 (./alliance.ts): an FL
+ * alliance refines the winning model, and stage 3 (./market.ts): the marketplace sells access to the winner.
  */
 
 import { readFileSync } from "node:fs";
@@ -32,10 +34,12 @@ import { Journal } from "../store/journal.js";
 import { type Arch, garbageModel, trainModel } from "../train/index.js";
 import type { Dataset, FileMap } from "../types.js";
 import type { Actor, ActorName } from "./actors.js";
+import { type AllianceSummary, playAlliance } from "./alliance.js";
 import { warpTo } from "./anvil.js";
 import { REPO_ROOT } from "./deploy.js";
 import { type GovernanceSummary, playGovernance } from "./governance.js";
 import { type TaskReport, taskReport } from "./graphql.js";
+import { type MarketSummary, playMarket } from "./market.js";
 import { type Managed, startProcess } from "./procs.js";
 
 export interface ScenarioSize {
@@ -44,6 +48,9 @@ export interface ScenarioSize {
   epochs: { strong: number; medium: number; weak: number };
   /** the weak node trains on only this many of its digits */
   weakSamples: number;
+  /** stage 2: digits per FL participant's private shard, and local epochs per round */
+  flPerShard: number;
+  flEpochs: number;
 }
 
 export interface ScenarioContext {
@@ -62,7 +69,8 @@ export interface ScenarioContext {
   bots: Managed[];
 }
 
-export interface ArenaSummary {
+/** The demo's summary: the Arena task (stage 2) and the marketplace (stage 3, see ./market.ts). */
+export interface ArenaSummary extends MarketSummary {
   taskId: string;
   names: Record<string, string>;
   addresses: Record<string, string>;
@@ -75,11 +83,17 @@ export interface ArenaSummary {
   trained: { name: string; arch: string; epochs: number; samples: number; modelCid: string }[];
   /** the governance act: a parameter change passed with staked FLOCK */
   governance: GovernanceSummary;
+  /** the model ranked first */
+  winnerModelCid: string;
+  /** stage 2: the FL alliance started from the winner */
+  alliance: AllianceSummary;
   seconds: number;
 }
 
 const FLOCK = (n: number) => parseUnits(String(n), 18);
 const WINDOW = 3600;
+/** the seed of the MNIST split (the FL act rebuilds the same hidden eval split with it) */
+const DATA_SEED = 2024;
 
 export async function playArena(ctx: ScenarioContext): Promise<ArenaSummary> {
   const { cast, say, size } = ctx;
@@ -152,7 +166,7 @@ export async function playArena(ctx: ScenarioContext): Promise<ArenaSummary> {
       shards: 3,
       evalSize: size.evalSize,
       trainPerShard: size.trainPerShard,
-      seed: 2024,
+      seed: DATA_SEED,
     });
     say(
       `▸ MNIST: ${built.shards.length} training shards of ${size.trainPerShard} digits, hidden eval split of ${size.evalSize}`,
@@ -273,12 +287,47 @@ export async function playArena(ctx: ScenarioContext): Promise<ArenaSummary> {
       60_000,
       `the indexer to reach block ${head_}`,
     );
+    const winner = report.leaderboard.find((r) => r.rank === 0);
+    if (!winner?.modelCid) throw new Error(`task ${taskId} has no winning model`);
+
+    // ── stage 2: an FL alliance refines the winner ───────────────────────────────────────────────────────
+    const alliance = await playAlliance({
+      ...ctx,
+      node,
+      dataRoot,
+      dataSeed: DATA_SEED,
+      taskId,
+      winnerModelCid: winner.modelCid,
+    });
+
     const names: Record<string, string> = {};
     const addresses: Record<string, string> = {};
     for (const a of Object.values(cast)) {
       names[a.address.toLowerCase()] = a.name;
       addresses[a.name] = a.address;
     }
+
+    // ── stage 3: the AI Marketplace sells the winner, flock serve answers the buyer ─────────────────
+    const license = new TextEncoder().encode(
+      "The winning model of the FLock demo's MNIST task. Access is sold per period by the ModelMarketplace.\n",
+    );
+    const market = await playMarket({
+      node,
+      taskId,
+      modelCid: winner.modelCid,
+      licenseCid: await ctx.hub.addDirectory(new Map([["LICENSE.txt", license]])),
+      evalDir: built.eval.path,
+      accounts: Object.values(cast).map((a) => ({ name: a.name, address: a.address })),
+      serve: {
+        rpcUrl: ctx.rpcUrl,
+        deploymentsPath: ctx.deploymentsPath,
+        ipfsGateway: ctx.gatewayUrl,
+        dataDir: ctx.dataDir,
+        procs: ctx.bots,
+      },
+      log: ctx.log,
+      say,
+    });
     return {
       taskId: taskId.toString(),
       names,
@@ -289,7 +338,10 @@ export async function playArena(ctx: ScenarioContext): Promise<ArenaSummary> {
       delegator: { operator: delegatorOperator, before: before.toString(), after: after.toString() },
       trained,
       governance,
+      winnerModelCid: winner.modelCid,
+      alliance,
       seconds: 0,
+      ...market,
     };
   } finally {
     for (const n of nodes.values()) n.journal.close();

@@ -76,7 +76,7 @@ export interface UpdateVerdict {
   consensus: Consensus | null;
   /** left out of the round's aggregate */
   excluded: boolean;
-  /** its proposer is slashed: excluded on an uncontested consensus */
+  /** its proposer is slashed: excluded even on its upper median against the global model's lower median */
   slashed: boolean;
 }
 
@@ -97,9 +97,12 @@ export interface VoterReveal {
 /**
  * Applies the exclusion rule to the revealed scores of one round:
  *   c_g = weightedMedian(global scores).value, c_u = weightedMedian(scores of update u).value;
- *   excluded(u) ⇔ c_g and c_u exist and 10000 · c_u < minRatioBps · c_g;  slashed(u) ⇔ excluded(u) and neither c_u nor c_g
- *   is contested (a 50/50 stake split is not a majority against the proposer: it is left out of the model, unpaid,
- *   but not slashed).
+ *   excluded(u) ⇔ c_g and c_u exist and 10000 · c_u < minRatioBps · c_g;
+ *   slashed(u) ⇔ excluded(u) and 10000 · U_u < minRatioBps · L_g, with U_u the upper median of the update's scores and
+ *   L_g the lower median of the global model's (equal to the consensus when uncontested). On an exact 50/50 stake
+ *   split the proposer is slashed only if both halves judge its update below the ratio; otherwise it is left out of
+ *   the model, unpaid, but not slashed. (Requiring no split at all would never slash with an even number of
+ *   equally staked voters: every median is then a split.)
  * Without any voter with stake nothing is excluded (and the round cannot be accepted either).
  * @throws RangeError when a voter's score count differs from `updates`, or on a bad score or ratio.
  */
@@ -118,7 +121,11 @@ export function decideExclusions(
     const consensus = weightedMedian(reveals.map((r) => ({ score: r.updates[i], weight: r.weight })));
     const excluded =
       global !== null && consensus !== null && MAX_SCORE * consensus.value < params.minRatioBps * global.value;
-    return { consensus, excluded, slashed: excluded && !consensus.contested && !global.contested };
+    // slashed only when even the reading most favourable to the proposer — its update's upper median against the
+    // global model's lower median — excludes it: a 50/50 split is a majority against the proposer only if both
+    // halves judge the update below the ratio
+    const slashed = excluded && MAX_SCORE * consensus.upper < params.minRatioBps * global.lower;
+    return { consensus, excluded, slashed };
   });
   return { global, updates: verdicts };
 }

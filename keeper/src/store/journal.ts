@@ -12,7 +12,7 @@ import { mkdirSync } from "node:fs";
 import { dirname } from "node:path";
 import { DatabaseSync } from "node:sqlite";
 
-export type CommitmentKind = "submission" | "scores" | "eval";
+export type CommitmentKind = "submission" | "scores" | "eval" | "fl-update" | "fl-scores" | "fl-vote";
 export type CommitmentState = "prepared" | "committed" | "revealed" | "abandoned";
 
 export interface CommitmentRow {

@@ -1,0 +1,184 @@
+/**
+ * The gateway's request protocol (docs/gateway.md), shared by `flock serve` and its clients: the EIP-712 domain and
+ * `Inference` type, the headers, parsing and verifying a signed request, and signing one.
+ *
+ * A request is `POST /v1/listings/:listingId/predict` with the JSON body `{"inputs": number[][]}` and four headers:
+ * the caller's address, its EIP-712 signature over Inference(listingId, keccak256(raw body), nonce, deadline) under
+ * the domain {name: "FLock Gateway", version: "1", chainId, verifyingContract: the marketplace}, the nonce and the
+ * deadline (unix seconds).
+ */
+import { randomBytes } from "node:crypto";
+import {
+  type Account,
+  type Address,
+  getAddress,
+  type Hex,
+  isAddress,
+  isHex,
+  keccak256,
+  recoverTypedDataAddress,
+} from "viem";
+
+export const DOMAIN_NAME = "FLock Gateway";
+export const DOMAIN_VERSION = "1";
+
+export const INFERENCE_TYPES = {
+  Inference: [
+    { name: "listingId", type: "uint256" },
+    { name: "bodyHash", type: "bytes32" },
+    { name: "nonce", type: "uint256" },
+    { name: "deadline", type: "uint256" },
+  ],
+} as const;
+
+export const HEADER = {
+  address: "x-flock-address",
+  signature: "x-flock-signature",
+  nonce: "x-flock-nonce",
+  deadline: "x-flock-deadline",
+} as const;
+
+/** The longest a signed request may stay valid: a later deadline is refused (it bounds the nonce memory). */
+export const MAX_DEADLINE_SECONDS = 600;
+
+const MAX_UINT256 = (1n << 256n) - 1n;
+
+/** A refusal: the HTTP status and the JSON body's `error`, plus fields a client can act on (402: how to buy). */
+export class GatewayError extends Error {
+  override name = "GatewayError";
+  constructor(
+    readonly status: 400 | 401 | 402 | 404 | 413 | 429 | 500 | 503,
+    message: string,
+    readonly extra: Record<string, string | number> = {},
+  ) {
+    super(message);
+  }
+  body(): Record<string, string | number> {
+    return { error: this.message, ...this.extra };
+  }
+}
+
+export interface GatewayDomain {
+  chainId: number;
+  marketplace: Address;
+}
+
+export function domainOf(d: GatewayDomain) {
+  return { name: DOMAIN_NAME, version: DOMAIN_VERSION, chainId: d.chainId, verifyingContract: d.marketplace } as const;
+}
+
+export interface InferenceAuth {
+  address: Address;
+  signature: Hex;
+  nonce: bigint;
+  deadline: bigint;
+}
+
+function uint(value: string, what: string): bigint {
+  if (!/^(0|[1-9][0-9]{0,77})$/.test(value)) throw new GatewayError(401, `${what} must be a decimal uint256`);
+  const v = BigInt(value);
+  if (v > MAX_UINT256) throw new GatewayError(401, `${what} must be a decimal uint256`);
+  return v;
+}
+
+/** Reads the four headers; a missing or malformed one is a 401 that names it. */
+export function parseAuth(header: (name: string) => string | undefined | null): InferenceAuth {
+  const get = (name: string) => {
+    const v = header(name);
+    if (v === undefined || v === null || v === "") throw new GatewayError(401, `missing ${name} header (unsigned)`);
+    return v.trim();
+  };
+  const address = get(HEADER.address);
+  if (!isAddress(address, { strict: false })) throw new GatewayError(401, `${HEADER.address} is not an address`);
+  const signature = get(HEADER.signature);
+  if (!isHex(signature) || (signature.length !== 132 && signature.length !== 130))
+    throw new GatewayError(401, `${HEADER.signature} must be a 65-byte 0x-hex signature`);
+  return {
+    address: getAddress(address),
+    signature,
+    nonce: uint(get(HEADER.nonce), HEADER.nonce),
+    deadline: uint(get(HEADER.deadline), HEADER.deadline),
+  };
+}
+
+/** keccak256 of the raw body bytes. */
+export function bodyHashOf(body: Uint8Array): Hex {
+  return keccak256(body);
+}
+
+/** The signer of a request: 401 when the signature is invalid or was made by another account than `auth.address`. */
+export async function verifyAuth(
+  auth: InferenceAuth,
+  d: GatewayDomain,
+  listingId: bigint,
+  body: Uint8Array,
+): Promise<Address> {
+  let signer: Address;
+  try {
+    signer = await recoverTypedDataAddress({
+      domain: domainOf(d),
+      types: INFERENCE_TYPES,
+      primaryType: "Inference",
+      message: { listingId, bodyHash: bodyHashOf(body), nonce: auth.nonce, deadline: auth.deadline },
+      signature: auth.signature,
+    });
+  } catch {
+    throw new GatewayError(401, "invalid signature");
+  }
+  if (signer !== auth.address)
+    throw new GatewayError(401, `the signature is not ${auth.address}'s (signer ≠ address, or another body/listing)`);
+  return signer;
+}
+
+/** A fresh random 128-bit nonce: unique per request without any state. */
+export function randomNonce(): bigint {
+  return BigInt(`0x${randomBytes(16).toString("hex")}`);
+}
+
+/** Signs a request: the four headers to send with `body`. */
+export async function signRequest(
+  account: Account,
+  d: GatewayDomain,
+  o: { listingId: bigint; body: Uint8Array; nonce?: bigint; deadline: bigint },
+): Promise<Record<string, string>> {
+  if (!account.signTypedData) throw new Error("this account cannot sign typed data");
+  const nonce = o.nonce ?? randomNonce();
+  const signature = await account.signTypedData({
+    domain: domainOf(d),
+    types: INFERENCE_TYPES,
+    primaryType: "Inference",
+    message: { listingId: o.listingId, bodyHash: bodyHashOf(o.body), nonce, deadline: o.deadline },
+  });
+  return {
+    [HEADER.address]: account.address,
+    [HEADER.signature]: signature,
+    [HEADER.nonce]: nonce.toString(),
+    [HEADER.deadline]: o.deadline.toString(),
+  };
+}
+
+/** Parses `{"inputs": number[][]}`: at most `maxRows` rows of exactly `width` finite numbers each (else 400). */
+export function parseInputs(body: Uint8Array, width: number, maxRows: number): number[][] {
+  let json: unknown;
+  try {
+    json = JSON.parse(new TextDecoder("utf-8", { fatal: true }).decode(body));
+  } catch {
+    throw new GatewayError(400, 'the body is not JSON: send {"inputs": number[][]}');
+  }
+  const inputs = (json as { inputs?: unknown } | null)?.inputs;
+  if (!Array.isArray(inputs) || inputs.length === 0)
+    throw new GatewayError(400, '"inputs" must be a non-empty array of rows (number[][])');
+  if (inputs.length > maxRows) throw new GatewayError(400, `at most ${maxRows} rows per request, got ${inputs.length}`);
+  for (const [i, row] of inputs.entries()) {
+    if (!Array.isArray(row))
+      throw new GatewayError(400, `inputs[${i}] must be an array of ${width} numbers (the model's input, flattened)`);
+    if (row.length !== width)
+      throw new GatewayError(400, `inputs[${i}] has ${row.length} numbers; the model's input takes ${width}`, {
+        expectedWidth: width,
+      });
+    for (const v of row)
+      if (typeof v !== "number" || !Number.isFinite(v))
+        throw new GatewayError(400, `inputs[${i}] holds a value that is not a finite number`);
+  }
+  return inputs as number[][];
+}
