@@ -17,6 +17,8 @@ export interface DeployOptions {
   logFile?: string;
   /** governance timings and thresholds (script/Deploy.s.sol's FLOCK_GOV_* variables); unset: the script's defaults */
   gov?: GovSettings;
+  /** give up (and kill forge) after this long; default 240 s */
+  timeoutMs?: number;
 }
 
 /** Governance settings for `script/Deploy.s.sol` (seconds; the threshold in FLOCK base units). */
@@ -70,6 +72,10 @@ export async function deployProtocol(o: DeployOptions): Promise<Deployments> {
       "--private-key",
       o.privateKey,
       "--non-interactive",
+      // one transaction at a time, each after the previous one's receipt. Sent all at once, several of them may be
+      // mined into one block under load; when they fill its gas limit, the rest wait in anvil's pool for a next
+      // transaction that never comes (automine mines on arrival) and forge waits for their receipts forever.
+      "--slow",
     ],
     {
       cwd: REPO_ROOT,
@@ -85,8 +91,24 @@ export async function deployProtocol(o: DeployOptions): Promise<Deployments> {
       onLine: (l) => lines.push(l),
     },
   );
-  const code = await proc.exited;
-  if (code !== 0) throw new Error(`forge script failed (${code}):\n${lines.slice(-30).join("\n")}`);
+  const timeoutMs = o.timeoutMs ?? 240_000;
+  let timer: NodeJS.Timeout | undefined;
+  const timedOut = new Promise<"timeout">((r) => {
+    timer = setTimeout(() => r("timeout"), timeoutMs);
+  });
+  const code = await Promise.race([proc.exited, timedOut]);
+  clearTimeout(timer);
+  if (code === "timeout") {
+    await proc.stop();
+    rmSync(join(REPO_ROOT, scratch), { force: true });
+    throw new Error(
+      `forge script did not finish within ${timeoutMs / 1000} s (${o.rpcUrl}); its last lines:\n${lines.slice(-30).join("\n")}`,
+    );
+  }
+  if (code !== 0) {
+    rmSync(join(REPO_ROOT, scratch), { force: true });
+    throw new Error(`forge script failed (${code}):\n${lines.slice(-30).join("\n")}`);
+  }
   mkdirSync(dirname(o.out), { recursive: true });
   copyFileSync(join(REPO_ROOT, scratch), o.out);
   rmSync(join(REPO_ROOT, scratch), { force: true });
