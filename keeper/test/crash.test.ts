@@ -15,7 +15,7 @@ import type { TaskView } from "../src/chain/protocol.js";
 import { loadDataset } from "../src/data/dataset.js";
 import { buildMnistDatasets } from "../src/data/mnist.js";
 import type { ActorName } from "../src/devnet/actors.js";
-import { warpTo } from "../src/devnet/anvil.js";
+import { rpc, warpTo } from "../src/devnet/anvil.js";
 import { REPO_ROOT } from "../src/devnet/deploy.js";
 import type { Managed } from "../src/devnet/procs.js";
 import { EvalPool } from "../src/eval/index.js";
@@ -242,6 +242,10 @@ describe("crash safety", () => {
     const progressed = () =>
       read().getContractEvents({ ...arena(), eventName: "FinalizeProgressed", args: { taskId }, fromBlock: 0n });
     await until(async () => (await progressed()).length > 0, 60_000, "the keeper's first finalize call", 20);
+    // no block may be mined while anvil dumps its state: a block mined during the dump can land in the dumped state
+    // but not in the dumped history (seen as a keeper transaction missing from every block). A transaction sent from
+    // here on waits in the pool, which the outage loses: the keeper must notice and send it again.
+    await rpc(chain.url, "evm_setAutomine", [false]);
     await chain.stopAnvil(); // SIGTERM: anvil writes its state file
     const down = Date.now();
     await new Promise((r) => setTimeout(r, OUTAGE_MS)); // the outage itself: there is no event to wait for

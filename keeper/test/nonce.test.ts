@@ -5,14 +5,15 @@
  *  1. a competing transfer is mined first → the node says "nonce too low", our hash is unknown and the mined nonce
  *     has passed ours → the client re-simulates and sends again with the next nonce;
  *  2. our own signed bytes were already broadcast (by an earlier attempt) → "nonce too low" is ours: no second send;
- *  3. our transaction waits in the pool and a competitor with a higher fee replaces it → detected, sent again.
+ *  3. our transaction waits in the pool and a competitor with a higher fee replaces it → detected, sent again;
+ *  4. the node drops our transaction from its pool (a restart loses the pool) → the same signed bytes are sent again.
  * Each time the call lands exactly once and `write` returns its own receipt.
  */
 
 import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { type Address, createWalletClient, decodeFunctionData, type Hex, http, parseGwei } from "viem";
+import { type Address, createWalletClient, decodeFunctionData, type Hex, http, keccak256, parseGwei } from "viem";
 import { anvil } from "viem/chains";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { flockTokenAbi } from "../../generated/abis.js";
@@ -133,6 +134,37 @@ describe("another transaction takes our nonce", () => {
         [n, "transfer"],
         [n + 1, "approve(13)"],
       ]);
+    } finally {
+      await rpc(chain.url, "evm_setAutomine", [true]);
+    }
+  }, 60_000);
+
+  it("dropped from the node's pool: the same signed bytes sent again, lands once", async () => {
+    const { protocol, rpc: transport } = client(30_000);
+    const from = (await head()) + 1;
+    const n = await nonceOf(chain.url, chain.cast[ME].address);
+    const sent: Hex[] = [];
+    await rpc(chain.url, "evm_setAutomine", [false]);
+    try {
+      transport.before("eth_sendRawTransaction", async (call) => {
+        sent.push((call.params as [Hex])[0]);
+        // the second broadcast (the resend) is the one that gets mined
+        transport.before("eth_sendRawTransaction", async (again) => {
+          sent.push((again.params as [Hex])[0]);
+          await rpc(chain.url, "evm_setAutomine", [true]);
+        });
+      });
+      transport.before("eth_getTransactionReceipt", async () => {
+        // ours waits in the pool: the node forgets it, as a restarted node forgets its pool
+        const dropped = await rpc(chain.url, "anvil_dropTransaction", [keccak256(sent[0]!)]);
+        expect(dropped).toBe(keccak256(sent[0]!));
+      });
+      const receipt = await approve(protocol, 14n);
+      expect(receipt.status).toBe("success");
+      expect(sent).toHaveLength(2);
+      expect(sent[1]).toBe(sent[0]); // the same bytes: it could never land twice
+      expect(receipt.transactionHash).toBe(keccak256(sent[0]!));
+      expect(await sentSince(from)).toEqual([[n, "approve(14)"]]);
     } finally {
       await rpc(chain.url, "evm_setAutomine", [true]);
     }

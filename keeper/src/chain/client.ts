@@ -76,6 +76,9 @@ export interface ChainClientOptions {
 /** How many times in a row another transaction may take our nonce before `write` gives up. */
 const MAX_NONCE_RACES = 3;
 
+/** How often a transaction still without a receipt is looked up: dropped by the node, it is sent again. */
+const DROP_CHECK_MS = 5_000;
+
 const KNOWN_CHAINS: ViemChain[] = [anvil, base, baseSepolia];
 
 /** The outcome of one signed attempt: mined, or its nonce taken by another transaction of the account. */
@@ -197,34 +200,77 @@ export class ChainClient {
     });
     if (!sent) return { kind: "nonce-taken", nonce, hash };
     log.debug({ hash, nonce }, "sent");
-    let replaced = false;
-    const receipt = await withRetry(
-      () =>
-        this.public.waitForTransactionReceipt({
-          hash,
-          timeout: this.txTimeoutMs,
-          pollingInterval: 200,
-          onReplaced: () => {
-            replaced = true;
-          },
-        }),
-      // an RPC error is retried; the receipt timeout is not (it already waited txTimeoutMs: retrying it would wait 12×)
-      {
-        label: `receipt ${label}`,
-        logger: log,
-        retryIf: (e) => !(e instanceof WaitForTransactionReceiptTimeoutError) && isTransient(e),
-        attempts: 12,
-      },
-    ).catch(async (e: unknown) => {
-      if (e instanceof WaitForTransactionReceiptTimeoutError && (await this.nonceTaken(hash, nonce))) return undefined;
-      throw new TxError(`${label}: no receipt for ${hash}: ${(e as Error).message}`, label, hash);
-    });
-    // viem resolves with the receipt of the transaction that replaced ours (same account, same nonce)
-    if (receipt === undefined || replaced || receipt.transactionHash !== hash)
-      return { kind: "nonce-taken", nonce, hash };
+    const receipt = await this.awaitReceipt(raw, hash, nonce, label, log);
+    if (receipt === "nonce-taken") return { kind: "nonce-taken", nonce, hash };
     if (receipt.status !== "success") throw new TxError(`${label} reverted on chain (tx ${hash})`, label, hash);
     log.info({ hash, gasUsed: receipt.gasUsed.toString(), block: Number(receipt.blockNumber) }, "mined");
     return { kind: "mined", receipt };
+  }
+
+  /**
+   * Waits up to `txTimeoutMs` for the receipt of `hash`, looking again every {@link DROP_CHECK_MS}: a transaction the
+   * node no longer knows while our nonce is still free was dropped from its pool (a node restart loses the pool) and
+   * is sent again — the same signed bytes, so it can never land twice. Returns "nonce-taken" when another transaction
+   * of the account was mined at our nonce.
+   */
+  private async awaitReceipt(
+    raw: `0x${string}`,
+    hash: Hash,
+    nonce: number,
+    label: string,
+    log: Logger,
+  ): Promise<TransactionReceipt | "nonce-taken"> {
+    const deadline = Date.now() + this.txTimeoutMs;
+    for (;;) {
+      let replaced = false;
+      const slice = Math.max(1, Math.min(DROP_CHECK_MS, deadline - Date.now()));
+      const receipt = await withRetry(
+        () =>
+          this.public.waitForTransactionReceipt({
+            hash,
+            timeout: slice,
+            pollingInterval: 200,
+            onReplaced: () => {
+              replaced = true;
+            },
+          }),
+        // an RPC error is retried; the receipt timeout is not (the loop below decides what a timeout means)
+        {
+          label: `receipt ${label}`,
+          logger: log,
+          retryIf: (e) => !(e instanceof WaitForTransactionReceiptTimeoutError) && isTransient(e),
+          attempts: 12,
+        },
+      ).catch((e: unknown) => {
+        if (e instanceof WaitForTransactionReceiptTimeoutError) return undefined;
+        throw new TxError(`${label}: no receipt for ${hash}: ${(e as Error).message}`, label, hash);
+      });
+      // viem resolves with the receipt of the transaction that replaced ours (same account, same nonce)
+      if (receipt !== undefined) return replaced || receipt.transactionHash !== hash ? "nonce-taken" : receipt;
+      const state = await this.whereIs(hash, nonce);
+      if (state === "nonce-taken") return "nonce-taken";
+      if (Date.now() >= deadline)
+        throw new TxError(
+          `${label}: no receipt for ${hash} within ${this.txTimeoutMs} ms (${state === "known" ? "still pending" : "dropped by the node"})`,
+          label,
+          hash,
+        );
+      if (state === "dropped") {
+        log.warn({ hash, nonce }, "the node dropped our transaction (a restart loses its pool): sending it again");
+        await withRetry(() => this.broadcast(raw, hash, nonce), {
+          label: `send ${label} again`,
+          logger: log,
+          retryIf: isTransient,
+          attempts: 12,
+        });
+      }
+    }
+  }
+
+  /** Whether the node knows `hash`; if not, whether another transaction was mined at our nonce. */
+  private async whereIs(hash: Hash, nonce: number): Promise<"known" | "dropped" | "nonce-taken"> {
+    if (await this.knows(hash)) return "known";
+    return (await this.minedNonce()) > nonce ? "nonce-taken" : "dropped";
   }
 
   /**
@@ -246,7 +292,11 @@ export class ChainClient {
 
   /** True when our transaction is unknown to the node and the account's mined nonce has passed ours. */
   private async nonceTaken(hash: Hash, nonce: number): Promise<boolean> {
-    const known = await withRetry(
+    return (await this.whereIs(hash, nonce)) === "nonce-taken";
+  }
+
+  private knows(hash: Hash): Promise<boolean> {
+    return withRetry(
       () =>
         this.public.getTransaction({ hash }).then(
           () => true,
@@ -257,12 +307,14 @@ export class ChainClient {
         ),
       { label: "getTransaction", logger: this.opts.logger, retryIf: isTransient },
     );
-    if (known) return false;
-    const mined = await withRetry(
-      () => this.public.getTransactionCount({ address: this.address, blockTag: "latest" }),
-      { label: "nonce", logger: this.opts.logger, retryIf: isTransient },
-    );
-    return mined > nonce;
+  }
+
+  private minedNonce(): Promise<number> {
+    return withRetry(() => this.public.getTransactionCount({ address: this.address, blockTag: "latest" }), {
+      label: "nonce",
+      logger: this.opts.logger,
+      retryIf: isTransient,
+    });
   }
 }
 
