@@ -98,8 +98,11 @@ contract Deploy is Script {
             g.quorumPercent,
             g.lateQuorum
         );
-        // the marketplace (governance sets the FL Alliance with `setAlliance` once it is deployed)
-        d.market = new ModelMarketplace(address(d.token), address(d.config), address(d.arena), address(0), tl);
+        // the marketplace lists Arena winners and completed FL Alliance models (governance may move it to another
+        // alliance contract with `setAlliance`)
+        d.market = new ModelMarketplace(
+            address(d.token), address(d.config), address(d.arena), address(d.alliance), tl
+        );
 
         // modules
         d.vault.grantRole(d.vault.MODULE_ROLE(), address(d.arena));

@@ -265,7 +265,7 @@ contract GovernanceTest is Test {
         assertEq(x.config.treasury(), address(x.timelock));
         assertEq(x.market.owner(), address(x.timelock));
         assertEq(x.market.pendingOwner(), address(0));
-        assertEq(x.market.alliance(), address(0));
+        assertEq(x.market.alliance(), address(x.alliance));
         assertTrue(x.timelock.hasRole(x.timelock.DEFAULT_ADMIN_ROLE(), address(x.timelock)));
         assertFalse(x.token.hasRole(x.token.MINTER_ROLE(), address(s)));
     }
