@@ -18,7 +18,7 @@ import {
   protocolConfigAbi,
   stakingVaultAbi,
 } from "../../generated/abis.js";
-import { AllianceSlashReasonNames, AllianceStatus, ValidatorOutcome } from "../../generated/enums.js";
+import { AllianceSlashReasonNames, AllianceStatus, ListingSource, ValidatorOutcome } from "../../generated/enums.js";
 import { waitForIndexedBlock } from "../../indexer/launch.js";
 import { actors } from "../../keeper/src/devnet/actors.js";
 import { rpc } from "../../keeper/src/devnet/anvil.js";
@@ -323,7 +323,12 @@ describe("the demo's AI Marketplace (stage 3)", () => {
     // the stage ends with the contributors' claims: read GraphQL once the indexer has their block
     await waitForIndexedBlock(devnet!.indexerUrl, await chain().getBlockNumber(), 60_000);
     expect(s.marketplace.address).toBe(market().address);
-    expect(s.marketplace.listings).toEqual([{ listingId: "1", modelCid: winner.modelCid }]);
+    expect(s.marketplace.listings[0]).toEqual({
+      listingId: "1",
+      source: "arena",
+      sourceId: s.taskId,
+      modelCid: winner.modelCid,
+    });
     const l = await chain().readContract({ ...market(), functionName: "getListing", args: [listingId()] });
     expect(l.modelCid).toBe(winner.modelCid);
     expect(l.sourceId).toBe(BigInt(s.taskId));
@@ -359,6 +364,47 @@ describe("the demo's AI Marketplace (stage 3)", () => {
     }
     const claimed = g.revenueShares.items.reduce((a, r) => a + BigInt(r.claimed), 0n);
     expect(claimed + BigInt(g.listing.toTreasury)).toBe(BigInt(g.listing.revenue));
+  });
+
+  it("listed the FL alliance's final model with a royalty to the Arena task's contributors, and paid every wei", async () => {
+    const s = devnet!.summary;
+    await waitForIndexedBlock(devnet!.indexerUrl, await chain().getBlockNumber(), 60_000);
+    const fl = s.marketplace.listings[1]!;
+    expect(fl).toEqual({
+      listingId: "2",
+      source: "alliance",
+      sourceId: s.alliance.id,
+      modelCid: s.alliance.finalModelCid,
+    });
+    const l = await chain().readContract({ ...market(), functionName: "getListing", args: [BigInt(fl.listingId)] });
+    expect(l.source).toBe(ListingSource.Alliance);
+    expect(l.depth).toBe(1); // one parent: the Arena task
+    expect(l.modelCid).toBe(s.alliance.finalModelCid);
+    const g = await graphql<{
+      listing: { revenue: string; toTreasury: string; contributors: number };
+      revenueShares: { items: { account: string; shares: string; claimed: string }[] };
+    }>(
+      devnet!.graphqlUrl,
+      `query($id: BigInt!) { listing(id: $id) { revenue toTreasury contributors }
+         revenueShares(where: { listingId: $id }, limit: 500) { items { account shares claimed } } }`,
+      { id: fl.listingId },
+    );
+    expect(g.listing.revenue).toBe(s.market.alliance!.paid);
+    expect(g.revenueShares.items).toHaveLength(l.contributors);
+    const byAccount = new Map(s.market.revenue.map((r) => [r.account.toLowerCase(), r]));
+    for (const r of g.revenueShares.items) {
+      expect(byAccount.get(r.account)?.allianceShares, r.account).toBe(r.shares);
+      expect(byAccount.get(r.account)?.allianceClaimed, r.account).toBe(r.claimed);
+    }
+    const shares = g.revenueShares.items.reduce((a, r) => a + BigInt(r.shares), 0n);
+    expect(shares).toBe(1_000_000_000n); // the split is the whole
+    const claimed = g.revenueShares.items.reduce((a, r) => a + BigInt(r.claimed), 0n);
+    expect(claimed + BigInt(g.listing.toTreasury)).toBe(BigInt(g.listing.revenue));
+    // the royalty: an Arena validator that took no part in the alliance earns from the alliance's model
+    const inAlliance = new Set(s.alliance.participants.map((p) => p.name));
+    const royalty = s.market.revenue.filter((r) => !inAlliance.has(r.name) && r.name.startsWith("validator-"));
+    expect(royalty.length).toBeGreaterThan(0);
+    for (const r of royalty) expect(BigInt(r.allianceShares), r.name).toBeGreaterThan(0n);
   });
 
   it("served the buyer from its purchase's block on, and refused the unsigned and the non-buyer", async () => {

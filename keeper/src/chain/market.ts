@@ -76,27 +76,50 @@ export class Market {
   }
 
   /** Lists a settled task's winning model (the caller must be its creator, or governance). */
-  async listTask(o: {
+  listTask(o: {
     taskId: bigint;
     modelCid: string;
     licenseCid: string;
     price: bigint;
     period: number;
   }): Promise<{ listingId: bigint; tx: `0x${string}` }> {
+    return this.list(ListingSource.ArenaTask, o.taskId, o);
+  }
+
+  /**
+   * Lists a completed FL alliance's final model (the caller must be the alliance's creator, or governance); the
+   * listing pays a royalty to the lineage of the alliance's parent (a task or another alliance).
+   */
+  listAlliance(o: {
+    allianceId: bigint;
+    modelCid: string;
+    licenseCid: string;
+    price: bigint;
+    period: number;
+  }): Promise<{ listingId: bigint; tx: `0x${string}` }> {
+    return this.list(ListingSource.Alliance, o.allianceId, o);
+  }
+
+  private async list(
+    source: ListingSource,
+    sourceId: bigint,
+    o: { modelCid: string; licenseCid: string; price: bigint; period: number },
+  ): Promise<{ listingId: bigint; tx: `0x${string}` }> {
+    const what = source === ListingSource.ArenaTask ? "task" : "alliance";
     const receipt = await this.protocol.chain.write({
       ...this.contract,
       functionName: "list",
       args: [
         {
-          source: ListingSource.ArenaTask,
-          sourceId: o.taskId,
+          source,
+          sourceId,
           modelCid: o.modelCid,
           licenseCid: o.licenseCid,
           price: o.price,
           period: o.period,
         },
       ],
-      label: `list task ${o.taskId}`,
+      label: `list ${what} ${sourceId}`,
     });
     const [listed] = parseEventLogs({ abi: modelMarketplaceAbi, logs: receipt.logs, eventName: "Listed" });
     if (!listed) throw new Error("the list transaction emitted no Listed event");

@@ -1,8 +1,10 @@
 /**
  * The demo's stage 3, the AI Marketplace (docs/gateway.md): the creator lists the settled task's winner; `flock serve`
  * starts as its own process (stopped with the devnet's other children); a buyer pays; the gateway answers the buyer's
- * signed prediction for a few hidden-eval digits; an unsigned request and a non-buyer's signed request are refused;
- * the contributors claim their revenue (every wei the listing distributed), the fee went to the treasury.
+ * signed prediction for a few hidden-eval digits; an unsigned request and a non-buyer's signed request are refused.
+ * Then the creator lists the FL alliance's final model too — its revenue goes to the alliance's contributors and, as a
+ * royalty, to the Arena task's (its parent's lineage) — and the buyer buys it. Every contributor claims its revenue
+ * from both listings (every wei they distributed); the fees went to the treasury.
  */
 import { join } from "node:path";
 import type { Address } from "viem";
@@ -16,7 +18,10 @@ import { REPO_ROOT } from "./deploy.js";
 import { type Managed, startProcess } from "./procs.js";
 
 export interface MarketSummary {
-  marketplace: { address: string; listings: { listingId: string; modelCid: string }[] };
+  marketplace: {
+    address: string;
+    listings: { listingId: string; source: "arena" | "alliance"; sourceId: string; modelCid: string }[];
+  };
   /** the inference gateway (`flock serve`) */
   gateway: string;
   market: {
@@ -30,8 +35,20 @@ export interface MarketSummary {
     servedAt: string;
     predictions: { label: number; predicted: number; confidence: number }[];
     refused: { request: string; status: number; error: string }[];
-    /** revenue per contributor: its shares of the listing (of 1e9) and what it claimed */
-    revenue: { account: string; name: string; shares: string; claimed: string }[];
+    /** the alliance's listing: what the buyer paid for it, the fee */
+    alliance?: { listingId: string; paid: string; fee: string };
+    /**
+     * revenue per contributor: its shares (of 1e9) of the Arena listing and of the alliance's, and what it claimed
+     * from each
+     */
+    revenue: {
+      account: string;
+      name: string;
+      shares: string;
+      claimed: string;
+      allianceShares: string;
+      allianceClaimed: string;
+    }[];
     /** how long the stage took, listing to the last claim */
     seconds: number;
   };
@@ -57,6 +74,8 @@ export async function playMarket(o: {
   modelCid: string;
   licenseCid: string;
   evalDir: string;
+  /** the completed FL alliance whose final model is listed second (its creator is the task's creator) */
+  alliance?: { id: bigint; modelCid: string; licenseCid: string };
   /** everyone who might hold revenue shares (those holding none claim nothing) */
   accounts: { name: ActorName; address: Address }[];
   serve: ServeEnv;
@@ -124,20 +143,69 @@ export async function playMarket(o: {
     const stranger = await ask("trainer-garbage");
     refused.push({ request: "signed by a non-buyer", status: stranger.status, error: String(stranger.body.error) });
 
-    // each contributor claims its own revenue
+    // the alliance's final model: listed by its creator, bought by the same buyer
+    let fl: { listingId: bigint; paid: bigint } | undefined;
+    if (o.alliance) {
+      const { listingId: flId } = await new Market(node("creator").protocol).listAlliance({
+        allianceId: o.alliance.id,
+        modelCid: o.alliance.modelCid,
+        licenseCid: o.alliance.licenseCid,
+        price: PRICE,
+        period: PERIOD,
+      });
+      await deployer.chain.write({
+        ...deployer.protocol.token,
+        functionName: "mint",
+        args: [node("delegator").chain.address, PRICE],
+        label: "mint buyer",
+      });
+      const b = await new Market(node("delegator").protocol).buy(flId, 1n);
+      fl = { listingId: flId, paid: b.cost };
+      say(
+        `▸ marketplace: the alliance's final model ${o.alliance.modelCid.slice(0, 16)}… listed as listing ${flId} (a royalty to the Arena task's contributors) and bought`,
+      );
+    }
+
+    // each contributor claims its own revenue, from both listings at once
+    const ids = fl ? [listingId, fl.listingId] : [listingId];
     const revenue: MarketSummary["market"]["revenue"] = [];
     for (const c of o.accounts) {
       const shares = await market.sharesOf(listingId, c.address);
-      if (shares === 0n) continue;
-      const r = await new Market(node(c.name).protocol).claim([listingId], c.address);
-      revenue.push({ account: c.address, name: c.name, shares: shares.toString(), claimed: r.amount.toString() });
+      const flShares = fl ? await market.sharesOf(fl.listingId, c.address) : 0n;
+      if (shares === 0n && flShares === 0n) continue;
+      const owed = await market.claimable(listingId, c.address);
+      const flOwed = fl ? await market.claimable(fl.listingId, c.address) : 0n;
+      const r = await new Market(node(c.name).protocol).claim(ids, c.address);
+      if (r.amount !== owed + flOwed)
+        throw new Error(`${c.name} claimed ${r.amount} wei, not the ${owed} + ${flOwed} wei it was owed`);
+      revenue.push({
+        account: c.address,
+        name: c.name,
+        shares: shares.toString(),
+        claimed: owed.toString(),
+        allianceShares: flShares.toString(),
+        allianceClaimed: flOwed.toString(),
+      });
     }
     const listing = await market.listing(listingId);
+    const flListing = fl ? await market.listing(fl.listingId) : undefined;
     say(`▸ marketplace: ${revenue.length} contributors claimed their revenue`);
     return {
       marketplace: {
         address: market.contract.address,
-        listings: [{ listingId: listingId.toString(), modelCid: o.modelCid }],
+        listings: [
+          { listingId: listingId.toString(), source: "arena", sourceId: o.taskId.toString(), modelCid: o.modelCid },
+          ...(fl && o.alliance
+            ? [
+                {
+                  listingId: fl.listingId.toString(),
+                  source: "alliance" as const,
+                  sourceId: o.alliance.id.toString(),
+                  modelCid: o.alliance.modelCid,
+                },
+              ]
+            : []),
+        ],
       },
       gateway,
       market: {
@@ -149,6 +217,15 @@ export async function playMarket(o: {
         servedAt: servedAt.toString(),
         predictions,
         refused,
+        ...(fl && flListing
+          ? {
+              alliance: {
+                listingId: fl.listingId.toString(),
+                paid: fl.paid.toString(),
+                fee: flListing.fees.toString(),
+              },
+            }
+          : {}),
         revenue,
         seconds: Math.round((performance.now() - t0) / 100) / 10,
       },
@@ -201,19 +278,27 @@ export function printMarketSummary(s: MarketSummary, write: (line: string) => vo
   const m = s.market;
   write("");
   write(`══ AI Marketplace (${s.marketplace.address}; stage 3 took ${m.seconds} s) ══`);
-  for (const l of s.marketplace.listings) write(`  listing ${l.listingId}: the Arena winner ${l.modelCid}`);
+  for (const l of s.marketplace.listings)
+    write(
+      `  listing ${l.listingId}: ${l.source === "arena" ? `the Arena winner of task ${l.sourceId}` : `the final model of FL alliance ${l.sourceId}`} ${l.modelCid}`,
+    );
   write(
     `  the buyer paid ${flockOf(m.paid)} FLOCK (block ${m.boughtAt}); served at block ${m.servedAt}; protocol fee ${flockOf(m.fee)} FLOCK to the treasury`,
   );
+  if (m.alliance)
+    write(
+      `  listing ${m.alliance.listingId}: the buyer paid ${flockOf(m.alliance.paid)} FLOCK; protocol fee ${flockOf(m.alliance.fee)} FLOCK; the Arena task's contributors earn a royalty`,
+    );
   write(`  the buyer's prediction for ${m.predictions.length} hidden-eval digits (through the gateway):`);
   for (const p of m.predictions)
     write(
       `    true ${p.label} → predicted ${p.predicted} (p = ${p.confidence})${p.label === p.predicted ? "" : "  ✗"}`,
     );
   for (const r of m.refused) write(`  ${r.request}: HTTP ${r.status} (${r.error})`);
-  write(`  ${"contributor".padEnd(18)} ${"share".padEnd(9)} revenue FLOCK`);
+  const pctOf = (shares: string) => `${(Number(BigInt(shares)) / 1e7).toFixed(2)}%`;
+  write(`  ${"contributor".padEnd(18)} ${"Arena".padEnd(8)} ${m.alliance ? `${"FL".padEnd(8)} ` : ""}revenue FLOCK`);
   for (const c of m.revenue)
     write(
-      `  ${c.name.padEnd(18)} ${`${(Number(BigInt(c.shares)) / 1e7).toFixed(2)}%`.padEnd(9)} ${flockOf(c.claimed)}`,
+      `  ${c.name.padEnd(18)} ${pctOf(c.shares).padEnd(8)} ${m.alliance ? `${pctOf(c.allianceShares).padEnd(8)} ` : ""}${flockOf((BigInt(c.claimed) + BigInt(c.allianceClaimed)).toString())}`,
     );
 }

@@ -7,7 +7,8 @@
  * that scores at random and one that never reveals run as separate `flock validate` processes; a delegator backs
  * validator-1; a `flock finalize` keeper settles; everyone claims, the creator its bond. Block time is moved forward with anvil once everyone has acted in a window (no waiting on the wall clock).
  * Then the stakers pass a parameter change through governance (./governance.ts), stage 2 (./alliance.ts): an FL
- * alliance refines the winning model, and stage 3 (./market.ts): the marketplace sells access to the winner.
+ * alliance refines the winning model, and stage 3 (./market.ts): the marketplace sells access to the winner and to
+ * the alliance's model.
  */
 
 import { readFileSync } from "node:fs";
@@ -317,6 +318,20 @@ export async function playArena(ctx: ScenarioContext): Promise<ArenaSummary> {
       modelCid: winner.modelCid,
       licenseCid: await ctx.hub.addDirectory(new Map([["LICENSE.txt", license]])),
       evalDir: built.eval.path,
+      alliance: {
+        id: BigInt(alliance.id),
+        modelCid: alliance.finalModelCid,
+        licenseCid: await ctx.hub.addDirectory(
+          new Map([
+            [
+              "LICENSE.txt",
+              new TextEncoder().encode(
+                "The FLock demo's FL alliance model, refined from the MNIST task's winner on private shards.\n",
+              ),
+            ],
+          ]),
+        ),
+      },
       accounts: Object.values(cast).map((a) => ({ name: a.name, address: a.address })),
       serve: {
         rpcUrl: ctx.rpcUrl,
