@@ -99,13 +99,17 @@ export async function playMarket(o: {
   const serving = startServe(o.serve, listingId);
   try {
     const deployer = node("deployer");
-    await deployer.chain.write({
-      ...deployer.protocol.token,
-      functionName: "mint",
-      args: [node("delegator").chain.address, PRICE],
-      label: "mint buyer",
-    });
-    const bought = await new Market(node("delegator").protocol).buy(listingId, 1n);
+    /** the devnet faucet pays the buyer the price, and it buys one period */
+    const fundAndBuy = async (id: bigint) => {
+      await deployer.chain.write({
+        ...deployer.protocol.token,
+        functionName: "mint",
+        args: [node("delegator").chain.address, PRICE],
+        label: "mint buyer",
+      });
+      return new Market(node("delegator").protocol).buy(id, 1n);
+    };
+    const bought = await fundAndBuy(listingId);
     say(`▸ marketplace: delegator bought access until ${new Date(bought.expiry * 1000).toISOString()}`);
     const gateway = await serving.url;
     say(`▸ flock serve: the gateway listens at ${gateway}`);
@@ -153,13 +157,7 @@ export async function playMarket(o: {
         price: PRICE,
         period: PERIOD,
       });
-      await deployer.chain.write({
-        ...deployer.protocol.token,
-        functionName: "mint",
-        args: [node("delegator").chain.address, PRICE],
-        label: "mint buyer",
-      });
-      const b = await new Market(node("delegator").protocol).buy(flId, 1n);
+      const b = await fundAndBuy(flId);
       fl = { listingId: flId, paid: b.cost };
       say(
         `▸ marketplace: the alliance's final model ${o.alliance.modelCid.slice(0, 16)}… listed as listing ${flId} (a royalty to the Arena task's contributors) and bought`,
