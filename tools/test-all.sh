@@ -11,8 +11,10 @@ node tools/check-node.cjs || exit 1
 logs=$(mktemp -d)
 trap 'rm -rf "$logs"' EXIT
 strip() { sed -E 's/\x1b\[[0-9;]*[A-Za-z]//g'; }
+t0=$SECONDS
+section() { printf '── %s ── (+%dm%02ds)\n' "$1" $(((SECONDS - t0) / 60)) $(((SECONDS - t0) % 60)); }
 
-echo "── build ──"
+section "build"
 if ! npm run build --silent; then
   echo "build failed"
   echo "0 passed, 1 failed"
@@ -21,14 +23,14 @@ fi
 
 status=0
 typefail=0
-echo "── typecheck (tsc) ──"
+section "typecheck (tsc)"
 if npx tsc -p tsconfig.json --noEmit && npx tsc -p indexer/explorer/tsconfig.json; then echo "types ok"; else status=1; typefail=1; fi
 
-echo "── contracts (forge test) ──"
+section "contracts (forge test)"
 node tools/foundry.cjs forge test ${FORGE_TEST_ARGS:-} 2>&1 | tee "$logs/forge.log"
 [ "${PIPESTATUS[0]}" -eq 0 ] || status=1
 
-echo "── TypeScript (vitest) ──"
+section "TypeScript (vitest)"
 npx vitest run ${VITEST_ARGS:-} 2>&1 | tee "$logs/vitest.log"
 [ "${PIPESTATUS[0]}" -eq 0 ] || status=1
 
