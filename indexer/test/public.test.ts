@@ -18,6 +18,7 @@ import { type BrowserContext, chromium, type Page } from "playwright-core";
 import { type Abi, parseEther } from "viem";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { flockTokenAbi } from "../../generated/abis.js";
+import { readDeployments } from "../../keeper/src/chain/deployments.js";
 import { bps, flock, score } from "../explorer/lib/format.js";
 import {
   type IndexerExitEvent,
@@ -727,10 +728,20 @@ describe("the response cache", () => {
 
 describe("a dead indexer", () => {
   it("is noticed, restarted on the same URL, and reported when it stays down", async () => {
+    // its own small chain (the protocol and one task): what is tested is the supervision, not a long backfill
+    const small = await startAnvil();
+    cleanups.push(() => small.stop());
+    const smallDeployments = await deployProtocol(small.rpcUrl, `public-restart-${process.pid}`);
+    cleanups.push(() => rmSync(smallDeployments, { force: true }));
+    const d = new Driver(small.rpcUrl, readDeployments(smallDeployments).contracts);
+    const { creator } = actors();
+    await d.token(creator, "mint", [creator.address, parseEther("10000")]);
+    await d.token(creator, "approve", [d.addresses.ArenaTasks, 2n ** 256n - 1n]);
+    await d.createTask(creator, { spec: "bafy-spec-restart", evalCid: "bafy-eval-restart" });
     const events: IndexerExitEvent[] = [];
     const second = await startIndexer({
-      rpcUrl: anvil!.rpcUrl,
-      deploymentsPath,
+      rpcUrl: small.rpcUrl,
+      deploymentsPath: smallDeployments,
       dataDir: tempDir("restart"),
       port: 0,
       schema: `pub_r_${process.pid}`,
@@ -740,7 +751,7 @@ describe("a dead indexer", () => {
       env: { FLOCK_GRAPHQL_TIME_LIMIT_MS: "1" },
     });
     cleanups.push(() => second.stop());
-    const head = Number(await driver.head());
+    const head = Number(await d.head());
     await waitForIndexedBlock(second.url, head, 120_000);
     // (its GraphQL time limit is 1 ms: reading the checkpoint alone takes longer, so a request that misses the cache is
     // answered with the limit's error and not run)
@@ -762,7 +773,8 @@ describe("a dead indexer", () => {
     expect(second.pid).not.toBe(first);
     expect(second.alive()).toBe(true);
     await waitForIndexedBlock(second.url, head, 120_000);
-    const count = await driver.readArena<bigint>("taskCount");
+    const count = await d.readArena<bigint>("taskCount");
+    expect(count).toBe(1n);
     const last = (await (await fetch(`${second.url}/leaderboard/${count}`)).json()) as { task: { id: string } };
     expect(last.task.id).toBe(String(count)); // resumed: the newest task is there
     // the second death is one too many: reported, and `done` says how it died
