@@ -36,6 +36,34 @@ describe("Journal", () => {
     k.close();
   });
 
+  it("writes a group atomically: all of it, or nothing when it throws (nothing half-moved after a crash)", () => {
+    const path = join(dir, "atomic.sqlite");
+    const j = new Journal(path);
+    j.setValue("pending:x", "secret");
+    expect(() =>
+      j.atomically(() => {
+        j.prepare(row("0x05", "cid"));
+        j.mark(key, "committed", "0xaa");
+        throw new Error("killed in the middle");
+      }),
+    ).toThrow("killed in the middle");
+    expect(j.get(key)).toBeUndefined();
+    expect(j.getValue("pending:x")).toBe("secret");
+    expect(
+      j.atomically(() => {
+        j.prepare(row("0x05", "cid"));
+        j.mark(key, "committed", "0xaa");
+        j.deleteValue("pending:x");
+        return "moved";
+      }),
+    ).toBe("moved");
+    j.close();
+    const k = new Journal(path);
+    expect(k.get(key)?.state).toBe("committed");
+    expect(k.getValue("pending:x")).toBeUndefined();
+    k.close();
+  });
+
   it("keys addresses case-insensitively", () => {
     const j = new Journal(join(dir, "b.sqlite"));
     j.prepare(row("0x01", "x"));

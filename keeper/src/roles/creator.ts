@@ -135,7 +135,10 @@ export async function createTask(node: Node, o: CreateTaskOptions): Promise<Crea
   return { taskId, specCid, trainDataCid, evalCid, txHash: receipt.transactionHash };
 }
 
-/** Moves a pending eval secret under its task id (one write each; the pending entry goes last). */
+/**
+ * Moves a pending eval secret under its task id, in one journal transaction: a creator killed at any moment leaves the
+ * secret either pending or journaled under its task, never both.
+ */
 function settlePending(
   node: Node,
   pendingKey: string,
@@ -144,9 +147,11 @@ function settlePending(
   tx?: string,
 ): void {
   const key = evalKey(node, taskId);
-  node.journal.prepare({ ...key, salt: e.salt, commitment: e.commitment, payload: e.evalCid });
-  node.journal.mark(key, "committed", tx);
-  node.journal.deleteValue(pendingKey);
+  node.journal.atomically(() => {
+    node.journal.prepare({ ...key, salt: e.salt, commitment: e.commitment, payload: e.evalCid });
+    node.journal.mark(key, "committed", tx);
+    node.journal.deleteValue(pendingKey);
+  });
 }
 
 /**

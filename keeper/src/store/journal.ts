@@ -124,6 +124,22 @@ export class Journal {
     this.db.prepare(`DELETE FROM kv WHERE key = ?`).run(key);
   }
 
+  /**
+   * Runs `fn`'s writes as one SQLite transaction: all of them are durable when it returns, or none (a throw rolls them
+   * back; a process killed in the middle leaves none).
+   */
+  atomically<T>(fn: () => T): T {
+    this.db.exec("BEGIN IMMEDIATE");
+    try {
+      const out = fn();
+      this.db.exec("COMMIT");
+      return out;
+    } catch (e) {
+      this.db.exec("ROLLBACK");
+      throw e;
+    }
+  }
+
   /** Every (key, value) whose key starts with `prefix`, by key. */
   entries(prefix: string): [string, string][] {
     const rows = this.db
