@@ -144,6 +144,9 @@ export function guardedGraphql(source: Parameters<typeof graphql>[0], limits: Gr
     schemaPromise.catch(() => (schemaPromise = undefined));
     return schemaPromise;
   };
+  // Asked now, not by the first request: cold, the introspection takes a few hundred ms, and every request that
+  // arrives meanwhile would wait for it. If it fails here, the first request asks again.
+  graphqlSchema().catch(() => undefined);
 
   const cache = new CheckpointCache<Answer>(512, {
     sizeOf: (a) => a.body.length,
