@@ -22,6 +22,7 @@ import {
   domainOf,
   GatewayError,
   INFERENCE_TYPES,
+  inferenceDigest,
   recoverSigner,
   verifyAuth,
 } from "../src/gateway/protocol.js";
@@ -56,6 +57,45 @@ describe("the gateway's signature check (WebAssembly)", () => {
       const body = new Uint8Array(randomBytes(size));
       expect(bodyHashOf(body), `${size} bytes`).toBe(keccak256(body));
     }
+  });
+
+  it("computes viem's EIP-712 digest for any domain and any uint256 values, and refuses out-of-range ones", () => {
+    const MAX = (1n << 256n) - 1n;
+    const big = () => BigInt(bytesToHex(randomBytes(32)));
+    const small = () => BigInt(randomBytes(1)[0]!);
+    const cases: { chainId: number; marketplace: Address; values: [bigint, bigint, bigint] }[] = [
+      { ...DOMAIN, values: [0n, 0n, 0n] },
+      { ...DOMAIN, values: [MAX, MAX, MAX] },
+      { chainId: 1, marketplace: "0x0000000000000000000000000000000000000000", values: [1n, MAX, 0n] },
+      { chainId: 2 ** 31 - 1, marketplace: "0xFFfFfFffFFfffFFfFFfFFFFFffFFFffffFfFFFfF", values: [MAX, 0n, 1n] },
+    ];
+    for (let i = 0; i < 300; i++) {
+      const pick = () => [big, small, () => MAX, () => 0n][i % 4]!();
+      cases.push({
+        chainId: 1 + Number(randomBytes(4).readUInt32BE() % 2 ** 31),
+        marketplace: bytesToHex(randomBytes(20)) as Address,
+        values: [pick(), big(), pick()],
+      });
+    }
+    for (const c of cases) {
+      const [listingId, nonce, deadline] = c.values;
+      const bodyHash = randomBytes(32);
+      const message = { listingId, bodyHash: bytesToHex(bodyHash), nonce, deadline };
+      const expected = hashTypedData({
+        domain: domainOf(c),
+        types: INFERENCE_TYPES,
+        primaryType: "Inference",
+        message,
+      });
+      expect(
+        bytesToHex(inferenceDigest(c, { listingId, bodyHash, nonce, deadline })),
+        JSON.stringify(c, (_, v) => (typeof v === "bigint" ? String(v) : v)),
+      ).toBe(expected);
+    }
+    const ok = { listingId: 1n, bodyHash: new Uint8Array(32), nonce: 1n, deadline: 1n };
+    expect(() => inferenceDigest(DOMAIN, { ...ok, nonce: MAX + 1n })).toThrow(/nonce is not a uint256/);
+    expect(() => inferenceDigest(DOMAIN, { ...ok, deadline: -1n })).toThrow(/deadline is not a uint256/);
+    expect(() => inferenceDigest(DOMAIN, { ...ok, bodyHash: new Uint8Array(31) })).toThrow(/32 bytes/);
   });
 
   it("recovers viem's signer for every form of 200 valid signatures", async () => {

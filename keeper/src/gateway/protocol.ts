@@ -14,17 +14,7 @@
 import { randomBytes } from "node:crypto";
 import { createKeccak } from "hash-wasm";
 import { recover } from "tiny-secp256k1";
-import {
-  type Account,
-  type Address,
-  bytesToHex,
-  getAddress,
-  type Hex,
-  hashTypedData,
-  hexToBytes,
-  isAddress,
-  isHex,
-} from "viem";
+import { type Account, type Address, bytesToHex, getAddress, type Hex, hexToBytes, isAddress, isHex } from "viem";
 
 export const DOMAIN_NAME = "FLock Gateway";
 export const DOMAIN_VERSION = "1";
@@ -117,6 +107,70 @@ export function keccak256Wasm(data: Uint8Array): Uint8Array {
   return keccak.digest("binary");
 }
 
+const utf8 = (s: string) => new TextEncoder().encode(s);
+const EIP712_DOMAIN_TYPEHASH = keccak256Wasm(
+  utf8("EIP712Domain(string name,string version,uint256 chainId,address verifyingContract)"),
+);
+const INFERENCE_TYPEHASH = keccak256Wasm(
+  utf8(`Inference(${INFERENCE_TYPES.Inference.map((f) => `${f.type} ${f.name}`).join(",")})`),
+);
+
+/** Writes `v` (0 ≤ v < 2^256) big-endian into the 32 bytes of `out` at `at`. */
+function putUint256(out: Uint8Array, at: number, v: bigint): void {
+  for (let i = at + 31; i >= at; i--) {
+    out[i] = Number(v & 0xffn);
+    v >>= 8n;
+  }
+}
+
+const separators = new Map<string, Uint8Array>();
+/** The EIP-712 domain separator of `d` (computed once per domain). */
+function domainSeparator(d: GatewayDomain): Uint8Array {
+  const k = `${d.chainId}:${d.marketplace.toLowerCase()}`;
+  let sep = separators.get(k);
+  if (!sep) {
+    const enc = new Uint8Array(32 * 5);
+    enc.set(EIP712_DOMAIN_TYPEHASH, 0);
+    enc.set(keccak256Wasm(utf8(DOMAIN_NAME)), 32);
+    enc.set(keccak256Wasm(utf8(DOMAIN_VERSION)), 64);
+    putUint256(enc, 96, BigInt(d.chainId));
+    enc.set(hexToBytes(d.marketplace), 140);
+    sep = keccak256Wasm(enc);
+    separators.set(k, sep);
+  }
+  return sep;
+}
+
+/**
+ * The EIP-712 digest of an `Inference` message — what viem's `hashTypedData` gives for the same domain and message,
+ * computed directly for this one fixed-size type: the domain separator cached, the struct's five words hashed in
+ * WebAssembly (about 10 µs instead of viem's ~120 µs, which re-validates and re-encodes the types on every call).
+ */
+export function inferenceDigest(
+  d: GatewayDomain,
+  m: { listingId: bigint; bodyHash: Uint8Array; nonce: bigint; deadline: bigint },
+): Uint8Array {
+  for (const [name, v] of [
+    ["listingId", m.listingId],
+    ["nonce", m.nonce],
+    ["deadline", m.deadline],
+  ] as const)
+    if (v < 0n || v > MAX_UINT256) throw new RangeError(`${name} is not a uint256: ${v}`);
+  if (m.bodyHash.length !== 32) throw new RangeError("bodyHash must be 32 bytes");
+  const struct = new Uint8Array(32 * 5);
+  struct.set(INFERENCE_TYPEHASH, 0);
+  putUint256(struct, 32, m.listingId);
+  struct.set(m.bodyHash, 64);
+  putUint256(struct, 96, m.nonce);
+  putUint256(struct, 128, m.deadline);
+  const msg = new Uint8Array(66);
+  msg[0] = 0x19;
+  msg[1] = 0x01;
+  msg.set(domainSeparator(d), 2);
+  msg.set(keccak256Wasm(struct), 34);
+  return keccak256Wasm(msg);
+}
+
 /** keccak256 of the raw body bytes. */
 export function bodyHashOf(body: Uint8Array): Hex {
   return bytesToHex(keccak256Wasm(body));
@@ -126,7 +180,7 @@ export function bodyHashOf(body: Uint8Array): Hex {
  * The address whose key made `signature` (65 bytes r‖s‖v with v ∈ {0, 1, 27, 28}, or 64-byte EIP-2098 r‖yParityAndS)
  * over the 32-byte `digest`; undefined when it is malformed or recovers no key.
  */
-export function recoverSigner(digest: Hex, signature: Hex): Address | undefined {
+export function recoverSigner(digest: Hex | Uint8Array, signature: Hex): Address | undefined {
   const sig = hexToBytes(signature);
   let rs: Uint8Array;
   let parity: number;
@@ -142,7 +196,7 @@ export function recoverSigner(digest: Hex, signature: Hex): Address | undefined 
   } else return undefined;
   let key: Uint8Array | null;
   try {
-    key = recover(hexToBytes(digest), rs, parity as 0 | 1, false);
+    key = recover(typeof digest === "string" ? hexToBytes(digest) : digest, rs, parity as 0 | 1, false);
   } catch {
     return undefined; // r or s zero or out of range, r not on the curve
   }
@@ -157,11 +211,11 @@ export async function verifyAuth(
   listingId: bigint,
   body: Uint8Array,
 ): Promise<Address> {
-  const digest = hashTypedData({
-    domain: domainOf(d),
-    types: INFERENCE_TYPES,
-    primaryType: "Inference",
-    message: { listingId, bodyHash: bodyHashOf(body), nonce: auth.nonce, deadline: auth.deadline },
+  const digest = inferenceDigest(d, {
+    listingId,
+    bodyHash: keccak256Wasm(body),
+    nonce: auth.nonce,
+    deadline: auth.deadline,
   });
   const signer = recoverSigner(digest, auth.signature);
   if (!signer) throw new GatewayError(401, "invalid signature");
