@@ -166,6 +166,9 @@ describe("flock serve: the request protocol over real HTTP", () => {
     expect(replay.status).toBe(401);
     expect(replay.body.error).toMatch(/replay/);
 
+    // "expired" by the latest block's clock: once the gateway has seen that block (its clock is the chain's)
+    const head = BigInt(await rpc<string>(chain.url, "eth_blockNumber"));
+    await until(async () => gw.access.block >= head, 10_000, "the gateway sees the latest block");
     const expired = await signed("delegator", rows, { deadline: BigInt((await chainNow()) - 1) });
     const e = await post(listed.listingId, expired.body, expired.headers);
     expect(e.status).toBe(401);
