@@ -169,6 +169,7 @@ async function main() {
       errors: number;
       timeouts: number;
       counts: Record<string, Record<string, number>>;
+      byKind: Record<string, { n: number; p50: number; p99: number; max: number }>;
     };
     const unauthorised = Object.entries(r.counts)
       .filter(([kind]) => kind !== "valid")
@@ -178,7 +179,11 @@ async function main() {
     );
     console.log(`  sent ${r.sent}, ${r.rps.toFixed(0)} req/s, errors ${r.errors}, timeouts ${r.timeouts}`);
     console.log(`  latency (all requests): p50 ${r.p50} ms, p99 ${r.p99} ms, max ${r.max} ms`);
-    for (const [kind, c] of Object.entries(r.counts)) console.log(`  ${kind.padEnd(9)} ${JSON.stringify(c)}`);
+    for (const [kind, c] of Object.entries(r.counts)) {
+      const t = r.byKind[kind];
+      const lat = t ? `  latency p50 ${t.p50} ms, p99 ${t.p99} ms, max ${t.max} ms (${t.n} timed)` : "";
+      console.log(`  ${kind.padEnd(9)} ${JSON.stringify(c).padEnd(12)}${lat}`);
+    }
     console.log(`  served without access: ${unauthorised + gw.stats.servedWithoutAccess}`);
     console.log(
       `signature + access check (warm cache, in-process, ${checks.length}): p50 ${pct(checks, 50).toFixed(3)} ms, p99 ${pct(checks, 99).toFixed(3)} ms`,
