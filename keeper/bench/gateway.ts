@@ -4,9 +4,10 @@
  * Sets up a real settled MNIST task on anvil + embedded IPFS, lists its winner, has one account buy access, starts
  * `flock serve`'s gateway, pre-signs the requests (one digit each), then spawns the load generator. The mix: 80%
  * valid requests of the buyer, and 5% each of unsigned, replayed (an already-served request sent again), unpaid
- * (signed by an account without access) and wrongly signed requests. Prints p50/p99 latency at the offered rate,
- * the status counts per kind, and the number of requests answered 200 without access (must be 0); then the
- * signature + access check alone (warm cache) in-process.
+ * (signed by an account without access) and wrongly signed requests. Prints p50/p99 latency at the offered rate (all
+ * requests, as autocannon measures them), the status counts and the latency per kind (the goal is the valid, paying
+ * requests'; an unpaid one costs a chain read), and the number of requests answered 200 without access (must be 0);
+ * then the signature + access check alone (warm cache) in-process.
  *
  *   npm run bench:gateway [-- --rate 200 --seconds 20]
  */
