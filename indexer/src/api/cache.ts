@@ -94,3 +94,38 @@ export class CheckpointCache<V> {
     }
   }
 }
+
+/**
+ * Coalesces a read without ever answering a call with a read that started before it. A call joins the next read if it
+ * has not started yet, else schedules one that starts when the running read has ended (at most one running and one
+ * waiting). A read starts after `defer()` — e.g. `setImmediate`, so that every request whose I/O arrived in the same
+ * event-loop turn joins it: a burst of N concurrent callers costs one or two reads instead of N, and every caller
+ * still sees at least what was there when it called (e.g. the indexed checkpoint `/status` just showed it). A failed
+ * read fails the callers that share it; the next call starts afresh.
+ */
+export function freshReads<T>(
+  read: () => Promise<T>,
+  defer: () => Promise<void> = () => Promise.resolve(),
+): () => Promise<T> {
+  let running: Promise<unknown> | undefined;
+  let waiting: Promise<T> | undefined;
+  return () => {
+    if (waiting) return waiting;
+    const after = running ? running.then(defer, defer) : defer();
+    const w: Promise<T> = after.then(() => {
+      if (waiting === w) waiting = undefined;
+      const p = read();
+      const done = p.then(
+        () => undefined,
+        () => undefined,
+      );
+      running = done;
+      void done.then(() => {
+        if (running === done) running = undefined;
+      });
+      return p;
+    });
+    waiting = w;
+    return w;
+  };
+}
