@@ -3,7 +3,8 @@
  *  1. backfill throughput of our real handlers (events/s), on PGlite and — when FLOCK_BENCH_DATABASE_URL is set — on
  *     PostgreSQL;
  *  2. latency of a 256-submission task's leaderboard (JSON route; GraphQL answered from its checkpoint-keyed cache;
- *     GraphQL with every request a cache miss) under a fixed 200 req/s load from a second process (autocannon).
+ *     GraphQL with every request a cache miss) under a fixed 200 req/s load from a second process (autocannon): the
+ *     first 2 s of each route (cold code) on their own rows, then the measured 10 s.
  * Backfill runs twice per database, with Ponder's RPC cache on in a database private to this run: "cold" fetches
  * everything from anvil (RPC-bound), "cached" replays the cached RPC data into a new schema (our handlers + the store).
  * Prints a table with the machine load. Options: --events N (default 50000), --rate R (default 200), --seconds S
@@ -305,15 +306,22 @@ async function cannon(
   return { p50: j.latency.p50, p99: j.latency.p99, rps: j.requests.average, errors: j.errors, non2xx: j.non2xx };
 }
 
+const WARMUP_SECONDS = 2;
+const fmtRun = (r: Awaited<ReturnType<typeof cannon>>) =>
+  `${r.p50} / ${r.p99} ms (${r.rps.toFixed(0)} req/s, ${r.errors + r.non2xx} errors)`;
+
+/**
+ * Each route: its first 2 s at the rate (a new process's hot path is not compiled yet: reported on its own row), then
+ * the measured 10 s, the steady state the goal is about.
+ */
 async function latency(base: string, backend: string) {
+  const warmJson = await cannon(`${base}/leaderboard/${benchTaskId}`, { seconds: WARMUP_SECONDS });
   const lb = await cannon(`${base}/leaderboard/${benchTaskId}`, {});
-  rows.push([
-    `${backend} GET /leaderboard (256 subs) @${RATE} req/s: p50 / p99 (goal < 50 ms)`,
-    `${lb.p50} / ${lb.p99} ms (${lb.rps.toFixed(0)} req/s, ${lb.errors + lb.non2xx} errors)`,
-  ]);
+  rows.push([`${backend} GET /leaderboard (256 subs) @${RATE} req/s: p50 / p99 (goal < 50 ms)`, fmtRun(lb)]);
+  rows.push([`${backend}   its first ${WARMUP_SECONDS} s after start (not in the row above)`, fmtRun(warmJson)]);
   const query = `query($id: BigInt!) { task(id: $id) { id status submissions(limit: 1000, orderBy: "rank") { items { trainer index consensus rank reward spam slashed } } validatorRecords { items { validator distance outcome reward } } } }`;
   const body = JSON.stringify({ query, variables: { id: String(benchTaskId) } });
-  // the first GraphQL request this process answers: timed alone, reported apart from the steady state
+  // the first GraphQL request this process answers: timed alone
   const t = performance.now();
   const first = await fetch(`${base}/graphql`, {
     method: "POST",
@@ -321,15 +329,14 @@ async function latency(base: string, backend: string) {
     body,
   });
   await first.text();
-  rows.push([
-    `${backend} GraphQL leaderboard, the first request after start`,
-    `${(performance.now() - t).toFixed(0)} ms`,
-  ]);
+  const firstMs = (performance.now() - t).toFixed(0);
   // the same leaderboard through GraphQL: answered from the response cache while the checkpoint stays put
+  const warmGraphql = await cannon(`${base}/graphql`, { method: "POST", body, seconds: WARMUP_SECONDS });
   const g = await cannon(`${base}/graphql`, { method: "POST", body });
+  rows.push([`${backend} GraphQL leaderboard (256 subs) @${RATE} req/s: p50 / p99 (goal < 50 ms)`, fmtRun(g)]);
   rows.push([
-    `${backend} GraphQL leaderboard (256 subs) @${RATE} req/s: p50 / p99 (goal < 50 ms)`,
-    `${g.p50} / ${g.p99} ms (${g.rps.toFixed(0)} req/s, ${g.errors + g.non2xx} errors)`,
+    `${backend}   its first request; its first ${WARMUP_SECONDS} s (not in the row above)`,
+    `${firstMs} ms; ${fmtRun(warmGraphql)}`,
   ]);
   // every request different (a variable the query ignores): the cache never hits, Ponder executes each one
   const u = await cannon(`${base}/graphql`, {
@@ -337,10 +344,7 @@ async function latency(base: string, backend: string) {
     body: JSON.stringify({ query, variables: { id: String(benchTaskId), nonce: "[<id>]" } }),
     idReplacement: true,
   });
-  rows.push([
-    `${backend}   the same, every request a cache miss: p50 / p99`,
-    `${u.p50} / ${u.p99} ms (${u.rps.toFixed(0)} req/s, ${u.errors + u.non2xx} errors)`,
-  ]);
+  rows.push([`${backend}   the same, every request a cache miss: p50 / p99`, fmtRun(u)]);
 }
 
 await main();
