@@ -185,9 +185,8 @@ export async function startGateway(
     return { expiry, body: JSON.stringify({ outputs, modelCid: model.cid, listingId: String(id) }) };
   };
   app.onError((err, c) => {
-    if (err instanceof GatewayError) return c.json(err.body(), err.status);
-    o.log.error({ err: (err as Error).message }, "gateway request failed");
-    return c.json({ error: "internal error" }, 500);
+    const r = errorAnswer(err, o.log);
+    return c.json(r.body, r.status);
   });
   app.notFound((c) => c.json({ error: "not found: POST /v1/listings/:listingId/predict" }, 404));
 
@@ -233,6 +232,16 @@ async function warmSignatureCheck(domain: GatewayDomain): Promise<void> {
     body,
   );
   if (signer !== account.address) throw new Error("the gateway's signature check failed its self-test");
+}
+
+/** What a failed request is answered: a refusal's status and body, or a logged 500 that says nothing more. */
+function errorAnswer(
+  err: unknown,
+  log: Logger,
+): { status: GatewayError["status"]; body: Record<string, string | number> } {
+  if (err instanceof GatewayError) return { status: err.status, body: err.body() };
+  log.error({ err: (err as Error).message }, "gateway request failed");
+  return { status: 500, body: { error: "internal error" } };
 }
 
 function parseListingId(s: string): bigint {
@@ -300,11 +309,8 @@ async function handle(
       const r = await predict(paid[1]!, header, body);
       send(200, r.body, { "x-flock-expiry": String(r.expiry) });
     } catch (err) {
-      if (err instanceof GatewayError) send(err.status, JSON.stringify(err.body()));
-      else {
-        log.error({ err: (err as Error).message }, "gateway request failed");
-        send(500, JSON.stringify({ error: "internal error" }));
-      }
+      const r = errorAnswer(err, log);
+      send(r.status, JSON.stringify(r.body));
     }
     return;
   }
